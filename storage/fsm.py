@@ -1,0 +1,148 @@
+"""aiogram FSM storage on our SQL database, and the choice between it and Redis.
+
+aiogram reads the FSM state from storage on every update, so keeping it in the database means a
+conversation survives a restart (unlike ``MemoryStorage``) without running Redis. With several
+webhook workers use Redis (``make_fsm_storage(redis_url, …)``) and its event isolation.
+This is the only module in ``storage`` that imports aiogram.
+
+Inside an update's unit of work, wrap the handler in :func:`use_session` (the DB-session
+middleware does it): FSM writes then go through that same session and commit or roll back with
+it. Without it, on SQLite, a state change made while the unit of work holds the write lock
+would wait for that lock on a second connection until ``busy_timeout``, i.e. deadlock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import (
+    BaseStorage,
+    DefaultKeyBuilder,
+    KeyBuilder,
+    StateType,
+    StorageKey,
+)
+from aiogram.fsm.storage.redis import RedisStorage
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.models import FsmRecord
+from storage.repositories._dialect import upsert_insert
+from storage.types import utcnow
+
+_current_session: ContextVar[AsyncSession | None] = ContextVar("taquilla_fsm_session", default=None)
+
+
+@contextmanager
+def use_session(session: AsyncSession) -> Iterator[None]:
+    """Make :class:`SQLStorage` read and write through ``session`` (the current update's unit
+    of work) inside this block, instead of its own short transactions. Nothing is committed
+    by the storage then: the state is saved when, and only if, the unit of work commits."""
+    token = _current_session.set(session)
+    try:
+        yield
+    finally:
+        _current_session.reset(token)
+
+
+def default_key_builder() -> KeyBuilder:
+    """aiogram's key builder with every part of the key on (bot, business connection, chat,
+    thread, user, destiny), so two bots or two scenes never share a record."""
+    return DefaultKeyBuilder(with_bot_id=True, with_business_connection_id=True, with_destiny=True)
+
+
+def _state_name(state: StateType) -> str | None:
+    return state.state if isinstance(state, State) else state
+
+
+class SQLStorage(BaseStorage):
+    """FSM state and data in the ``fsm_states`` table (one row per key, data as JSON).
+
+    Each call is its own short transaction, unless a unit-of-work session on the same engine
+    was bound with :func:`use_session`, in which case the call joins it.
+    """
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        key_builder: KeyBuilder | None = None,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.key_builder = key_builder or default_key_builder()
+
+    def _key(self, key: StorageKey) -> str:
+        return self.key_builder.build(key)
+
+    @asynccontextmanager
+    async def _session(self) -> AsyncIterator[AsyncSession]:
+        current = _current_session.get()
+        if current is not None and current.bind is self.sessionmaker.kw.get("bind"):
+            yield current
+            return
+        async with self.sessionmaker.begin() as session:
+            yield session
+
+    async def _upsert(self, session: AsyncSession, key: str, **values: Any) -> None:
+        table = FsmRecord.__table__
+        now = utcnow()
+        row = {"key": key, "state": None, "data": {}, "updated_at": now} | values
+        stmt = upsert_insert(session, table).values(**row)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.key], set_={**values, "updated_at": now}
+        )
+        await session.execute(stmt)
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        async with self._session() as session:
+            await self._upsert(session, self._key(key), state=_state_name(state))
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        async with self._session() as session:
+            return await session.scalar(
+                select(FsmRecord.state).where(FsmRecord.key == self._key(key))
+            )
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        async with self._session() as session:
+            await self._upsert(session, self._key(key), data=dict(data))
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        async with self._session() as session:
+            data = await session.scalar(
+                select(FsmRecord.data).where(FsmRecord.key == self._key(key))
+            )
+        return dict(data or {})
+
+    async def update_data(self, key: StorageKey, data: Mapping[str, Any]) -> dict[str, Any]:
+        """Read-merge-write in one transaction (row-locked on PostgreSQL)."""
+        str_key = self._key(key)
+        async with self._session() as session:
+            current = await session.scalar(
+                select(FsmRecord.data).where(FsmRecord.key == str_key).with_for_update()
+            )
+            merged = dict(current or {}) | dict(data)
+            await self._upsert(session, str_key, data=merged)
+        return dict(merged)
+
+    async def close(self) -> None:
+        """Nothing to release: the engine belongs to the application, which disposes it."""
+
+
+def make_fsm_storage(
+    redis_url: str | None,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    key_builder: KeyBuilder | None = None,
+) -> BaseStorage:
+    """Redis when ``redis_url`` is set (scale-out), else :class:`SQLStorage` (embedded).
+
+    Both use the same key layout (:func:`default_key_builder` unless one is given).
+    """
+    builder = key_builder or default_key_builder()
+    if redis_url:
+        return RedisStorage.from_url(redis_url, key_builder=builder)
+    return SQLStorage(sessionmaker, key_builder=builder)

@@ -1,0 +1,22 @@
+"""Dialect-specific ``INSERT`` (for ``ON CONFLICT``), chosen from the session's bind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def upsert_insert(session: AsyncSession, table: Any) -> Any:
+    """``insert(table)`` with ``on_conflict_do_*`` support for the session's database.
+
+    PostgreSQL and SQLite (>= 3.35) share the same ``ON CONFLICT … DO UPDATE … WHERE`` and
+    ``RETURNING`` syntax, so callers build one statement for both.
+    """
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert(table)
+    if name == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"unsupported database dialect: {name}")

@@ -1,0 +1,318 @@
+"""Tickets and their wagers.
+
+Booking is exactly-once by our own ``reference``: creating a ticket whose reference already
+exists returns the existing ticket instead of a second one, so a retried sale (a lost reply, a
+double tap) never sells twice. Every status change is a conditional UPDATE (``… WHERE status IN
+(…)``), so two concurrent actors (pay and void, say) cannot both win.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import case, insert, literal, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.models import PaidHow, Ticket, TicketStatus, Wager, WagerOutcome
+from storage.repositories._dialect import upsert_insert
+from storage.repositories._sync import refresh_loaded
+from storage.types import UTCDateTime
+
+#: Tickets whose wagers still await (or may be re-evaluated after a corrected) result.
+SETTLEABLE = (TicketStatus.SOLD, TicketStatus.WINNER, TicketStatus.LOSER)
+
+
+class SerialTaken(Exception):
+    """The serial is already used by another ticket: generate a new one and try again."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewWager:
+    lottery_id: str
+    draw_id: int
+    game: str
+    number: str
+    sign: str | None
+    amount: int  # minor units, in the ticket's currency
+
+
+def _with_wagers() -> Any:
+    return select(Ticket).options(selectinload(Ticket.wagers))
+
+
+async def create_ticket(
+    session: AsyncSession,
+    *,
+    serial: str,
+    reference: str,
+    pin_hash: str,
+    provider: str,
+    buyer_id: int,
+    total: int,
+    currency: str,
+    created_at: datetime,
+    wagers: Sequence[NewWager],
+    seller_id: int | None = None,
+    customer_name: str | None = None,
+    cancel_deadline: datetime | None = None,
+    status: TicketStatus = TicketStatus.PENDING,
+) -> tuple[Ticket, bool]:
+    """Insert a ticket with its wagers; return ``(ticket, created)``.
+
+    ``created`` is False when ``reference`` was already booked: the existing ticket is returned
+    unchanged (an idempotent replay). Raises :class:`SerialTaken` when only the serial
+    collides. Neither case raises a database error, so the transaction stays usable.
+    ``pin_hash`` is a hash computed by the caller; the PIN itself is never stored.
+    """
+    if not wagers:
+        raise ValueError("a ticket needs at least one wager")
+    table = Ticket.__table__
+    stmt = (
+        upsert_insert(session, table)
+        .values(
+            serial=serial,
+            reference=reference,
+            pin_hash=pin_hash,
+            provider=provider,
+            buyer_id=buyer_id,
+            seller_id=seller_id,
+            customer_name=customer_name,
+            status=status,
+            total=total,
+            currency=currency,
+            created_at=created_at,
+            cancel_deadline=cancel_deadline,
+            updated_at=created_at,
+        )
+        .on_conflict_do_nothing()
+        .returning(table.c.id)
+    )
+    ticket_id = (await session.execute(stmt)).scalar_one_or_none()
+    if ticket_id is None:
+        existing = await get_ticket_by_reference(session, reference)
+        if existing is not None:
+            return existing, False
+        raise SerialTaken(serial)
+    await session.execute(
+        insert(Wager.__table__),
+        [
+            {
+                "ticket_id": ticket_id,
+                "position": position,
+                "lottery_id": w.lottery_id,
+                "draw_id": w.draw_id,
+                "game": w.game,
+                "number": w.number,
+                "sign": w.sign,
+                "amount": w.amount,
+                "outcome": WagerOutcome.PENDING,
+            }
+            for position, w in enumerate(wagers, start=1)
+        ],
+    )
+    ticket = await get_ticket(session, ticket_id)
+    assert ticket is not None
+    return ticket, True
+
+
+async def get_ticket(session: AsyncSession, ticket_id: int) -> Ticket | None:
+    """The ticket with its wagers loaded (``ticket.wagers`` in position order)."""
+    return await session.scalar(
+        _with_wagers().where(Ticket.id == ticket_id).execution_options(populate_existing=True)
+    )
+
+
+async def get_ticket_by_serial(session: AsyncSession, serial: str) -> Ticket | None:
+    return await session.scalar(
+        _with_wagers().where(Ticket.serial == serial).execution_options(populate_existing=True)
+    )
+
+
+async def get_ticket_by_reference(session: AsyncSession, reference: str) -> Ticket | None:
+    return await session.scalar(
+        _with_wagers()
+        .where(Ticket.reference == reference)
+        .execution_options(populate_existing=True)
+    )
+
+
+async def list_tickets(
+    session: AsyncSession,
+    *,
+    buyer_id: int | None = None,
+    seller_id: int | None = None,
+    statuses: Collection[TicketStatus] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> Sequence[Ticket]:
+    """Newest first, wagers loaded; ``since``/``until`` bound ``created_at``."""
+    stmt = _with_wagers().order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    if buyer_id is not None:
+        stmt = stmt.where(Ticket.buyer_id == buyer_id)
+    if seller_id is not None:
+        stmt = stmt.where(Ticket.seller_id == seller_id)
+    if statuses is not None:
+        stmt = stmt.where(Ticket.status.in_(list(statuses)))
+    if since is not None:
+        stmt = stmt.where(Ticket.created_at >= since)
+    if until is not None:
+        stmt = stmt.where(Ticket.created_at < until)
+    return (await session.scalars(stmt.limit(limit).offset(offset))).all()
+
+
+async def set_ticket_status(
+    session: AsyncSession,
+    ticket_id: int,
+    status: TicketStatus,
+    *,
+    only_from: Collection[TicketStatus],
+    extra_where: Iterable[Any] = (),
+    **values: Any,
+) -> bool:
+    """Move the ticket to ``status`` iff its status is in ``only_from`` (and ``extra_where``
+    holds); ``values`` sets other columns in the same statement. True when it moved."""
+    result = await session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket_id, Ticket.status.in_(list(only_from)), *extra_where)
+        .values(status=status, **values)
+        .execution_options(synchronize_session=False)
+        .returning(Ticket.id)
+    )
+    changed = result.scalar_one_or_none() is not None
+    if changed:
+        refresh_loaded(session, Ticket, ticket_id, status=status, **values)
+    return changed
+
+
+async def mark_sold(
+    session: AsyncSession, ticket_id: int, *, provider_ticket_id: str | None = None
+) -> bool:
+    """pending → sold, once the provider confirmed the booking."""
+    return await set_ticket_status(
+        session,
+        ticket_id,
+        TicketStatus.SOLD,
+        only_from=[TicketStatus.PENDING],
+        provider_ticket_id=provider_ticket_id,
+    )
+
+
+async def mark_rejected(session: AsyncSession, ticket_id: int) -> bool:
+    """pending → rejected: the provider refused it; nothing was sold."""
+    return await set_ticket_status(
+        session, ticket_id, TicketStatus.REJECTED, only_from=[TicketStatus.PENDING]
+    )
+
+
+async def void_ticket(
+    session: AsyncSession, ticket_id: int, *, now: datetime, enforce_deadline: bool = True
+) -> bool:
+    """sold → void (*anulado*). With ``enforce_deadline`` only while ``now <=
+    cancel_deadline``; an admin may pass False."""
+    extra = [Ticket.cancel_deadline >= now] if enforce_deadline else []
+    return await set_ticket_status(
+        session,
+        ticket_id,
+        TicketStatus.VOID,
+        only_from=[TicketStatus.SOLD],
+        extra_where=extra,
+        voided_at=now,
+    )
+
+
+async def settle_ticket(session: AsyncSession, ticket_id: int, *, prize: int) -> bool:
+    """Record the evaluation: winner when ``prize > 0``, else loser. Allowed again after a
+    result correction, but never once the ticket is paid, void or expired."""
+    status = TicketStatus.WINNER if prize > 0 else TicketStatus.LOSER
+    return await set_ticket_status(session, ticket_id, status, only_from=SETTLEABLE, prize=prize)
+
+
+async def mark_paid(
+    session: AsyncSession, ticket_id: int, *, paid_by: int, how: PaidHow, now: datetime
+) -> bool:
+    """winner → paid (*pagado*). False if not a winner (already paid, expired…): pay once."""
+    return await set_ticket_status(
+        session,
+        ticket_id,
+        TicketStatus.PAID,
+        only_from=[TicketStatus.WINNER],
+        paid_at=now,
+        paid_by=paid_by,
+        paid_how=how,
+    )
+
+
+async def record_pin_failure(
+    session: AsyncSession,
+    ticket_id: int,
+    *,
+    now: datetime,
+    max_failures: int,
+    lock_for: timedelta,
+) -> tuple[int, datetime | None]:
+    """Count a wrong PIN atomically; from the ``max_failures``-th on, lock the ticket until
+    ``now + lock_for``. Returns ``(failures, locked_until)``."""
+    failures = Ticket.pin_failures + 1
+    lock_until = literal(now + lock_for, UTCDateTime())
+    result = await session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket_id)
+        .values(
+            pin_failures=failures,
+            locked_until=case((failures >= max_failures, lock_until), else_=Ticket.locked_until),
+        )
+        .execution_options(synchronize_session=False)
+        .returning(Ticket.pin_failures, Ticket.locked_until)
+    )
+    row = result.one()
+    refresh_loaded(session, Ticket, ticket_id, pin_failures=row[0], locked_until=row[1])
+    return int(row[0]), row[1]
+
+
+async def reset_pin_failures(session: AsyncSession, ticket_id: int) -> None:
+    """After a right PIN: forget earlier failures and any lock."""
+    await session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket_id)
+        .values(pin_failures=0, locked_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    refresh_loaded(session, Ticket, ticket_id, pin_failures=0, locked_until=None)
+
+
+async def wagers_for_draw(
+    session: AsyncSession,
+    draw_id: int,
+    *,
+    ticket_statuses: Collection[TicketStatus] = SETTLEABLE,
+) -> Sequence[Wager]:
+    """The wagers on a draw whose ticket is in ``ticket_statuses`` (for evaluation)."""
+    stmt = (
+        select(Wager)
+        .join(Ticket, Ticket.id == Wager.ticket_id)
+        .where(Wager.draw_id == draw_id, Ticket.status.in_(list(ticket_statuses)))
+        .order_by(Wager.ticket_id, Wager.position)
+    )
+    return (await session.scalars(stmt)).all()
+
+
+async def set_wager_outcome(
+    session: AsyncSession, wager_id: int, outcome: WagerOutcome, *, prize: int | None = None
+) -> bool:
+    result = await session.execute(
+        update(Wager)
+        .where(Wager.id == wager_id)
+        .values(outcome=outcome, prize=prize)
+        .execution_options(synchronize_session=False)
+        .returning(Wager.id)
+    )
+    changed = result.scalar_one_or_none() is not None
+    if changed:
+        refresh_loaded(session, Wager, wager_id, outcome=outcome, prize=prize)
+    return changed

@@ -1,0 +1,131 @@
+"""aiogram FSM storage: SQL-backed (survives restarts) and Redis via make_fsm_storage."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.storage.base import StorageKey
+from aiogram.fsm.storage.redis import RedisStorage
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.db import make_engine, make_sessionmaker
+from storage.fsm import SQLStorage, make_fsm_storage, use_session
+from storage.repositories.updates import mark_update_processed
+
+
+class Sale(StatesGroup):
+    confirm = State()
+
+
+KEY = StorageKey(bot_id=1, chat_id=-100, user_id=42)
+
+
+async def test_state_and_data_round_trip(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    storage = SQLStorage(sessionmaker)
+    assert await storage.get_state(KEY) is None
+    assert await storage.get_data(KEY) == {}
+
+    await storage.set_state(KEY, Sale.confirm)
+    await storage.set_data(KEY, {"plays": "123-ARI 5", "total": 500, "lines": [1, 2]})
+    assert await storage.get_state(KEY) == "Sale:confirm"
+    assert await storage.get_data(KEY) == {"plays": "123-ARI 5", "total": 500, "lines": [1, 2]}
+
+    merged = await storage.update_data(KEY, {"total": 750, "nota": "señor"})
+    assert merged == {"plays": "123-ARI 5", "total": 750, "lines": [1, 2], "nota": "señor"}
+    assert await storage.get_value(KEY, "nota") == "señor"
+
+    await storage.set_state(KEY, "Other:state")
+    assert await storage.get_state(KEY) == "Other:state"
+    assert (await storage.get_data(KEY))["total"] == 750  # state change keeps data
+    await storage.set_state(KEY, None)
+    await storage.set_data(KEY, {})
+    assert await storage.get_state(KEY) is None
+    assert await storage.get_data(KEY) == {}
+
+
+async def test_keys_are_isolated(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    storage = SQLStorage(sessionmaker)
+    others = [
+        StorageKey(bot_id=2, chat_id=-100, user_id=42),
+        StorageKey(bot_id=1, chat_id=-100, user_id=43),
+        StorageKey(bot_id=1, chat_id=-100, user_id=42, thread_id=5),
+        StorageKey(bot_id=1, chat_id=-100, user_id=42, business_connection_id="bc1"),
+        StorageKey(bot_id=1, chat_id=-100, user_id=42, destiny="scene"),
+    ]
+    await storage.set_state(KEY, Sale.confirm)
+    await storage.set_data(KEY, {"mine": True})
+    for other in others:
+        assert await storage.get_state(other) is None
+        assert await storage.get_data(other) == {}
+    await storage.set_state(others[-1], "Scene:step")
+    assert await storage.get_state(KEY) == "Sale:confirm"
+
+
+async def test_state_survives_a_restart(
+    db_url: str, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    first = SQLStorage(sessionmaker)
+    await first.set_state(KEY, Sale.confirm)
+    await first.update_data(KEY, {"total": 500})
+    await first.close()
+
+    engine = make_engine(db_url)  # a new process would build a new engine
+    try:
+        restarted = SQLStorage(make_sessionmaker(engine))
+        assert await restarted.get_state(KEY) == "Sale:confirm"
+        assert await restarted.get_data(KEY) == {"total": 500}
+    finally:
+        await engine.dispose()
+
+
+async def test_state_joins_the_unit_of_work(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    # The update's unit of work has already written (on SQLite it holds the write lock); a
+    # state change in the handler must neither wait for that lock nor outlive a rollback.
+    storage = SQLStorage(sessionmaker)
+    async with sessionmaker() as uow:
+        assert await mark_update_processed(uow, 1)
+        with use_session(uow):
+            await asyncio.wait_for(storage.set_state(KEY, Sale.confirm), timeout=5)
+            await asyncio.wait_for(storage.update_data(KEY, {"total": 500}), timeout=5)
+            assert await storage.get_state(KEY) == "Sale:confirm"
+        await uow.rollback()  # the handler failed
+    assert await storage.get_state(KEY) is None
+
+    async with sessionmaker() as uow:
+        assert await mark_update_processed(uow, 1)
+        with use_session(uow):
+            await asyncio.wait_for(storage.set_state(KEY, Sale.confirm), timeout=5)
+        await uow.commit()
+    assert await storage.get_state(KEY) == "Sale:confirm"
+
+
+async def test_make_fsm_storage_without_redis_is_sql(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    storage = make_fsm_storage(None, sessionmaker)
+    assert isinstance(storage, SQLStorage)
+    await storage.set_state(KEY, Sale.confirm)
+    assert await SQLStorage(sessionmaker).get_state(KEY) == "Sale:confirm"
+
+
+async def test_make_fsm_storage_with_redis_round_trips(redis_url: str) -> None:
+    key = StorageKey(bot_id=secrets.randbelow(10**9), chat_id=-100, user_id=42, destiny="x")
+    storage = make_fsm_storage(redis_url, sessionmaker=None)  # type: ignore[arg-type]
+    assert isinstance(storage, RedisStorage)
+    try:
+        await storage.set_state(key, Sale.confirm)
+        await storage.set_data(key, {"total": 500})
+        await storage.update_data(key, {"nota": "señor"})
+    finally:
+        await storage.close()
+
+    again = make_fsm_storage(redis_url, sessionmaker=None)  # type: ignore[arg-type]
+    try:
+        assert await again.get_state(key) == "Sale:confirm"
+        assert await again.get_data(key) == {"total": 500, "nota": "señor"}
+    finally:
+        await again.close()
