@@ -338,3 +338,56 @@ class FsmRecord(Base):
 
 #: Tables whose rows may never be updated or deleted (enforced by triggers in the migrations).
 APPEND_ONLY_TABLES = ("activity_log", "draw_results")
+
+
+class HouseBookingState(enum.StrEnum):
+    """The house banca's view of a ticket it booked (the values of ``TicketState``)."""
+
+    SOLD = "sold"
+    VOID = "void"
+    WINNER = "winner"
+    LOSER = "loser"
+    PAID = "paid"
+    EXPIRED = "expired"
+
+
+class HouseBooking(Base):
+    """A ticket booked by the house provider (the bot *is* the banca), keyed by our reference.
+
+    This is the provider's own ledger, apart from ``tickets`` (the bot's view of any provider's
+    sale): ``serial`` is the provider ticket id the bot shows. ``wagers`` is a JSON list of
+    ``{lottery, draw_id, draw_at, day, game, number, sign, amount, line, sold, rejection}``;
+    amounts are minor units of ``currency``. ``first_draw_date``/``last_draw_date`` (lottery-local
+    dates) let reports find the bookings of a period without reading every JSON document.
+    """
+
+    __tablename__ = "house_bookings"
+    __table_args__ = (
+        CheckConstraint("total > 0", name="total_positive"),
+        Index(None, "first_draw_date"),
+        Index(None, "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    serial: Mapped[str] = mapped_column(String(16), unique=True)
+    #: ``scrypt$n$r$p$salt$hash``; the clear PIN is shown to the buyer once and never stored.
+    pin_hash: Mapped[str] = mapped_column(String(255))
+    state: Mapped[HouseBookingState] = mapped_column(
+        _str_enum(HouseBookingState, "house_booking_state"),
+        default=HouseBookingState.SOLD,
+        server_default="sold",
+    )
+    total: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    customer_name: Mapped[str | None] = mapped_column(String(128))
+    #: Who sold it (Telegram user id); not a foreign key, like ``activity_log.actor_id``.
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    wagers: Mapped[list[dict[str, Any]]] = mapped_column(JSONDoc)
+    first_draw_date: Mapped[date] = mapped_column(Date)
+    last_draw_date: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    cancel_deadline: Mapped[datetime] = mapped_column(UTCDateTime())
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    voided_by: Mapped[int | None] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime] = _updated()

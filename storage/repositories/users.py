@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import User, UserRole
@@ -215,3 +215,9 @@ async def release_credit(session: AsyncSession, user_id: int, amount: int, curre
         return False
     refresh_loaded(session, User, user_id, credit_used=used)
     return True
+
+
+async def get_user_by_username(session: AsyncSession, username: str) -> User | None:
+    """Telegram usernames are case-insensitive; `@` is optional."""
+    name = username.lstrip("@").lower()
+    return await session.scalar(select(User).where(func.lower(User.username) == name).limit(1))

@@ -1,0 +1,16 @@
+"""The embedded house provider: the bot is the banca, on its own database (seed 004's model)."""
+
+from lottery.ticket_codes import PinHasher
+from providers.house.draws_job import ClosedDraw, close_due_draws, ensure_upcoming_draws
+from providers.house.provider import HouseProvider
+from providers.house.results import EnteredResult, InvalidResult
+
+__all__ = [
+    "ClosedDraw",
+    "EnteredResult",
+    "HouseProvider",
+    "InvalidResult",
+    "PinHasher",
+    "close_due_draws",
+    "ensure_upcoming_draws",
+]

@@ -1,0 +1,228 @@
+"""Booking a house ticket: one short transaction on a session of its own.
+
+Order inside the transaction, each step for a reason:
+1. draw rows exist (created on demand, like the job does) and are still open in the database;
+2. the booking row is inserted first, *claiming the reference*: a concurrent create with the
+   same reference waits on the unique key and then finds ours, instead of racing us for the
+   tope and reporting "sold out" for a ticket that was in fact sold;
+3. the tope is reserved with single conditional statements (``number_sales``), in one global
+   key order, so concurrent sales never exceed a cap and never deadlock;
+4. the sale is logged; commit. Anything slow (PIN hashing) happens before, outside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lottery.catalog import Catalog
+from lottery.plays import Wager
+from lottery.plays import messages as M
+from lottery.ticket_codes import new_serial
+from providers.base import ErrorCode, ProviderError, ProviderTicket, WagerRejection
+from providers.house import messages as HM
+from providers.house.draw_rows import DrawKey, ensure_draw_rows, sold_totals
+from providers.house.records import draw_days, to_ticket, wager_doc
+from providers.house.rules import (
+    TopeItem,
+    closed_message,
+    refusal_code,
+    scheduled_draw,
+    sold_out,
+    sold_out_rejection,
+    tope_items,
+)
+from storage.models import DrawStatus, HouseBooking, HouseBookingState
+from storage.repositories._dialect import upsert_insert
+from storage.repositories.activity import log_activity
+from storage.repositories.number_sales import (
+    NumberReservation,
+    number_sales_total,
+    reserve_many,
+    reserve_number_sales,
+)
+
+_SERIAL_ATTEMPTS = 5
+
+
+class Replay(Exception):
+    """The reference was booked already (by a concurrent create): read that booking instead."""
+
+
+@dataclass(frozen=True)
+class Sale:
+    """A create request after the pure checks; ``rejected`` holds what those refused."""
+
+    reference: str
+    wagers: tuple[Wager, ...]
+    currency: str
+    partial: bool
+    now: datetime
+    pin_hash: str
+    customer_name: str | None = None
+    actor_id: int | None = None
+    rejected: dict[int, WagerRejection] = field(default_factory=dict)
+
+
+def refuse(rejections: dict[int, WagerRejection], n: int, partial: bool) -> None:
+    """Raise the whole-ticket refusal when the sale cannot go on (all-or-nothing with any
+    rejection, or nothing left to sell)."""
+    if not rejections or (partial and len(rejections) < n):
+        return
+    listed = [rejections[i] for i in sorted(rejections)]
+    first = listed[0]
+    detail = first.detail if len(listed) == 1 or not partial else M.render_message(
+        HM.NOTHING_SELLABLE, {})
+    raise ProviderError(refusal_code(listed), detail, rejections=listed)
+
+
+async def book(session: AsyncSession, catalog: Catalog, sale: Sale) -> ProviderTicket:
+    """Run the sale in ``session``'s transaction (the caller commits, or rolls back on error).
+
+    Raises ``ProviderError`` (definite refusal) or ``Replay``.
+    """
+    wagers, now = sale.wagers, sale.now
+    rejected = dict(sale.rejected)
+    valid = [i for i in range(len(wagers)) if i not in rejected]
+    rows = await ensure_draw_rows(session, catalog, {_dkey(wagers[i]) for i in valid}, now)
+    for i in valid:
+        if rows[_dkey(wagers[i])][1] is not DrawStatus.OPEN:
+            lottery = catalog.lottery(wagers[i].lottery)
+            draw = scheduled_draw(lottery, wagers[i].draw)
+            assert draw is not None  # static checks passed
+            rejected[i] = WagerRejection(i, ErrorCode.CLOSED_DRAW,
+                                         closed_message(lottery, draw, now))
+    refuse(rejected, len(wagers), sale.partial)
+    draw_ids = {key: value[0] for key, value in rows.items()}
+    booking_id = await _claim(session, catalog, sale, draw_ids, rejected)
+    items = tope_items(catalog, wagers, [i for i in range(len(wagers)) if i not in rejected])
+    if sale.partial:
+        refused = await _reserve_each(session, catalog, wagers, items, draw_ids)
+        if refused:
+            rejected.update(refused)
+            refuse(rejected, len(wagers), partial=True)
+            await _rewrite(session, booking_id, catalog, sale, draw_ids, rejected)
+    else:
+        await _reserve_all(session, catalog, wagers, items, draw_ids)
+    booking = await session.get(HouseBooking, booking_id, populate_existing=True)
+    assert booking is not None
+    await log_activity(
+        session, "TICKET_SELL", actor_id=sale.actor_id, target_type="TICKET",
+        target_id=booking.serial, at=now,
+        details={"reference": sale.reference, "total": booking.total,
+                 "currency": booking.currency, "wagers": len(wagers) - len(rejected),
+                 "refused": len(rejected), "customer": sale.customer_name})
+    return to_ticket(booking)
+
+
+def _dkey(wager: Wager) -> DrawKey:
+    return (wager.lottery, wager.draw)
+
+
+def _docs(
+    catalog: Catalog, sale: Sale, draw_ids: dict[DrawKey, int],
+    rejected: dict[int, WagerRejection],
+) -> tuple[list[dict[str, Any]], int]:
+    docs = [
+        wager_doc(w, catalog, draw_id=draw_ids.get(_dkey(w)), sold=i not in rejected,
+                  rejection=rejected[i].code if i in rejected else None)
+        for i, w in enumerate(sale.wagers)
+    ]
+    return docs, sum(d["amount"] for d in docs if d["sold"])
+
+
+async def _claim(
+    session: AsyncSession, catalog: Catalog, sale: Sale, draw_ids: dict[DrawKey, int],
+    rejected: dict[int, WagerRejection],
+) -> int:
+    docs, total = _docs(catalog, sale, draw_ids, rejected)
+    first, last = draw_days(docs)
+    table = HouseBooking.__table__
+    for _ in range(_SERIAL_ATTEMPTS):
+        stmt = (
+            upsert_insert(session, table)
+            .values(
+                reference=sale.reference, serial=new_serial(), pin_hash=sale.pin_hash,
+                state=HouseBookingState.SOLD, total=total, currency=sale.currency,
+                customer_name=sale.customer_name, actor_id=sale.actor_id, wagers=docs,
+                first_draw_date=first, last_draw_date=last, created_at=sale.now,
+                cancel_deadline=sale.now + timedelta(seconds=catalog.cancel_seconds),
+                updated_at=sale.now,
+            )
+            .on_conflict_do_nothing()
+            .returning(table.c.id)
+        )
+        booking_id = (await session.execute(stmt)).scalar_one_or_none()
+        if booking_id is not None:
+            return int(booking_id)
+        taken = await session.scalar(
+            select(HouseBooking.id).where(HouseBooking.reference == sale.reference)
+        )
+        if taken is not None:
+            raise Replay(sale.reference)
+    raise RuntimeError(f"no unused serial after {_SERIAL_ATTEMPTS} attempts")
+
+
+async def _rewrite(
+    session: AsyncSession, booking_id: int, catalog: Catalog, sale: Sale,
+    draw_ids: dict[DrawKey, int], rejected: dict[int, WagerRejection],
+) -> None:
+    """A partial sale lost some wagers to the tope after claiming: record what was sold."""
+    docs, total = _docs(catalog, sale, draw_ids, rejected)
+    first, last = draw_days(docs)
+    await session.execute(
+        update(HouseBooking)
+        .where(HouseBooking.id == booking_id)
+        .values(wagers=docs, total=total, first_draw_date=first, last_draw_date=last)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _reservation(item: TopeItem, wager: Wager, draw_ids: dict[DrawKey, int]
+                 ) -> NumberReservation:
+    return NumberReservation(draw_ids[_dkey(wager)], wager.game, wager.number, wager.sign,
+                             item.amount, item.cap)
+
+
+async def _reserve_all(
+    session: AsyncSession, catalog: Catalog, wagers: Sequence[Wager], items: list[TopeItem],
+    draw_ids: dict[DrawKey, int],
+) -> None:
+    """All or nothing: on a refusal, report every wager whose number does not fit."""
+    by_key = {_reservation(it, wagers[it.index], draw_ids).key: it for it in items}
+    refused = await reserve_many(
+        session, [_reservation(it, wagers[it.index], draw_ids) for it in items])
+    if refused is None:
+        return
+    # reserve_many gave back what it had taken; the rows it touched are still ours (locked).
+    totals = await sold_totals(session, draw_ids, {wagers[it.index].number for it in items})
+    rejections = {r.index: r for r in sold_out(catalog, wagers, items, totals, whole_keys=True)}
+    culprit = by_key[refused.key].key
+    for it in items:
+        if it.key == culprit and it.index not in rejections:
+            rejections[it.index] = sold_out_rejection(catalog, wagers, it, totals.get(it.key, 0))
+    refuse(rejections, len(wagers), partial=False)
+
+
+async def _reserve_each(
+    session: AsyncSession, catalog: Catalog, wagers: Sequence[Wager], items: list[TopeItem],
+    draw_ids: dict[DrawKey, int],
+) -> dict[int, WagerRejection]:
+    """Partial: reserve wager by wager (in the same global key order as ``reserve_many``) and
+    return the ones the tope refused."""
+    refused: dict[int, WagerRejection] = {}
+    reservations = sorted(
+        ((_reservation(it, wagers[it.index], draw_ids), it) for it in items),
+        key=lambda pair: (pair[0].key, pair[1].index),
+    )
+    for r, it in reservations:
+        if not await reserve_number_sales(session, r.draw_id, r.game, r.number, r.sign,
+                                          r.amount, r.cap):
+            taken = await number_sales_total(session, r.draw_id, r.game, r.number, r.sign)
+            refused[it.index] = sold_out_rejection(catalog, wagers, it, taken)
+    return refused

@@ -1,0 +1,25 @@
+"""Messages of the house banca (English msgids, rendered in the current locale)."""
+
+from __future__ import annotations
+
+from lottery.i18n import N_
+
+SOLD_OUT = N_("«{text}» is sold out for {lottery} {time}: {left} left on that number.")
+NO_WAGERS = N_("A ticket needs at least one play.")
+WRONG_CURRENCY = N_("This booth sells in {expected}, not {given}.")
+NOTHING_SELLABLE = N_("None of the plays can be sold.")
+NOT_FOUND = N_("There is no ticket with reference {reference}.")
+ALREADY_VOID = N_("Ticket {serial} is already cancelled.")
+NOT_SOLD_STATE = N_("Ticket {serial} cannot be cancelled: it is {state}.")
+CANCEL_WINDOW = N_("Ticket {serial} could be cancelled until {deadline}; that time has passed.")
+CANCEL_DRAW_CLOSED = N_("Ticket {serial} cannot be cancelled: sales for {lottery} {time} closed "
+                        "at {closed}.")
+RESULT_UNKNOWN_LOTTERY = N_("«{text}» is not a lottery sold here.")
+RESULT_NO_DRAW = N_("{lottery} has no draw {time}.")
+RESULT_TOO_EARLY = N_("{lottery} {time} has not been drawn yet.")
+RESULT_BAD_VALUES = N_("That is not a result of {lottery}: it takes {expected}.")
+WANT_TEXT = N_("text values")
+WANT_ANIMAL = N_("one of its animals")
+WANT_TIEMPO = N_("a number of {digits} digits")
+WANT_TRIPLE = N_("a three-digit number")
+WANT_TRIPLE_SIGN = N_("a three-digit number and a sign")

@@ -1,0 +1,185 @@
+"""The house provider: the bot *is* the banca, booking on its own database (seed 004's model).
+
+Each operation runs in a short transaction on a session of its own, taken from the
+``sessionmaker`` given at construction, so a sale commits (or not) independently of the
+caller's unit of work; the caller records its own ticket row after we answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from lottery.catalog import Catalog
+from lottery.plays import Wager
+from lottery.plays import messages as M
+from lottery.ticket_codes import PinHasher, new_pin
+from providers.base import DrawResult as ProviderDrawResult
+from providers.base import (
+    ErrorCode,
+    ProviderError,
+    ProviderTicket,
+    SalesReport,
+    TicketRequest,
+    WagerRejection,
+)
+from providers.house import messages as HM
+from providers.house.booking import Replay, Sale, book, refuse
+from providers.house.cancelling import cancel
+from providers.house.draw_rows import find_draw_rows, sold_totals
+from providers.house.records import to_ticket
+from providers.house.reports import sales_report
+from providers.house.results import EnteredResult, enter_result, results_on
+from providers.house.rules import (
+    closed_message,
+    scheduled_draw,
+    sold_out,
+    static_rejections,
+    tope_items,
+)
+from storage.models import DrawStatus, HouseBooking
+
+
+def _wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+class HouseProvider:
+    """``Provider`` on our own database. ``clock`` is used only where the protocol passes no
+    ``now`` (``enter_result`` without one); ``pin_hasher`` holds the server secret for PINs.
+    """
+
+    name = "house"
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        catalog: Catalog,
+        *,
+        pin_hasher: PinHasher,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._catalog = catalog
+        self._clock = clock or _wall_clock
+        self._pins = pin_hasher
+
+    @property
+    def pin_hasher(self) -> PinHasher:
+        """How PINs are hashed (payments verify with it, issue 5)."""
+        return self._pins
+
+    async def catalog(self) -> Catalog:
+        return self._catalog
+
+    async def validate(self, wagers: Sequence[Wager], now: datetime) -> list[WagerRejection]:
+        """Limits, open draws (by the clock and in the database) and tope headroom, read only:
+        nothing is created or reserved. Wagers of one number count against each other."""
+        wagers = list(wagers)
+        found = static_rejections(self._catalog, wagers, now)
+        valid = [i for i in range(len(wagers)) if i not in found]
+        if valid:
+            async with self._sessionmaker() as session:
+                rows = await find_draw_rows(
+                    session, {(wagers[i].lottery, wagers[i].draw) for i in valid})
+                for i in valid:
+                    row = rows.get((wagers[i].lottery, wagers[i].draw))
+                    if row is not None and row[1] is not DrawStatus.OPEN:
+                        found[i] = self._closed(wagers[i], i, now)
+                open_ = [i for i in valid if i not in found]
+                items = tope_items(self._catalog, wagers, open_)
+                totals = await sold_totals(
+                    session, {key: row[0] for key, row in rows.items()},
+                    {wagers[i].number for i in open_})
+            for rejection in sold_out(self._catalog, wagers, items, totals):
+                found[rejection.index] = rejection
+        return [found[i] for i in sorted(found)]
+
+    async def create_ticket(self, request: TicketRequest, now: datetime) -> ProviderTicket:
+        """Book the request once per ``reference``; the clear PIN is only in this answer (a
+        replay of the reference answers the booked ticket without it)."""
+        existing = await self.find_ticket(request.reference)
+        if existing is not None:
+            return existing
+        wagers = tuple(request.wagers)
+        if not wagers:
+            raise ProviderError(ErrorCode.LIMIT, M.render_message(HM.NO_WAGERS, {}))
+        if request.currency != self._catalog.currency:
+            raise ProviderError(ErrorCode.INVALID_AMOUNT, M.render_message(
+                HM.WRONG_CURRENCY,
+                {"expected": self._catalog.currency, "given": request.currency}))
+        rejected = static_rejections(self._catalog, wagers, now)
+        refuse(rejected, len(wagers), request.partial)
+        pin = new_pin()
+        pin_hash = self._pins.hash(pin)
+        sale = Sale(
+            reference=request.reference, wagers=wagers, currency=request.currency,
+            partial=request.partial, now=now, pin_hash=pin_hash,
+            customer_name=request.customer_name,
+            actor_id=request.actor_id,
+            rejected=rejected,
+        )
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                ticket = await book(session, self._catalog, sale)
+        except Replay:
+            replayed = await self.find_ticket(request.reference)
+            assert replayed is not None
+            return replayed
+        return _with_pin(ticket, pin)
+
+    async def find_ticket(self, reference: str) -> ProviderTicket | None:
+        async with self._sessionmaker() as session:
+            booking = await session.scalar(
+                select(HouseBooking).where(HouseBooking.reference == reference)
+                .execution_options(populate_existing=True)
+            )
+            return None if booking is None else to_ticket(booking)
+
+    async def cancel_ticket(
+        self, ticket: ProviderTicket, now: datetime, *, actor_id: int | None = None
+    ) -> ProviderTicket:
+        """Void a sold ticket before its cancel deadline and before any of its draws closes;
+        its tope is released. Raises ``ProviderError(NOT_CANCELLABLE | NOT_FOUND)``."""
+        async with self._sessionmaker() as session, session.begin():
+            return await cancel(session, self._catalog, ticket.reference, now, actor_id)
+
+    async def results(self, day: date, lottery: str | None = None) -> list[ProviderDrawResult]:
+        async with self._sessionmaker() as session:
+            return await results_on(session, day, lottery)
+
+    async def enter_result(
+        self, lottery_id: str, draw_at: datetime, values: dict[str, str], *,
+        actor_id: int | None, now: datetime | None = None,
+    ) -> EnteredResult:
+        """Store a result revision (house only). Raises ``InvalidResult`` for a lottery or draw
+        that does not exist, a draw not drawn yet at ``now``, or values of the wrong shape."""
+        return await enter_result(
+            self._sessionmaker, self._catalog, lottery_id, draw_at, values,
+            actor_id=actor_id, now=now or self._clock())
+
+    async def pay_ticket(
+        self, ticket: ProviderTicket, pin: str, now: datetime, *, actor_id: int | None = None
+    ) -> ProviderTicket:
+        raise NotImplementedError("house payments arrive with issue 5")
+
+    async def sales_report(self, since: date, until: date) -> SalesReport:
+        async with self._sessionmaker() as session:
+            return await sales_report(session, since, until, self._catalog.currency)
+
+    async def close(self) -> None:
+        """Nothing to release: the sessionmaker (and its engine) belong to the caller."""
+
+    def _closed(self, wager: Wager, index: int, now: datetime) -> WagerRejection:
+        lottery = self._catalog.lottery(wager.lottery)
+        draw = scheduled_draw(lottery, wager.draw)
+        assert draw is not None
+        return WagerRejection(index, ErrorCode.CLOSED_DRAW, closed_message(lottery, draw, now))
+
+
+def _with_pin(ticket: ProviderTicket, pin: str) -> ProviderTicket:
+    return replace(ticket, pin=pin)
