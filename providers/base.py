@@ -1,0 +1,176 @@
+"""The one interface the bot sells through; each lottery system gets an adapter behind it.
+
+Every create carries our own `reference`: an adapter that cannot tell whether a ticket was booked
+(timeout, dropped answer, 5xx) never retries blindly; it asks the provider with
+`find_ticket(reference)` and raises `OutcomeUnknown` only when the provider cannot say either, so
+the caller keeps the ticket pending for the reconciliation job.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Protocol, runtime_checkable
+
+from lottery.catalog import Catalog
+from lottery.plays import Wager
+
+
+class ErrorCode(enum.StrEnum):
+    CLOSED_DRAW = "closed_draw"  # seed 000: -1 sorteo no es valido; seed 001: 409 events not open
+    INVALID_NUMBER = "invalid_number"  # seed 000: -2
+    INVALID_AMOUNT = "invalid_amount"  # seed 000: -3
+    SOLD_OUT = "sold_out"  # seed 000: -4 numero agotado (tope)
+    LIMIT = "limit"  # min/max bet, step, wagers per ticket
+    INSUFFICIENT_FUNDS = "insufficient_funds"  # balance or credit
+    UNAVAILABLE = "unavailable"  # network, 5xx, bad answer
+    NOT_FOUND = "not_found"
+    NOT_CANCELLABLE = "not_cancellable"
+    NOT_A_WINNER = "not_a_winner"
+    ALREADY_PAID = "already_paid"
+    WRONG_PIN = "wrong_pin"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class WagerRejection:
+    """Why one wager of a request cannot be sold; `index` is its position in the request."""
+
+    index: int
+    code: ErrorCode
+    detail: str = ""
+
+
+class ProviderError(Exception):
+    """A definite answer: the operation did not happen, for `code`."""
+
+    def __init__(
+        self, code: ErrorCode, detail: str = "", rejections: Sequence[WagerRejection] = ()
+    ) -> None:
+        super().__init__(f"{code}: {detail}" if detail else str(code))
+        self.code = code
+        self.detail = detail
+        self.rejections = tuple(rejections)
+
+
+class ProviderUnavailable(ProviderError):
+    """The provider could not be reached or answered nonsense; nothing is known to have changed."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(ErrorCode.UNAVAILABLE, detail)
+
+
+class OutcomeUnknown(ProviderUnavailable):
+    """A create may or may not have been booked and the provider cannot say yet."""
+
+
+class TicketState(enum.StrEnum):
+    SOLD = "sold"
+    VOID = "void"
+    WINNER = "winner"
+    LOSER = "loser"
+    PAID = "paid"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class TicketRequest:
+    reference: str
+    wagers: tuple[Wager, ...]
+    currency: str
+    #: seed 000's registrarticketparcial: book the valid wagers, report the others.
+    partial: bool = False
+    customer_name: str | None = None
+    #: Who sells (the booth's user id), for the provider's own activity log.
+    actor_id: int | None = None
+
+
+@dataclass(frozen=True)
+class BookedWager:
+    wager: Wager
+    sold: bool = True
+    rejection: ErrorCode | None = None
+    prize: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ProviderTicket:
+    reference: str
+    provider_ticket_id: str
+    state: TicketState
+    wagers: tuple[BookedWager, ...]
+    total: Decimal
+    currency: str
+    created_at: datetime
+    pin: str | None = None
+    cancel_deadline: datetime | None = None
+    prize: Decimal | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def sold_wagers(self) -> tuple[Wager, ...]:
+        return tuple(b.wager for b in self.wagers if b.sold)
+
+
+@dataclass(frozen=True)
+class DrawResult:
+    """A draw's outcome. `values`: {"number": "123", "sign": "ACU"} for triples; {"animal": "5"};
+    {"number": "25", "reventado": "5"} for tiempos with the reventado multiplier."""
+
+    lottery: str
+    draw: datetime
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class SalesLine:
+    day: date
+    lottery: str
+    sales: Decimal
+    cancelled: Decimal
+    prizes: Decimal
+
+
+@dataclass(frozen=True)
+class SalesReport:
+    currency: str
+    lines: tuple[SalesLine, ...]
+
+
+@runtime_checkable
+class Provider(Protocol):
+    name: str
+
+    async def catalog(self) -> Catalog:
+        """Lotteries, draw times and valid plays, in our catalog format (feeds the parser)."""
+        ...
+
+    async def validate(self, wagers: Sequence[Wager], now: datetime) -> list[WagerRejection]:
+        """What would be refused now, without booking anything."""
+        ...
+
+    async def create_ticket(self, request: TicketRequest, now: datetime) -> ProviderTicket:
+        """All or nothing unless `request.partial`; raises ProviderError (definite refusal) or
+        OutcomeUnknown (keep pending)."""
+        ...
+
+    async def find_ticket(self, reference: str) -> ProviderTicket | None:
+        """The ticket booked under our reference, or None when the provider has none."""
+        ...
+
+    async def cancel_ticket(
+        self, ticket: ProviderTicket, now: datetime, *, actor_id: int | None = None
+    ) -> ProviderTicket: ...
+
+    async def results(self, day: date, lottery: str | None = None) -> list[DrawResult]: ...
+
+    async def pay_ticket(
+        self, ticket: ProviderTicket, pin: str, now: datetime, *, actor_id: int | None = None
+    ) -> ProviderTicket: ...
+
+    async def sales_report(self, since: date, until: date) -> SalesReport: ...
+
+    async def close(self) -> None: ...
