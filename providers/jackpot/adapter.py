@@ -1,0 +1,318 @@
+"""The jackpot adapter (seed 003): betcards, priced selections, tickets in cents with taxes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+from lottery.catalog import Catalog
+from lottery.plays import Wager
+from providers.base import (
+    BookedWager,
+    DrawResult,
+    ErrorCode,
+    ProviderError,
+    ProviderTicket,
+    ProviderUnavailable,
+    SalesLine,
+    SalesReport,
+    TicketRequest,
+    TicketState,
+    WagerRejection,
+)
+from providers.http import (
+    CallFailed,
+    Journal,
+    MemoryJournal,
+    SentCreate,
+    Stage,
+    TTLCache,
+    call,
+    decode_object,
+    make_client,
+    setting,
+    settle_create,
+)
+from providers.jackpot.models import (
+    GAME,
+    Betcard,
+    Quote,
+    betcard_from,
+    cents,
+    from_cents,
+    picks_of,
+    quote,
+    wager_for,
+)
+
+log = logging.getLogger("providers.jackpot")
+STAMP = "%Y-%m-%dT%H:%M:%S.%f"
+#: 400 ``detail.code`` → our code (the codes are an assumption, see ``__init__``)
+REFUSALS = {
+    "BETCARD_NOT_FOUND": ErrorCode.CLOSED_DRAW, "BETCARD_CLOSED": ErrorCode.CLOSED_DRAW,
+    "INVALID_CURRENCY": ErrorCode.INVALID_AMOUNT, "INVALID_PRICE": ErrorCode.INVALID_AMOUNT,
+    "INCOMPLETE_BETCARD": ErrorCode.INVALID_NUMBER, "INVALID_BET": ErrorCode.INVALID_NUMBER,
+    "ODDS_CHANGED": ErrorCode.EXPIRED, "PRIZE_CHANGED": ErrorCode.EXPIRED,
+    "INSUFFICIENT_FUNDS": ErrorCode.INSUFFICIENT_FUNDS,
+}
+STATES = {"won": TicketState.WINNER, "lost": TicketState.LOSER}
+
+
+class OddsChanged(ProviderError):
+    """"Ticket odds changed" (or the prize did): ``betcard`` is the betcard as it is now, so the
+    chat can show the new odds and ask again."""
+
+    def __init__(self, detail: str, betcard: Betcard | None) -> None:
+        super().__init__(ErrorCode.EXPIRED, detail)
+        self.betcard = betcard
+
+
+class JackpotProvider:
+    name = "jackpot"
+    operations = frozenset({"catalog", "validate", "create", "find", "sales"})
+
+    def __init__(
+        self, *, base_url: str, operator: str, token: str, currency: str, base_catalog: Catalog,
+        clock: Callable[[], datetime], timeout: float = 10.0, odds_diff: Decimal = Decimal(0),
+        source: str = "web", atag: str | None = None, journal: Journal | None = None,
+        betcards_ttl: timedelta = timedelta(seconds=30),
+        match_window: timedelta = timedelta(minutes=15),
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._operator, self._token, self.currency = operator, token, currency.upper()
+        self._base, self._clock = base_catalog, clock
+        self._odds_diff, self._source, self._atag = odds_diff, source, atag
+        self._http = make_client(base_url, timeout, transport=transport)
+        self._journal: Journal = journal or MemoryJournal()
+        self._window = match_window
+        self._lock = asyncio.Lock()
+        self._cards: TTLCache[dict[str, Betcard]] = TTLCache(
+            self._load_betcards, ttl=betcards_ttl, clock=clock, name="jackpot.betcards")
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, str], *, clock: Callable[[], datetime],
+                      catalog: Catalog, journal: Journal | None = None,
+                      transport: httpx.AsyncBaseTransport | None = None) -> JackpotProvider:
+        return cls(
+            base_url=setting(settings, "JACKPOT_URL", required=True) or "",
+            operator=setting(settings, "JACKPOT_OPERATOR", required=True) or "",
+            token=setting(settings, "JACKPOT_TOKEN", required=True) or "",
+            currency=setting(settings, "JACKPOT_CURRENCY", catalog.currency) or catalog.currency,
+            odds_diff=Decimal(setting(settings, "JACKPOT_ODDS_DIFF", "0") or "0"),
+            source=setting(settings, "JACKPOT_SOURCE", "web") or "web",
+            atag=setting(settings, "JACKPOT_ATAG"), base_catalog=catalog, clock=clock,
+            journal=journal, transport=transport,
+            timeout=float(setting(settings, "PROVIDER_TIMEOUT", "10") or 10),
+        )
+
+    def __repr__(self) -> str:
+        return f"JackpotProvider(base_url={str(self._http.base_url)!r}, currency={self.currency!r})"
+
+    # -- the chat flow's side ----------------------------------------------------------------
+    async def betcards(self) -> list[Betcard]:
+        """Open betcards with their events and outcomes (cached for a short while)."""
+        return [c for c in (await self._cards.get()).values() if c.open]
+
+    async def betcard(self, code: str) -> Betcard | None:
+        return (await self._cards.get()).get(code)
+
+    async def price(self, code: str, choices: Mapping[int, int], price: Decimal | None = None
+                    ) -> Quote:
+        """Price a selection (event id → bet id): odds, stake, payouts and estimated taxes."""
+        card = await self.betcard(code)
+        if card is None or not card.open:
+            raise ProviderError(ErrorCode.CLOSED_DRAW, "betcard not open")
+        priced = quote(card, choices, price, self.currency)
+        if isinstance(priced, str):
+            code_ = ErrorCode.INVALID_AMOUNT if "price" in priced else ErrorCode.INVALID_NUMBER
+            raise ProviderError(code_, priced)
+        return priced
+
+    async def buy(self, priced: Quote, reference: str, now: datetime) -> ProviderTicket:
+        """Create the ticket for a quote the player accepted."""
+        return await self.create_ticket(TicketRequest(reference, (wager_for(priced),),
+                                                      priced.currency), now)
+
+    async def _load_betcards(self) -> dict[str, Betcard]:
+        data = await self._get("betcards", "/be/betcards")
+        try:
+            return {c.code: c for c in (betcard_from(i, self._time) for i in data["betcards"])}
+        except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+            raise ProviderUnavailable(f"betcards: unexpected shape ({type(exc).__name__})"
+                                      ) from None
+
+    # -- Provider --------------------------------------------------------------------------
+    async def catalog(self) -> Catalog:
+        """Jackpot sells betcards, not lottery draws: the market's catalog stays as it is."""
+        return self._base
+
+    async def validate(self, wagers: Sequence[Wager], now: datetime) -> list[WagerRejection]:
+        cards = await self._cards.get()
+        out = []
+        for i, wager in enumerate(wagers):
+            picks, card = picks_of(wager), cards.get(wager.lottery)
+            if card is None or not card.open or now >= card.closes_at:
+                out.append(WagerRejection(i, ErrorCode.CLOSED_DRAW, "betcard not open"))
+            elif picks is None:
+                out.append(WagerRejection(i, ErrorCode.INVALID_NUMBER, "not a jackpot selection"))
+            else:
+                priced = quote(card, {p.event_id: p.bet_id for p in picks}, wager.amount,
+                               self.currency)
+                if isinstance(priced, str):
+                    out.append(WagerRejection(i, ErrorCode.INVALID_NUMBER, priced))
+                elif any(abs(a.odds - b.odds) > self._odds_diff
+                         for a, b in zip(picks, priced.picks, strict=True)):
+                    out.append(WagerRejection(i, ErrorCode.EXPIRED, "odds changed"))
+        return out
+
+    async def create_ticket(self, request: TicketRequest, now: datetime) -> ProviderTicket:
+        if len(request.wagers) != 1 or picks_of(request.wagers[0]) is None:
+            raise ProviderError(ErrorCode.LIMIT, "a jackpot ticket is one betcard selection")
+        wager = request.wagers[0]
+        picks = picks_of(wager) or ()
+        card = await self.betcard(wager.lottery)
+        if card is None:
+            raise ProviderError(ErrorCode.CLOSED_DRAW, "no such betcard",
+                                [WagerRejection(0, ErrorCode.CLOSED_DRAW)])
+        body = {
+            "operator": self._operator, "token": self._token, "price": cents(wager.amount),
+            "currency": request.currency.upper(), "atag": self._atag, "source": self._source,
+            "type": "jackpot", "odds_diff": float(self._odds_diff),
+            "events": [{"id": p.event_id, "bet": p.bet_id, "odds": float(p.odds)} for p in picks],
+            "betcard_code": card.code, "prize": cents(card.prize),
+            "bonus_prizes": [cents(p) for p in card.bonus_prizes],
+        }
+        content = [card.code, cents(wager.amount), sorted([p.event_id, p.bet_id] for p in picks)]
+        async with self._lock:
+            await self._journal.record(SentCreate(request.reference, content, now))
+            try:
+                response = await call(self._http, "POST", "/be/tickets", log=log, op="create",
+                                      json=body)
+                data = decode_object(response, "create")
+            except CallFailed as failure:
+                return await settle_create(failure, request.reference, self.find_ticket, log)
+        if response.status_code == 200 and data.get("id"):
+            await self._journal.claim(request.reference, str(data["id"]))
+            return self._ticket(request.reference, data, wager)
+        if response.status_code == 200:
+            failure = CallFailed("create: answer without a ticket id", Stage.ANSWERED)
+            return await settle_create(failure, request.reference, self.find_ticket, log)
+        raise await self._refusal(response.status_code, data, card.code)
+
+    async def _refusal(self, status: int, data: Mapping[str, Any], betcard_code: str
+                       ) -> ProviderError:
+        if status == 403:
+            return ProviderUnavailable("jackpot: the operator refused the token (403)")
+        detail = data.get("detail")
+        if status == 400 and isinstance(detail, Mapping):
+            code = REFUSALS.get(str(detail.get("code")), ErrorCode.LIMIT)
+            message = str(detail.get("message", ""))
+            if code is ErrorCode.EXPIRED:
+                self._cards.invalidate()
+                return OddsChanged(message, await self._fresh_card(betcard_code))
+            return ProviderError(code, message, [WagerRejection(0, code, message)])
+        if status == 422 and isinstance(detail, list):
+            where = ", ".join(".".join(map(str, d.get("loc", []))) for d in detail
+                              if isinstance(d, Mapping))
+            return ProviderError(ErrorCode.LIMIT, f"jackpot rejected the request: {where}")
+        return ProviderError(ErrorCode.LIMIT, f"jackpot refused the ticket (HTTP {status})")
+
+    async def _fresh_card(self, code: str) -> Betcard | None:
+        try:
+            return await self.betcard(code)
+        except ProviderUnavailable:
+            return None
+
+    async def find_ticket(self, reference: str) -> ProviderTicket | None:
+        entry = await self._journal.get(reference)
+        if entry is None:
+            return None
+        data = await self._get("list", "/be/tickets")
+        tickets = [t for t in data.get("tickets") or [] if isinstance(t, dict)]
+        if entry.provider_id is not None:
+            mine = next((t for t in tickets if str(t.get("id")) == entry.provider_id), None)
+            return None if mine is None else self._ticket(reference, mine)
+        code, price, picks = entry.content
+        earliest, latest = entry.sent_at - timedelta(minutes=2), entry.sent_at + self._window
+        for ticket in sorted(tickets, key=lambda t: str(t.get("created"))):
+            created = self._time(ticket.get("created"))
+            seen = sorted([int(e.get("id", 0)), int(e.get("bet", 0))]
+                          for e in ticket.get("events") or [])
+            if (ticket.get("betcard_code"), ticket.get("price"), seen) == (code, price, picks) \
+                    and earliest <= created <= latest \
+                    and await self._journal.claim(reference, str(ticket.get("id"))):
+                return self._ticket(reference, ticket)
+        return None
+
+    def _ticket(self, reference: str, data: Mapping[str, Any], wager: Wager | None = None
+                ) -> ProviderTicket:
+        created = self._time(data.get("created"))
+        if wager is None:
+            number = ",".join(f"{e.get('id')}:{e.get('bet')}@{Decimal(str(e.get('odds'))):.2f}"
+                              for e in data.get("events") or [])
+            wager = Wager(str(data.get("betcard_code")), created, GAME, number, None,
+                          from_cents(data.get("price")))
+        state = STATES.get(str(data.get("result")), TicketState.SOLD)
+        if str(data.get("status")) in ("cancelled", "canceled", "void"):
+            state = TicketState.VOID
+        money = {k: from_cents(data.get(k)) for k in
+                 ("stake", "gross_payout", "net_payout", "wht_amount", "ext_amount", "prize")}
+        extra = {**money, "code": data.get("code"), "odds": Decimal(str(data.get("odds", 0))),
+                 "wht": Decimal(str(data.get("wht", 0))), "ext": Decimal(str(data.get("ext", 0))),
+                 "ext_type": data.get("ext_type"), "betcard_code": data.get("betcard_code"),
+                 "bonus_prizes": tuple(from_cents(p) for p in data.get("bonus_prizes") or []),
+                 "approved": bool(data.get("approved")), "status": data.get("status"),
+                 "result": data.get("result")}
+        return ProviderTicket(
+            reference=reference, provider_ticket_id=str(data.get("id", "")), state=state,
+            wagers=(BookedWager(wager),), total=from_cents(data.get("price")),
+            currency=str(data.get("currency", self.currency)), created_at=created, extra=extra)
+
+    async def cancel_ticket(self, ticket: ProviderTicket, now: datetime) -> ProviderTicket:
+        raise ProviderError(ErrorCode.NOT_CANCELLABLE, "jackpot tickets cannot be cancelled")
+
+    async def results(self, day: date, lottery: str | None = None) -> list[DrawResult]:
+        return []  # the seed has no results; the ticket's ``result`` tells the outcome
+
+    async def pay_ticket(self, ticket: ProviderTicket, pin: str, now: datetime) -> ProviderTicket:
+        raise ProviderError(ErrorCode.UNAVAILABLE, "jackpot prizes go to the player's wallet")
+
+    async def sales_report(self, since: date, until: date) -> SalesReport:
+        data = await self._get("list", "/be/tickets")
+        lines: dict[tuple[date, str], Decimal] = {}
+        for ticket in data.get("tickets") or []:
+            day = self._time(ticket.get("created")).date()
+            if since <= day <= until:
+                key = (day, str(ticket.get("betcard_code")))
+                lines[key] = lines.get(key, Decimal("0.00")) + from_cents(ticket.get("price"))
+        return SalesReport(self.currency, tuple(
+            SalesLine(day, code, total, Decimal("0.00"), Decimal("0.00"))
+            for (day, code), total in sorted(lines.items())))
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    # -- wire ------------------------------------------------------------------------------
+    async def _get(self, op: str, path: str) -> dict[str, Any]:
+        response = await call(self._http, "GET", path, log=log, op=op,
+                              params={"operator": self._operator},
+                              headers={"Authorization": f"Bearer {self._token}"})
+        if response.status_code == 403:
+            raise ProviderUnavailable(f"{op}: the operator refused the token (403)")
+        if response.status_code != 200:
+            raise ProviderUnavailable(f"{op}: HTTP {response.status_code}")
+        return decode_object(response, op)
+
+    def _time(self, raw: Any) -> datetime:
+        """Seed 003's UTC stamps (``2024-01-28T14:33:01.000000``) in the market's time zone."""
+        try:
+            stamp = datetime.strptime(str(raw), STAMP).replace(tzinfo=UTC)
+        except ValueError:
+            stamp = self._clock()
+        return stamp.astimezone(self._base.timezone)

@@ -1,0 +1,339 @@
+"""The soportex adapter: our wagers as seed 000's jugadas and back (assumptions: ``__init__``)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+from lottery.catalog import Catalog
+from lottery.plays import Wager
+from providers.base import (
+    BookedWager,
+    DrawResult,
+    ErrorCode,
+    OutcomeUnknown,
+    ProviderError,
+    ProviderTicket,
+    ProviderUnavailable,
+    SalesLine,
+    SalesReport,
+    TicketRequest,
+    TicketState,
+    WagerRejection,
+)
+from providers.http import (
+    CallFailed,
+    Stage,
+    TTLCache,
+    call,
+    decode_object,
+    make_client,
+    setting,
+    settle_create,
+)
+from providers.soportex.board import JUGADA_ERRORS, Board, read_board
+
+log = logging.getLogger("providers.soportex")
+STATES = {"0": TicketState.SOLD, "1": TicketState.VOID, "2": TicketState.WINNER,
+          "3": TicketState.PAID, "4": TicketState.LOSER}
+CENT = Decimal("0.01")
+
+
+class TokenRefused(ProviderUnavailable):
+    """respuesta "2": the configured token is not (or no longer) valid; nothing was done."""
+
+
+class SoportexProvider:
+    name = "soportex"
+    operations = frozenset({"catalog", "validate", "create", "find", "cancel", "results", "sales"})
+
+    def __init__(
+        self, *, base_url: str, token: str, base_catalog: Catalog,
+        clock: Callable[[], datetime], timeout: float = 10.0,
+        catalog_ttl: timedelta = timedelta(minutes=15),
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._token = token
+        self._base = base_catalog
+        self._clock = clock
+        self._http = make_client(base_url, timeout, transport=transport)
+        self._board_cache: TTLCache[Board] = TTLCache(
+            self._load_board, ttl=catalog_ttl, clock=clock, name="soportex.sorteos")
+        self.test_mode = token == ""
+        if self.test_mode:
+            log.warning("soportex token is empty: selling in the provider's test environment")
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, str], *, clock: Callable[[], datetime],
+                      catalog: Catalog, transport: httpx.AsyncBaseTransport | None = None,
+                      ) -> SoportexProvider:
+        return cls(
+            base_url=setting(settings, "SOPORTEX_URL", "https://api.loteriasoportex.com") or "",
+            token=setting(settings, "SOPORTEX_TOKEN", "") or "",
+            base_catalog=catalog, clock=clock, transport=transport,
+            timeout=float(setting(settings, "PROVIDER_TIMEOUT", "10") or 10),
+            catalog_ttl=timedelta(seconds=int(setting(settings, "PROVIDER_CATALOG_TTL", "900")
+                                              or 900)),
+        )
+
+    def __repr__(self) -> str:
+        url = str(self._http.base_url)
+        return f"SoportexProvider(base_url={url!r}, test_mode={self.test_mode})"
+
+    # -- catalog ---------------------------------------------------------------------------
+    async def catalog(self) -> Catalog:
+        return (await self._board()).catalog
+
+    async def refresh(self) -> Catalog:
+        """Reload sorteos now (the scheduled refresh)."""
+        return (await self._board_cache.refresh()).catalog
+
+    async def _board(self) -> Board:
+        board = await self._board_cache.get()
+        if board.day != self._clock().astimezone(board.catalog.timezone).date():
+            board = await self._board_cache.refresh()
+        return board
+
+    async def _load_board(self) -> Board:
+        sorteos = await self._post("sorteos", {"token": self._token})
+        simbolos = await self._post("simbolos", {"token": self._token})
+        try:
+            return read_board(self._base, sorteos, simbolos)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ProviderUnavailable(f"sorteos: unexpected shape ({type(exc).__name__})") from None
+
+    # -- selling ---------------------------------------------------------------------------
+    async def validate(self, wagers: Sequence[Wager], now: datetime) -> list[WagerRejection]:
+        board = await self._board()
+        out = [r for i, w in enumerate(wagers) if (r := self._check(board, i, w, now))]
+        limit = board.catalog.limits.max_wagers
+        if limit is not None:
+            out += [WagerRejection(i, ErrorCode.LIMIT, f"at most {limit} plays per ticket")
+                    for i in range(limit, len(wagers))]
+        return sorted(out, key=lambda r: r.index)
+
+    def _check(self, board: Board, index: int, wager: Wager, now: datetime
+               ) -> WagerRejection | None:
+        sorteo = board.sorteo_for(wager)
+        lottery = board.catalog.get_lottery(wager.lottery)
+        if sorteo is None or lottery is None or not sorteo.abierto \
+                or now >= wager.draw - timedelta(minutes=lottery.close_minutes):
+            return WagerRejection(index, ErrorCode.CLOSED_DRAW, "draw not open at soportex")
+        if board.numero(wager) is None:
+            return WagerRejection(index, ErrorCode.INVALID_NUMBER, wager.number)
+        limits = board.catalog.limits
+        amount = wager.amount
+        if amount <= 0 or amount != amount.quantize(CENT) \
+                or (limits.min_bet is not None and amount < limits.min_bet) \
+                or (limits.max_bet is not None and amount > limits.max_bet) \
+                or (limits.amount_step and amount % limits.amount_step):
+            return WagerRejection(index, ErrorCode.INVALID_AMOUNT, str(amount))
+        return None
+
+    async def create_ticket(self, request: TicketRequest, now: datetime) -> ProviderTicket:
+        board = await self._board()
+        sent: list[int] = []
+        jugadas: list[dict[str, str]] = []
+        unsent: dict[int, WagerRejection] = {}
+        for i, wager in enumerate(request.wagers):
+            sorteo, numero = board.sorteo_for(wager), board.numero(wager)
+            if sorteo is None or numero is None:
+                code = ErrorCode.CLOSED_DRAW if sorteo is None else ErrorCode.INVALID_NUMBER
+                unsent[i] = WagerRejection(i, code, "no soportex code for this play")
+                continue
+            sent.append(i)
+            jugadas.append({"codigo": sorteo.codigo, "numero": numero,
+                            "monto": str(wager.amount.quantize(CENT))})
+        if not jugadas or (unsent and not request.partial):
+            raise _refusal(list(unsent.values()))
+        op = "registrarticketparcial" if request.partial else "registrarticket"
+        body = {"token": self._token, "ticket": request.reference, "jugadas": jugadas}
+        try:
+            data = await self._post(op, body)
+        except TokenRefused:
+            raise
+        except CallFailed as failure:
+            return await settle_create(failure, request.reference, self.find_ticket, log)
+        answer = str(data.get("respuesta"))
+        if answer == "0":
+            return self._booked(request, sent, unsent, data, now)
+        if answer == "1":
+            rejections = dict(unsent)
+            for i, item in zip(sent, _jugadas(data), strict=False):
+                code = JUGADA_ERRORS.get(str(item.get("id")))
+                if code is not None:
+                    rejections[i] = WagerRejection(i, code, str(item.get("numero", "")))
+            raise _refusal([rejections[k] for k in sorted(rejections)])
+        if answer == "3":  # the id exists: our own earlier attempt, never someone else's
+            found = await self.find_ticket(request.reference)
+            if found is None:
+                raise OutcomeUnknown("soportex says the ticket exists but cannot show it")
+            return found
+        failure = CallFailed(f"{op}: unexpected respuesta {answer!r}", Stage.ANSWERED)
+        return await settle_create(failure, request.reference, self.find_ticket, log)
+
+    def _booked(self, request: TicketRequest, sent: list[int], unsent: dict[int, WagerRejection],
+                data: Mapping[str, Any], now: datetime) -> ProviderTicket:
+        refused = dict(unsent)
+        for i, item in zip(sent, _jugadas(data), strict=False):
+            code = JUGADA_ERRORS.get(str(item.get("id")))
+            if code is not None:
+                refused[i] = WagerRejection(i, code)
+        wagers = tuple(BookedWager(w, sold=i not in refused,
+                                   rejection=refused[i].code if i in refused else None)
+                       for i, w in enumerate(request.wagers))
+        sold = [b.wager for b in wagers if b.sold]
+        return ProviderTicket(
+            reference=request.reference, provider_ticket_id=str(data.get("serialTicket", "")),
+            state=STATES.get(str(data.get("statusTicket")), TicketState.SOLD), wagers=wagers,
+            total=_money(data.get("totalTicket")), currency=request.currency, created_at=now,
+            cancel_deadline=self._deadline(sold), extra={"test_mode": self.test_mode},
+        )
+
+    def _deadline(self, wagers: Sequence[Wager]) -> datetime | None:
+        """Reversal is possible while every draw is open: until the first draw closes."""
+        closes = [w.draw - timedelta(minutes=self._close_minutes(w.lottery)) for w in wagers]
+        return min(closes) if closes else None
+
+    def _close_minutes(self, lottery_id: str) -> int:
+        board = self._board_cache.peek()
+        catalog = board.catalog if board is not None else self._base
+        lottery = catalog.get_lottery(lottery_id)
+        return lottery.close_minutes if lottery else catalog.close_minutes
+
+    async def find_ticket(self, reference: str) -> ProviderTicket | None:
+        data = await self._post("consultarticket", {"token": self._token, "ticket": reference})
+        answer = str(data.get("respuesta"))
+        if answer == "4":
+            return None
+        if answer != "0":
+            raise ProviderUnavailable(f"consultarticket: unexpected respuesta {answer!r}")
+        return await self._ticket(reference, data)
+
+    async def _ticket(self, reference: str, data: Mapping[str, Any]) -> ProviderTicket:
+        board = await self._board()
+        created = self._created(data)
+        day = created.date()
+        wagers = [w for item in _jugadas(data) if (w := board.wager(item, day)) is not None]
+        prize = _money(data.get("premioTicket"))
+        return ProviderTicket(
+            reference=reference, provider_ticket_id=str(data.get("serialTicket", "")),
+            state=STATES.get(str(data.get("statusTicket")), TicketState.SOLD),
+            wagers=tuple(BookedWager(w) for w in wagers), total=_money(data.get("totalTicket")),
+            currency=self._base.currency, created_at=created,
+            cancel_deadline=self._deadline(wagers), prize=prize or None,
+            extra={"test_mode": self.test_mode},
+        )
+
+    def _created(self, data: Mapping[str, Any]) -> datetime:
+        try:
+            stamp = datetime.strptime(str(data.get("fechaTicket")), "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            return self._clock().astimezone(self._base.timezone)
+        return stamp.replace(tzinfo=self._base.timezone)
+
+    async def cancel_ticket(self, ticket: ProviderTicket, now: datetime) -> ProviderTicket:
+        body = {"token": self._token, "ticket": ticket.reference}
+        try:
+            data = await self._post("reversarticket", body)
+        except TokenRefused:
+            raise
+        except CallFailed:
+            current = await self.find_ticket(ticket.reference)
+            if current is not None and current.state is TicketState.VOID:
+                return current
+            raise
+        answer = str(data.get("respuesta"))
+        if answer == "0":
+            return replace(ticket, state=TicketState.VOID)
+        if answer == "4":
+            raise ProviderError(ErrorCode.NOT_FOUND, "soportex has no such ticket")
+        if answer == "5":
+            raise ProviderError(ErrorCode.NOT_CANCELLABLE, str(data.get("mensaje", "")))
+        raise ProviderUnavailable(f"reversarticket: unexpected respuesta {answer!r}")
+
+    async def pay_ticket(self, ticket: ProviderTicket, pin: str, now: datetime) -> ProviderTicket:
+        raise ProviderError(ErrorCode.UNAVAILABLE, "soportex's API has no pay operation")
+
+    # -- reports ---------------------------------------------------------------------------
+    async def results(self, day: date, lottery: str | None = None) -> list[DrawResult]:
+        board = await self._board()
+        data = await self._post("resultados", {"fecha": day.isoformat(), "sorteo": ""})
+        grouped: dict[tuple[str, datetime], dict[str, str]] = {}
+        for item in data.get("resultados") or []:
+            sorteo = board.by_code.get(str(item.get("codigo")))
+            lottery_id = board.lottery_of(sorteo) if sorteo else None
+            if sorteo is None or lottery_id is None or lottery not in (None, lottery_id):
+                continue
+            draw = datetime.combine(day, sorteo.hora,
+                                    tzinfo=board.catalog.lottery(lottery_id).timezone)
+            _merge(grouped.setdefault((lottery_id, draw), {}), sorteo.tipo, sorteo.sorteo,
+                   str(item.get("numero", "")), board.signs)
+        return [DrawResult(lot, draw, values) for (lot, draw), values in sorted(grouped.items())]
+
+    async def sales_report(self, since: date, until: date) -> SalesReport:
+        board = await self._board()
+        data = await self._post("ventas", {"token": self._token, "desde": since.isoformat(),
+                                           "hasta": until.isoformat()})
+        lines = []
+        for item in data.get("ventas") or []:
+            producto = str(item.get("producto", ""))
+            lines.append(SalesLine(
+                day=date.fromisoformat(str(item.get("fecha"))),
+                lottery=board.built.lottery_ids.get(producto, producto),
+                sales=_money(item.get("venta")), cancelled=_money(item.get("anulado")),
+                prizes=_money(item.get("premios")),
+            ))
+        return SalesReport(self._base.currency, tuple(lines))
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    # -- wire ------------------------------------------------------------------------------
+    async def _post(self, op: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        response = await call(self._http, "POST", f"/monitor/{op}", log=log, op=op, json=body)
+        data = decode_object(response, op)
+        if str(data.get("respuesta")) == "2":
+            raise TokenRefused(f"{op}: soportex refused the token")
+        return data
+
+
+def _merge(values: dict[str, str], tipo: str, sorteo: str, numero: str,
+           signs: Mapping[str, str]) -> None:
+    """Result values: A → number, B → number_b, C → sign (+ sign_number), D → ab; animals."""
+    if tipo == "animalito":
+        values["animal"] = numero
+    elif sorteo == "A":
+        values["number"] = numero
+    elif sorteo == "B":
+        values["number_b"] = numero
+    elif sorteo == "C":
+        number, _, sign = numero.partition("-")
+        values["sign"] = signs.get(sign, sign)
+        values["sign_number"] = number
+        values.setdefault("number", number)
+    elif sorteo == "D":
+        values["ab"] = numero
+
+
+def _jugadas(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    items = data.get("jugadas")
+    return [i for i in items if isinstance(i, Mapping)] if isinstance(items, list) else []
+
+
+def _refusal(rejections: Sequence[WagerRejection]) -> ProviderError:
+    code = rejections[0].code if rejections else ErrorCode.CLOSED_DRAW
+    return ProviderError(code, "soportex refused the ticket", rejections)
+
+
+def _money(raw: Any) -> Decimal:
+    try:
+        return Decimal(str(raw)).quantize(CENT)
+    except ArithmeticError:
+        return Decimal("0.00")
