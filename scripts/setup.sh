@@ -15,6 +15,16 @@ if [ ! -x .venv/bin/python ]; then
     apt-get update -qq && apt-get install -y -qq python3-venv && "$python" -m venv .venv
   }
 fi
+# Ticket images need a font with Spanish letters (á, ñ, ¿) and ₡; Pillow's own is ASCII only.
+font=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+if [ ! -f "$font" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    (apt-get update -qq && apt-get install -y -qq fonts-dejavu-core) >/dev/null 2>&1 \
+      || echo "setup: could not install fonts-dejavu-core; ticket images will drop accents" >&2
+  else
+    echo "setup: install the DejaVu fonts (fonts-dejavu-core) for accents on ticket images" >&2
+  fi
+fi
 extras=""
 [ "${1:-}" = "--dev" ] && extras="[dev]"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}" 2>&1 \
