@@ -1,7 +1,8 @@
 """Developer tool for the gettext catalogs (used by scripts/i18n.sh).
 
 - `po_fill.py en`: English is the source language, so the en catalog's empty entries get the msgid.
-- `po_fill.py es FILE.json`: merges translations {msgid: msgstr} into the es catalog.
+- `po_fill.py es FILE.json`: merges translations {msgid: msgstr} into the es catalog (a list of
+  strings for a plural entry).
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ def main(lang: str, source: str | None = None) -> None:
             continue
         msgid = message.id if isinstance(message.id, str) else message.id[0]
         if msgid in extra:
-            message.string = extra[msgid]
-        elif lang == "en" and not message.string:
+            value = extra[msgid]
+            message.string = tuple(value) if isinstance(value, list) else value
+        elif lang == "en" and not (message.string if isinstance(message.string, str)
+                                    else all(message.string)):
             message.string = message.id if isinstance(message.id, str) else tuple(message.id)
     with path.open("wb") as handle:
         write_po(handle, catalog, width=100, omit_header=False)

@@ -1,0 +1,36 @@
+"""The commands menu in each language; a failure to set it never stops the bot."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot
+from aiogram.types import BotCommand
+
+from lottery import i18n
+from lottery.i18n import N_
+
+log = logging.getLogger(__name__)
+
+_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", N_("Start and see what I can do for you")),
+    ("help", N_("How to write plays")),
+    ("idioma", N_("Change the language")),
+)
+
+
+def commands_for(locale: str) -> list[BotCommand]:
+    return [
+        BotCommand(command=name, description=i18n.gettext(text, locale)) for name, text in _COMMANDS
+    ]
+
+
+async def set_bot_commands(bot: Bot, default_locale: str) -> bool:
+    try:
+        await bot.set_my_commands(commands_for(default_locale))
+        for locale in i18n.SUPPORTED_LOCALES:
+            await bot.set_my_commands(commands_for(locale), language_code=locale)
+    except Exception:
+        log.exception("could not set the commands menu; the bot goes on without it")
+        return False
+    return True

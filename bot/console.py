@@ -1,0 +1,224 @@
+"""Console mode: the real Dispatcher, middlewares and handlers, fed from a terminal or a pipe.
+
+A `BaseSession` that answers Bot API calls locally replaces HTTP: messages are printed, inline
+keyboards become numbered buttons (`/1`, `/2`… press them), photos are saved to files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import itertools
+import json
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.base import BaseSession
+from aiogram.enums import ParseMode
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageCaption,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetMe,
+    SendDocument,
+    SendMessage,
+    SendPhoto,
+    TelegramMethod,
+)
+from aiogram.methods.base import TelegramType
+from aiogram.types import BufferedInputFile, FSInputFile, InlineKeyboardMarkup, InputFile, Update
+
+CONSOLE_TOKEN = "42:console-mode-local-token"  # never sent anywhere: no HTTP in console mode
+BOT_ID = 42
+_TAG = re.compile(r"<[^>]+>")
+
+
+def html_to_text(text: str) -> str:
+    return html.unescape(_TAG.sub("", text))
+
+
+class ConsoleSession(BaseSession):
+    """Answers the Bot API in-process and renders what the bot sends as terminal text."""
+
+    def __init__(self, out: TextIO, photos_dir: Path) -> None:
+        super().__init__()
+        self.out = out
+        self.photos_dir = photos_dir
+        self.buttons: list[tuple[int, str]] = []  # (message_id, callback_data) of the last keyboard
+        self._message_ids = itertools.count(1)
+
+    async def close(self) -> None:
+        return None
+
+    async def stream_content(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover
+        raise NotImplementedError("console mode downloads no files")
+
+    def _print(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def _show_keyboard(self, markup: Any, message_id: int) -> None:
+        if not isinstance(markup, InlineKeyboardMarkup):
+            return
+        self.buttons = []
+        rows = []
+        for row in markup.inline_keyboard:
+            cells = []
+            for button in row:
+                self.buttons.append((message_id, button.callback_data or button.url or ""))
+                cells.append(f"[/{len(self.buttons)} {button.text}]")
+            rows.append("  ".join(cells))
+        self._print("\n".join(rows))
+
+    def _save_photo(self, photo: InputFile | str) -> str:
+        self.photos_dir.mkdir(parents=True, exist_ok=True)
+        path = self.photos_dir / f"photo-{int(time.time() * 1000)}-{next(self._message_ids)}.png"
+        if isinstance(photo, BufferedInputFile):
+            path.write_bytes(photo.data)
+        elif isinstance(photo, FSInputFile):
+            path.write_bytes(Path(photo.path).read_bytes())
+        else:
+            return str(photo)
+        return str(path)
+
+    def _message(self, bot: Bot, chat_id: Any, **fields: Any) -> dict[str, Any]:
+        return {
+            "message_id": fields.pop("message_id", None) or next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": int(chat_id), "type": "private"},
+            "from": {"id": bot.id, "is_bot": True, "first_name": "Taquilla"},
+            **fields,
+        }
+
+    def _result(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        if isinstance(method, GetMe):
+            return {"id": BOT_ID, "is_bot": True, "first_name": "Taquilla", "username": "taquilla_bot"}
+        if isinstance(method, SendMessage | EditMessageText):
+            prefix = "(edited) " if isinstance(method, EditMessageText) else ""
+            self._print("bot> " + prefix + html_to_text(method.text).replace("\n", "\n     "))
+            message = self._message(
+                bot, method.chat_id or 0, message_id=getattr(method, "message_id", None),
+                text=method.text,
+            )
+            self._show_keyboard(method.reply_markup, message["message_id"])
+            return message
+        if isinstance(method, SendPhoto | SendDocument):
+            media = method.photo if isinstance(method, SendPhoto) else method.document
+            path = self._save_photo(media)
+            caption = html_to_text(method.caption) if isinstance(method.caption, str) else ""
+            self._print(f"bot> [image: {path}] {caption}".rstrip())
+            message = self._message(bot, method.chat_id, caption=method.caption)
+            if isinstance(method, SendPhoto):
+                message["photo"] = [{"file_id": path, "file_unique_id": path, "width": 1, "height": 1}]
+            else:
+                message["document"] = {"file_id": path, "file_unique_id": path}
+            self._show_keyboard(method.reply_markup, message["message_id"])
+            return message
+        if isinstance(method, EditMessageReplyMarkup | EditMessageCaption):
+            self._show_keyboard(method.reply_markup, method.message_id or 0)
+            return True
+        if isinstance(method, AnswerCallbackQuery):
+            if method.text:
+                self._print("bot> (" + method.text + ")")
+            return True
+        return True
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
+        result = self._result(bot, method)
+        payload = json.dumps({"ok": True, "result": result}, default=str)
+        return self.check_response(bot, method, 200, payload).result  # type: ignore[return-value]
+
+
+class ConsoleUser:
+    """Builds the updates a local user would send."""
+
+    def __init__(self, user_id: int, first_name: str, language_code: str) -> None:
+        self.user = {"id": user_id, "is_bot": False, "first_name": first_name,
+                     "language_code": language_code}
+        self._update_ids = itertools.count(int(time.time() * 1000))
+        self._message_ids = itertools.count(1_000_000)
+
+    def message(self, text: str) -> dict[str, Any]:
+        return {
+            "update_id": next(self._update_ids),
+            "message": {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": {"id": self.user["id"], "type": "private"},
+                "from": self.user,
+                "text": text,
+            },
+        }
+
+    def press(self, message_id: int, data: str) -> dict[str, Any]:
+        update_id = next(self._update_ids)
+        return {
+            "update_id": update_id,
+            "callback_query": {
+                "id": str(update_id),
+                "from": self.user,
+                "chat_instance": str(self.user["id"]),
+                "data": data,
+                "message": {
+                    "message_id": message_id,
+                    "date": int(time.time()),
+                    "chat": {"id": self.user["id"], "type": "private"},
+                    "from": {"id": BOT_ID, "is_bot": True, "first_name": "Taquilla"},
+                    "text": "…",
+                },
+            },
+        }
+
+
+def make_console_bot(out: TextIO, photos_dir: Path) -> Bot:
+    return Bot(
+        token=CONSOLE_TOKEN,
+        session=ConsoleSession(out, photos_dir),
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+async def _read_line(stream: TextIO) -> str:
+    return await asyncio.get_running_loop().run_in_executor(None, stream.readline)
+
+
+async def run_console(
+    dp: Dispatcher, bot: Bot, user: ConsoleUser, stdin: TextIO = sys.stdin
+) -> None:
+    """One line in, the bot's whole answer out, in order; ends at end of input or `/salir`."""
+    session = bot.session
+    assert isinstance(session, ConsoleSession)
+    interactive = stdin.isatty()
+    while True:
+        if interactive:
+            session.out.write("> ")
+            session.out.flush()
+        line = await _read_line(stdin)
+        if not line:
+            break
+        text = line.rstrip("\r\n")
+        if not text.strip():
+            continue
+        if text.strip() in ("/salir", "/exit", "/quit"):
+            break
+        if not interactive:
+            session._print("you> " + text)
+        press = re.fullmatch(r"/(\d+)", text.strip())
+        if press:
+            index = int(press.group(1)) - 1
+            if not 0 <= index < len(session.buttons):
+                session._print(f"(no button /{index + 1})")
+                continue
+            message_id, data = session.buttons[index]
+            raw = user.press(message_id, data)
+        else:
+            raw = user.message(text)
+        await dp.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))

@@ -1,0 +1,34 @@
+"""What every handler may need, built once at start-up and passed through aiogram's workflow data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.settings import Settings
+from lottery.catalog import Catalog
+from lottery.ticket_codes import PinHasher
+from providers.base import Provider
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    catalog: Catalog
+    sessionmaker: async_sessionmaker[AsyncSession]
+    provider: Provider
+    ticket_secret: bytes
+    clock: Clock = field(default=system_clock)
+
+    @property
+    def pins(self) -> PinHasher:
+        return PinHasher(self.ticket_secret)

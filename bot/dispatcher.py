@@ -1,0 +1,44 @@
+"""Builds the Dispatcher: storage, event isolation, middlewares in a fixed order, routers."""
+
+from __future__ import annotations
+
+from aiogram import Dispatcher
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+
+from bot.context import AppContext
+from bot.i18n import UserLocaleMiddleware, make_i18n
+from bot.middlewares.db import DbSessionMiddleware
+from bot.middlewares.dedup import DedupMiddleware
+from bot.middlewares.throttle import ThrottlingMiddleware
+from bot.middlewares.user import UserMiddleware
+from handlers import build_root_router
+from storage.fsm import make_fsm_storage
+
+
+def create_dispatcher(
+    app: AppContext, storage: BaseStorage | None = None, *, throttle: bool = True
+) -> Dispatcher:
+    """`throttle=False` for console mode: one local person, and piped input is fast by nature."""
+    storage = storage or make_fsm_storage(app.settings.redis_url, app.sessionmaker)
+    isolation: BaseEventIsolation
+    if isinstance(storage, RedisStorage):
+        isolation = RedisEventIsolation(storage.redis)
+    else:
+        isolation = SimpleEventIsolation()
+    dp = Dispatcher(storage=storage, events_isolation=isolation, app=app)
+
+    # Order matters: the unit of work wraps everything; duplicates are dropped before any
+    # side effect; the user must be loaded before their language is chosen.
+    dp.update.outer_middleware(DbSessionMiddleware(app.sessionmaker))
+    dp.update.outer_middleware(DedupMiddleware())
+    dp.update.outer_middleware(UserMiddleware())
+    UserLocaleMiddleware(make_i18n(app.settings.default_locale)).setup(dp)
+    if throttle:
+        limiter = ThrottlingMiddleware(app.settings.throttle_per_second)
+        dp.message.outer_middleware(limiter)
+        dp.callback_query.outer_middleware(limiter)
+
+    dp.include_router(build_root_router())
+    return dp

@@ -1,0 +1,31 @@
+"""Telegram may deliver an update twice (webhook retries, a restart before the offset was
+confirmed); the update id is recorded in the update's own transaction, so a duplicate is dropped
+and an update whose handling failed is not marked."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.types import TelegramObject, Update
+
+from storage.repositories.updates import mark_update_processed
+
+log = logging.getLogger(__name__)
+
+
+class DedupMiddleware(BaseMiddleware):
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        assert isinstance(event, Update)
+        if not await mark_update_processed(data["session"], event.update_id):
+            log.info("duplicate update dropped", extra={"update_id": event.update_id})
+            return UNHANDLED
+        return await handler(event, data)

@@ -1,0 +1,128 @@
+"""Start-up and the two Telegram run modes: long polling, or webhook behind a load balancer."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.commands import set_bot_commands
+from bot.context import AppContext, Clock, system_clock
+from bot.dispatcher import create_dispatcher
+from bot.jobs import run_jobs
+from bot.secret_key import ticket_secret
+from bot.settings import Settings, SettingsError
+from lottery.catalog import Catalog, load_catalog
+from lottery.ticket_codes import PinHasher
+from providers.base import Provider
+from providers.house import HouseProvider
+from providers.registry import make_provider as remote_provider
+from storage.db import make_engine, make_sessionmaker, migrate
+
+log = logging.getLogger(__name__)
+
+
+def make_provider(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], catalog: Catalog,
+    secret: bytes, clock: Clock,
+) -> Provider:
+    if settings.provider == "house":
+        return HouseProvider(sessionmaker, catalog, pin_hasher=PinHasher(secret), clock=clock)
+    try:
+        return remote_provider(settings.provider, settings.provider_settings(), clock=clock,
+                               catalog=catalog)
+    except ValueError as exc:
+        raise SettingsError(f"Invalid setting PROVIDER: {exc}") from None
+
+
+@asynccontextmanager
+async def app_context(settings: Settings, clock: Clock = system_clock) -> AsyncIterator[AppContext]:
+    """Migrated database, catalog, provider and the jobs that keep draws current."""
+    await migrate(settings.database_url)
+    engine = make_engine(settings.database_url)
+    sessionmaker = make_sessionmaker(engine)
+    catalog = load_catalog(settings.catalog)
+    secret = ticket_secret(settings)
+    provider = make_provider(settings, sessionmaker, catalog, secret, clock)
+    app = AppContext(settings=settings, catalog=catalog, sessionmaker=sessionmaker,
+                     provider=provider, ticket_secret=secret, clock=clock)
+    try:
+        async with run_jobs(app):
+            yield app
+    finally:
+        await provider.close()
+        await engine.dispose()
+
+
+def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot:
+    assert settings.bot_token is not None
+    if session is None and settings.telegram_api_url:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+async def run_polling(bot: Bot, dp: Dispatcher, app: AppContext) -> None:
+    await bot.delete_webhook(drop_pending_updates=False)
+    await set_bot_commands(bot, app.settings.default_locale)
+    log.info("polling started")
+    await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
+
+
+def webhook_app(bot: Bot, dp: Dispatcher, app: AppContext) -> web.Application:
+    """The aiohttp app; the handler refuses requests without the secret (constant-time compare)."""
+    settings = app.settings
+    assert settings.webhook_secret is not None
+    web_app = web.Application()
+    SimpleRequestHandler(
+        dispatcher=dp, bot=bot, secret_token=settings.webhook_secret.get_secret_value()
+    ).register(web_app, path=settings.webhook_path)
+    setup_application(web_app, dp, bot=bot)
+    return web_app
+
+
+async def run_webhook(bot: Bot, dp: Dispatcher, app: AppContext) -> None:
+    settings = app.settings
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    runner = web.AppRunner(webhook_app(bot, dp, app))
+    await runner.setup()
+    site = web.TCPSite(runner, host=settings.host, port=settings.port)
+    await site.start()
+    try:
+        await bot.set_webhook(
+            url=settings.webhook_url,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=dp.resolve_used_update_types(),
+        )
+        await set_bot_commands(bot, settings.default_locale)
+        log.info("webhook listening", extra={"host": settings.host, "port": settings.port})
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+async def run_bot(settings: Settings) -> None:
+    async with app_context(settings) as app:
+        bot = create_bot(settings)
+        dp = create_dispatcher(app)
+        try:
+            if settings.webhook_url:
+                await run_webhook(bot, dp, app)
+            else:
+                await run_polling(bot, dp, app)
+        finally:
+            await dp.storage.close()
+            await bot.session.close()

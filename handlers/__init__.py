@@ -1,0 +1,22 @@
+"""Routers in the order they are tried: commands first, free text (plays) last.
+
+Routers are built per Dispatcher (an aiogram Router belongs to one parent), so tests and
+several bots in one process each get their own."""
+
+from aiogram import Router
+
+from handlers import account, admin, language, sales, start, tickets
+
+
+def build_root_router() -> Router:
+    root = Router(name="root")
+    root.include_routers(
+        start.make_router(),
+        language.make_router(),
+        account.make_router(),
+        admin.make_router(),
+        tickets.make_router(),
+        sales.make_router(),  # free text: anything that is not a command is read as plays
+        start.make_fallback_router(),
+    )
+    return root

@@ -1,0 +1,55 @@
+"""/idioma: each person chooses Spanish or English; the choice is stored with the user."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lottery import i18n
+from lottery.i18n import _
+from services.users import set_locale
+from storage.models import User
+
+_NAMES = {"es": "Español", "en": "English"}
+
+
+def _keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=name, callback_data=f"lang:{code}")]
+            for code, name in _NAMES.items()
+        ]
+    )
+
+
+def _confirmation(locale: str) -> str:
+    return i18n.gettext("Done: I will speak to you in English.", locale)
+
+
+async def choose(message: Message, command: CommandObject, session: AsyncSession, user: User) -> None:
+    wanted = (command.args or "").strip().lower()[:2]
+    if wanted in _NAMES:
+        await set_locale(session, user, wanted)
+        await message.answer(_confirmation(wanted))
+        return
+    await message.answer(_("Choose your language:"), reply_markup=_keyboard())
+
+
+async def chosen(query: CallbackQuery, session: AsyncSession, user: User) -> None:
+    wanted = (query.data or "")[5:]
+    if wanted not in _NAMES:
+        await query.answer()
+        return
+    await set_locale(session, user, wanted)
+    await query.answer()
+    if query.message is not None:
+        await query.message.answer(_confirmation(wanted))
+
+
+def make_router() -> Router:
+    router = Router(name="language")
+    router.message.register(choose, Command("idioma", "language", "lang"))
+    router.callback_query.register(chosen, F.data.startswith("lang:"))
+    return router

@@ -1,0 +1,81 @@
+"""/start and /help: who the bot is for this person, and how to write plays."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandStart
+from aiogram.types import Message
+
+from bot.context import AppContext
+from lottery.i18n import _
+from services.help import examples_for
+from storage.models import UserRole, User
+
+def _role_intro(user: User) -> str:
+    if user.role == UserRole.ADMIN:
+        return _(
+            "You are an <b>admin</b> of this banca: you manage users and roles, lotteries and "
+            "draws, enter results, broadcast them and see the reports."
+        )
+    if user.role == UserRole.SELLER:
+        return _(
+            "You are a <b>seller</b>: you sell to your customers against your credit limit and "
+            "earn a commission on every sale."
+        )
+    return _(
+        "Here you buy your lottery plays with your balance. Write them as you always do and "
+        "I will show you the total before selling."
+    )
+
+
+async def start(message: Message, user: User, app: AppContext) -> None:
+    name = escape(user.first_name or "")
+    examples = "\n".join(f"<code>{escape(e)}</code>" for e in examples_for(app.catalog)[:2])
+    await message.answer(
+        _("Hello, {name}! I am {brand}, your lottery ticket booth.").format(
+            name=name, brand=escape(app.settings.brand_name)
+        )
+        + "\n\n"
+        + _role_intro(user)
+        + "\n\n"
+        + _("For example:")
+        + "\n"
+        + examples
+        + "\n\n"
+        + _("/help shows how to write plays; /idioma changes the language.")
+    )
+
+
+async def help_(message: Message, app: AppContext) -> None:
+    lines = [
+        _("<b>How to write plays</b>"),
+        _("Write the number, the amount and the lottery with its draw time, one play per line:"),
+        "",
+        *(f"<code>{escape(e)}</code>" for e in examples_for(app.catalog)),
+        "",
+        _("• The amount goes after the plays: <code>x5</code>, <code>a 5</code>, <code>5bs</code>."),
+        _("• Without a time, the next open draw is used."),
+        _("• A lottery alone on the first line applies to the lines below it."),
+        _("• Before selling I show you the ticket and its total; nothing is sold until you confirm."),
+    ]
+    await message.answer("\n".join(lines))
+
+
+async def unknown_command(message: Message) -> None:
+    await message.answer(_("I do not know that command. /help lists what I can do."))
+
+
+def make_fallback_router() -> Router:
+    """Commands no other router took; included last."""
+    router = Router(name="fallback")
+    router.message.register(unknown_command, F.text.startswith("/"))
+    return router
+
+
+def make_router() -> Router:
+    router = Router(name="start")
+    router.message.register(start, CommandStart())
+    router.message.register(help_, Command("help", "ayuda"))
+    return router

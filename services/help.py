@@ -1,0 +1,29 @@
+"""Example plays that fit the catalog in use, so help never shows a game the banca does not sell."""
+
+from __future__ import annotations
+
+from lottery.catalog import Catalog
+
+_EXAMPLES: tuple[tuple[str, str, str], ...] = (
+    # (game the lottery must sell, lottery alias to look for, example text with {alias})
+    ("triple_sign", "zamorano", "123-ARI 5 {alias} 12pm"),
+    ("triple", "zulia", "123 456 x10 {alias} 4:45"),
+    ("animal", "lotto activo", "leon x10 {alias} 9am"),
+    ("tripleta", "activo", "tripleta 5 10 20 x2 {alias}"),
+    ("reventado", "tica", "25 x1000 r500 {alias}"),
+    ("tiempo", "monazo", "123 x500 {alias}"),
+)
+
+
+def examples_for(catalog: Catalog) -> list[str]:
+    out: list[str] = []
+    for game, preferred, template in _EXAMPLES:
+        sellers = [lot for lot in catalog.lotteries if game in lot.games]
+        if not sellers:
+            continue
+        chosen = next((lot for lot in sellers if preferred in lot.aliases), sellers[0])
+        alias = preferred if preferred in chosen.aliases else chosen.aliases[0]
+        example = template.format(alias=alias)
+        if example not in out:
+            out.append(example)
+    return out

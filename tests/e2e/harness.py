@@ -1,0 +1,99 @@
+"""The real bot (Dispatcher, middlewares, handlers, database) against the fake Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.telegram import TelegramAPIServer
+
+from bot.context import AppContext
+from bot.dispatcher import create_dispatcher
+from bot.runtime import app_context, create_bot
+from bot.settings import Settings, load_settings
+from tests.fakes.telegram.session import LoopbackSession
+from tests.fakes.telegram_server import FakeTelegram, SentMessage
+
+
+@dataclass
+class FakeClock:
+    """'Now' under the test's control (UTC)."""
+
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 23, 13, 30, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+def make_settings(tg: FakeTelegram, db_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "_env_file": None,
+        "bot_token": tg.token,
+        "database_url": db_url,
+        "telegram_api_url": tg.base_url,
+        "redis_url": None,
+        "webhook_url": None,
+        "throttle_per_second": 50.0,
+        "ticket_secret": "test-ticket-secret-0123456789",
+    }
+    values.update(overrides)
+    return load_settings(**values)
+
+
+@dataclass
+class RunningBot:
+    tg: FakeTelegram
+    app: AppContext
+    bot: Bot
+    dp: Dispatcher
+    clock: FakeClock
+
+    async def say(self, user_id: int, text: str, **kwargs: Any) -> SentMessage:
+        """A user writes; returns the bot's next message to that chat."""
+        self.tg.send_user_message(user_id, text, **kwargs)
+        return await self.tg.next_message(user_id)
+
+    async def press(self, user_id: int, message: SentMessage, text: str) -> SentMessage:
+        self.tg.press_button(user_id, message, text=text)
+        return await self.tg.next_message(user_id)
+
+    async def buy(self, user_id: int, plays: str) -> tuple[SentMessage, SentMessage]:
+        """Preview and confirm; returns the ticket text and its image."""
+        preview = await self.say(user_id, plays)
+        ticket = await self.press(user_id, preview, "✅ Confirmar")
+        return ticket, await self.tg.next_message(user_id)
+
+
+@asynccontextmanager
+async def running_bot(
+    tg: FakeTelegram, settings: Settings, clock: FakeClock | None = None, *, polling: bool = True
+) -> AsyncIterator[RunningBot]:
+    """Starts the bot as `taquilla run` would (minus signals), stops it on the way out."""
+    clock = clock or FakeClock()
+    async with app_context(settings, clock=clock) as app:
+        bot = create_bot(settings, LoopbackSession(api=TelegramAPIServer.from_base(tg.base_url)))
+        dp = create_dispatcher(app)
+        task = None
+        if polling:
+            task = asyncio.create_task(
+                dp.start_polling(bot, handle_signals=False, polling_timeout=1,
+                                 allowed_updates=dp.resolve_used_update_types())
+            )
+            await tg.wait_for_call("getUpdates")
+        try:
+            yield RunningBot(tg=tg, app=app, bot=bot, dp=dp, clock=clock)
+        finally:
+            if task is not None:
+                with suppress(RuntimeError):
+                    await dp.stop_polling()
+                await task
+            await dp.storage.close()
+            await bot.session.close()

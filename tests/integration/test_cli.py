@@ -1,0 +1,81 @@
+"""`taquilla` as a person runs it: console mode from a pipe, bad settings, migrate."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.settings import SettingsError, load_settings
+
+
+def _run(args: list[str], tmp_path: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {
+        "BOT_TOKEN", "DATABASE_URL", "REDIS_URL", "PROVIDER", "CATALOG", "ADMIN_IDS",
+        "WEBHOOK_URL", "WEBHOOK_SECRET", "TELEGRAM_API_URL", "DEFAULT_LOCALE"}}
+    clean.update({"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", **env})
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True,
+        cwd=tmp_path, env=clean, timeout=120,
+    )
+
+
+def test_run_without_token_starts_console_mode_fed_from_a_pipe(tmp_path: Path) -> None:
+    result = _run(["run"], tmp_path, stdin="/start\n\n/idioma\n/2\n/start\n")
+    assert result.returncode == 0, result.stderr
+    assert "console mode" in result.stderr
+    out = result.stdout
+    assert "you> /start" in out
+    assert "¡Hola, Consola!" in out
+    assert "[/1 Español]  " not in out and "[/1 Español]" in out and "[/2 English]" in out
+    assert "Done: I will speak to you in English." in out
+    assert "Hello, Consola!" in out
+    assert out.index("¡Hola") < out.index("Hello")
+
+
+def test_console_role_flag_makes_the_local_user_a_seller(tmp_path: Path) -> None:
+    result = _run(["console", "--role", "seller", "--name", "Luis"], tmp_path, stdin="/start\n")
+    assert result.returncode == 0, result.stderr
+    assert "vendedor" in result.stdout
+
+
+def test_a_bad_setting_stops_start_up_with_one_line_naming_it(tmp_path: Path) -> None:
+    result = _run(["run"], tmp_path, DATABASE_URL="mysql://nope")
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "DATABASE_URL" in result.stderr
+
+    result = _run(["run"], tmp_path, PORT="eighty")
+    assert result.returncode == 2 and "PORT" in result.stderr
+
+
+def test_migrate_creates_the_database(tmp_path: Path) -> None:
+    result = _run(["migrate"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "bot.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "name"),
+    [
+        ({"catalog": "/nonexistent.json"}, "CATALOG"),
+        ({"admin_ids": "12,abc"}, "ADMIN_IDS"),
+        ({"webhook_url": "https://example.invalid/hook"}, "WEBHOOK_SECRET"),
+        ({"default_locale": "fr"}, "DEFAULT_LOCALE"),
+    ],
+)
+def test_settings_errors_name_the_setting(overrides: dict[str, str], name: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        load_settings(_env_file=None, **overrides)
+
+
+def test_settings_read_a_dotenv_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("ADMIN_IDS", "DEFAULT_LOCALE"):
+        monkeypatch.delenv(key, raising=False)
+    (tmp_path / ".env").write_text("ADMIN_IDS=7, 8\nDEFAULT_LOCALE=en\n")
+    settings = load_settings(_env_file=tmp_path / ".env")
+    assert settings.admin_ids == {7, 8}
+    assert settings.default_locale == "en"
