@@ -1,0 +1,297 @@
+"""The constructs of a line that need more than one token (PLAYS.md sections 2–4).
+
+Each function reads the construct starting at token ``i`` of a ``Reader``, records what it found,
+and returns the index of the next token; it raises ``Fail`` when the fragment means nothing safe.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lottery.plays import messages as M
+from lottery.plays.errors import Fail
+from lottery.plays.items import AMOUNT, PLAY, RAW, REV
+from lottery.plays.lexer import BAD, DASH, HOUR, NUM, STAR, TIME, WORD
+from lottery.plays.vocab import SIGN_CODES, W
+
+if TYPE_CHECKING:
+    from lottery.plays.reader import Reader
+
+_AMOUNT_WORDS = (W.MIL, W.MILUNIT, W.UNIT)
+_GLUED_MARKERS = (W.X, W.BS, W.PERM, W.REV, W.A, W.CON, W.POR)
+
+
+def number(r: Reader, i: int) -> int:
+    toks, n = r.toks, r.n
+    tok = toks[i]
+    raw, j = tok[1], i + 1
+    nxt = toks[j] if j < n else None
+    if nxt is not None and nxt[2]:  # something glued after the number
+        if nxt[0] == WORD:
+            entry = nxt[3]
+            meaning = entry[0] if entry else None  # type: ignore[index]
+            if meaning == W.SIGN and raw.isdigit():
+                return _signed(r, i, raw, [entry[1]], j + 1)  # type: ignore[index,list-item]
+            if meaning in (W.UNIT, W.BS, W.MIL, W.MILUNIT):
+                return _bare_amount(r, i)
+            if meaning == W.X and j + 1 < n and toks[j + 1][0] == NUM and r.glued(j + 1):
+                r.stream.append((RAW, raw, i, j))
+                return j
+            raise r.fail_chunk(i)
+        if nxt[0] == DASH and nxt[1] == "-" and r.glued(j + 1) and raw.isdigit():
+            return _dashed(r, i)
+        if nxt[0] == STAR:
+            r.stream.append((RAW, raw, i, j))
+            return j
+        raise r.fail_chunk(i)
+    entry = nxt[3] if nxt is not None and nxt[0] == WORD else None
+    meaning = entry[0] if entry is not None else None  # type: ignore[index]
+    if meaning in _AMOUNT_WORDS or (meaning == W.BS and not r.glued(j + 1)):
+        return _bare_amount(r, i)
+    if meaning == W.AL:
+        return _series(r, i, i)
+    if raw.isdigit() and (meaning in (W.SIGN, W.ALLSIGNS) or (
+            nxt is not None and nxt[1] in r.tables.phrase_starts and (
+                (phrase := r.phrase(j)) is not None and phrase[0][0] == W.ALLSIGNS))):
+        return _signed(r, i, raw, [], j)
+    r.stream.append((RAW, raw, i, j))
+    return j
+
+
+def word(r: Reader, i: int) -> int:
+    toks, n = r.toks, r.n
+    tok = toks[i]
+    following = r.tables.phrase_next.get(tok[1])
+    phrase = r.phrase(i) if following and i + 1 < n and toks[i + 1][1] in following else None
+    if phrase is not None:
+        (meaning, value), j = phrase
+        if meaning == W.LOTTERY:
+            r.add_lottery(value, i, j)  # type: ignore[arg-type]
+        elif meaning == W.ALLDAY:
+            r.allday = (i, j)
+        elif meaning == W.ANIMAL:
+            r.stream.append((PLAY, ("animal", value), i, j))
+        elif meaning == W.ALLSIGNS:
+            raise Fail("unknown_token", M.LOOSE_SIGN, i, j, resume=j)
+        return j
+    entry = tok[3]
+    if entry is None:
+        return _unknown_word(r, i)
+    meaning, value = entry  # type: ignore[misc]
+    glued_num = i + 1 < n and toks[i + 1][0] == NUM and r.glued(i + 1)
+    if glued_num and meaning not in _GLUED_MARKERS:
+        raise r.fail_chunk(i)
+    if meaning == W.FILLER:
+        return i + 1
+    if meaning == W.LOTTERY:
+        r.add_lottery(value, i, i + 1)  # type: ignore[arg-type]
+        return i + 1
+    if meaning == W.ANIMAL:
+        r.stream.append((PLAY, ("animal", value), i, i + 1))
+        return i + 1
+    if meaning == W.LAS:
+        if i + 1 < n and toks[i + 1][0] == NUM:
+            raise Fail("unknown_token", M.HOUR_FORMAT, i, i + 2, resume=i + 2)
+        return i + 1
+    if meaning == W.A:
+        nxt = toks[i + 1] if i + 1 < n else None
+        if nxt is not None and (nxt[0] in (TIME, HOUR) or r.meaning(i + 1) == W.LAS):
+            return i + 1
+        return _marked(r, i, i + 1)
+    if meaning in (W.X, W.CON, W.POR):
+        return _marked(r, i, i + 1)
+    if meaning == W.BS:
+        if glued_num:
+            return _marked(r, i, i + 1)
+        raise Fail("unknown_token", M.UNIT_NO_NUMBER, i, i + 1, resume=i + 1)
+    if meaning in (W.UNIT, W.MIL, W.MILUNIT):
+        raise Fail("unknown_token", M.UNIT_NO_NUMBER, i, i + 1, resume=i + 1)
+    if meaning == W.ALLDAY:
+        r.allday = (i, i + 1)
+        return i + 1
+    if meaning == W.REV:
+        found = r.amount(i + 1)
+        if found is None:
+            raise Fail("unknown_token", M.REV_PLACE, i, i + 1, resume=i + 1)
+        amount, k = found
+        r.stream.append((REV, amount, i, k))
+        return k
+    if meaning == W.PERM:
+        j = i + 1
+        if j < n and toks[j][0] == NUM and toks[j][1].isdigit():
+            r.end_of_play(j + 1)
+            r.stream.append((PLAY, ("perm", toks[j][1]), i, j + 1))
+            return j + 1
+        raise Fail("unknown_token", M.PERM_NO_NUMBER, i, i + 1, resume=i + 1)
+    if meaning == W.CORRIDA:
+        if i + 1 < n and toks[i + 1][0] == NUM:
+            return _series(r, i, i + 1)
+        raise Fail("unknown_token", M.SERIES_FORMAT, i, i + 1, resume=i + 1)
+    if meaning == W.TRIPLETA:
+        return _tripleta(r, i)
+    if meaning == W.TOTAL:
+        return _total(r, i)
+    if meaning in (W.SIGN, W.ALLSIGNS):
+        raise Fail("unknown_token", M.LOOSE_SIGN, i, i + 1, resume=i + 1)
+    if meaning == W.AL:
+        raise Fail("unknown_token", M.SERIES_FORMAT, i, i + 1, resume=i + 1)
+    return _unknown_word(r, i)
+
+
+def other(r: Reader, i: int) -> int:
+    """``*`` markers, dashes and characters that are no token of the language (the reader
+    handles times itself)."""
+    kind = r.toks[i][0]
+    if kind == STAR:
+        return _marked(r, i, i + 1)
+    if kind == DASH:
+        return _dash(r, i)
+    assert kind == BAD
+    raise r.fail_chunk(i)
+
+
+def _bare_amount(r: Reader, i: int) -> int:
+    found = r.amount(i)
+    assert found is not None
+    amount, k = found
+    r.stream.append((AMOUNT, amount, i, k))
+    return k
+
+
+def _signed(r: Reader, i: int, digits: str, signs: list[str], j: int) -> int:
+    j = r.signs_after(j, signs)
+    r.end_of_play(j)
+    r.stream.append((PLAY, ("signs", digits, tuple(signs)), i, j))
+    return j
+
+
+def _dashed(r: Reader, i: int) -> int:
+    toks = r.toks
+    a, third = toks[i][1], toks[i + 2]
+    if third[0] == WORD:
+        entry = third[3]
+        if entry is not None and entry[0] == W.SIGN:  # type: ignore[index]
+            return _signed(r, i, a, [entry[1]], i + 3)  # type: ignore[list-item]
+        raise r.fail_chunk(i)
+    if third[0] != NUM or not third[1].isdigit():
+        raise r.fail_chunk(i)
+    b = third[1]
+    if len(a) == 3 and len(b) == 2:
+        code = SIGN_CODES.get(b)
+        if code is None:
+            raise r.fail_chunk(i, M.BAD_SIGN_CODE)
+        return _signed(r, i, a, [code], i + 3)
+    if len(a) == len(b) and len(a) in (2, 3):
+        r.end_of_play(i + 3)
+        r.stream.append((PLAY, ("pair", a, b), i, i + 3))
+        return i + 3
+    raise r.fail_chunk(i, M.BAD_PAIR)
+
+
+def _series(r: Reader, i: int, first: int) -> int:
+    """``A al B`` with A at token ``first`` (``i`` is where the construct starts)."""
+    toks, n = r.toks, r.n
+    a, j = toks[first], first + 2
+    if first + 1 >= n or r.meaning(first + 1) != W.AL or j >= n or toks[j][0] != NUM:
+        raise Fail("unknown_token", M.SERIES_FORMAT, i, min(j + 1, n), resume=min(j, n))
+    b = toks[j]
+    if not (a[1].isdigit() and b[1].isdigit()):
+        raise Fail("unknown_token", M.SERIES_FORMAT, i, j + 1, resume=j + 1)
+    r.end_of_play(j + 1)
+    r.stream.append((PLAY, ("series", a[1], b[1]), i, j + 1))
+    return j + 1
+
+
+def _marked(r: Reader, i: int, j: int) -> int:
+    found = r.amount(j)
+    if found is None:
+        first, stop = r.chunk(i)
+        raise Fail("unknown_token", M.MARKER_NO_AMOUNT, first, stop, resume=i + 1)
+    amount, k = found
+    r.stream.append((AMOUNT, amount, i, k))
+    return k
+
+
+def _tripleta(r: Reader, i: int) -> int:
+    toks, n = r.toks, r.n
+    animals: list[tuple[str, str]] = []
+    j = i + 1
+    while len(animals) < 3 and j < n:
+        tok = toks[j]
+        meaning = r.meaning(j)
+        if meaning == W.FILLER:
+            j += 1
+            continue
+        if (tok[0] == NUM and tok[1].isdigit() and not r.glued(j)
+                and not (j + 1 < n and r.glued(j + 1))):
+            animals.append(("num", tok[1]))
+        elif meaning == W.ANIMAL:
+            animals.append(("animal", tok[3][1]))  # type: ignore[index]
+        else:
+            break
+        j += 1
+    if len(animals) < 3:
+        raise Fail("unknown_token", M.TRIPLETA_COUNT, i, max(j, i + 1), resume=j)
+    r.stream.append((PLAY, ("tripleta", tuple(animals)), i, j))
+    return j
+
+
+def _total(r: Reader, i: int) -> int:
+    if r.stream or r.lots or r.clocks or r.allday:
+        raise Fail("unknown_token", M.TOTAL_PLACE, i, i + 1, resume=i + 1)
+    found = r.amount(i + 1)
+    if found is None:
+        raise Fail("unknown_token", M.TOTAL_MISSING, i, i + 1, resume=i + 1)
+    amount, k = found
+    r.total = amount
+    if k < r.n:
+        raise Fail("unknown_token", M.TOTAL_PLACE, k, r.n, resume=r.n)
+    return k
+
+
+def _dash(r: Reader, i: int) -> int:
+    toks, n = r.toks, r.n
+    tok = toks[i]
+    if r.glued(i) or (i + 1 < n and r.glued(i + 1)):
+        raise r.fail_chunk(i)
+    prev, nxt = (toks[i - 1] if i else None), (toks[i + 1] if i + 1 < n else None)
+    if (tok[1] == "-" and prev is not None and nxt is not None and prev[0] == NUM
+            and nxt[0] == NUM and len(prev[1]) == len(nxt[1]) and prev[1].isdigit()
+            and nxt[1].isdigit() and len(prev[1]) in (2, 3)):
+        raise Fail("unknown_token", M.DASH_SPACES, i - 1, i + 2, resume=i + 2,
+                   params={"joined": f"{prev[1]}-{nxt[1]}"})
+    return i + 1
+
+
+def _unknown_word(r: Reader, i: int) -> int:
+    tok = r.toks[i]
+    start, end = r.chunk(i)
+    after = end
+    if start != i or end != i + 1:
+        raise Fail("unknown_token", M.UNKNOWN, start, end, resume=after)
+    tables = r.tables
+    if tok[1] in tables.alias_heads and _names_lottery(r, i + 1):
+        return i + 1  # "triple zulai": the first word of "triple zulia", with the typo after
+    owners = tables.typo_lotteries(tok[1])
+    if len(owners) == 1:
+        r.add_lottery(owners[0], i, i + 1)
+        return i + 1
+    if owners:
+        names = [tables.lottery_names[o] for o in owners]
+        raise Fail("ambiguous", M.LOTTERY_AMBIGUOUS, start, end, resume=after,
+                   params={"options": names})
+    suggestion = tables.suggestion(tok[1])
+    if suggestion:
+        raise Fail("unknown_token", M.UNKNOWN_SUGGEST, start, end, resume=after,
+                   params={"suggestion": suggestion})
+    raise Fail("unknown_token", M.UNKNOWN, start, end, resume=after)
+
+
+def _names_lottery(r: Reader, j: int) -> bool:
+    """Whether token ``j`` is a lottery's name, or one typo from exactly one."""
+    if j >= r.n or r.toks[j][0] != WORD or r.toks[j][2]:
+        return False
+    entry = r.toks[j][3]
+    if entry is not None:
+        return entry[0] == W.LOTTERY  # type: ignore[index,no-any-return]
+    return len(r.tables.typo_lotteries(r.toks[j][1])) == 1
