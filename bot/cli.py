@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
 from pathlib import Path
@@ -24,7 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--name", default="Consola")
     console.add_argument("--lang", default="es")
     console.add_argument("--photos-dir", type=Path, default=Path("console-photos"))
-    sub.add_parser("parse", help="plays parser, JSON lines in and out (see PLAYS.md)", add_help=False)
+    sub.add_parser(
+        "parse", help="plays parser, JSON lines in and out (see PLAYS.md)", add_help=False
+    )
     sub.add_parser("migrate", help="apply database migrations and exit")
     return parser
 
@@ -37,9 +40,15 @@ async def _console(settings: Settings, args: argparse.Namespace) -> None:
 
     async with app_context(settings) as app:
         async with app.sessionmaker() as session, session.begin():
-            await force_role(session, args.user_id, args.role, first_name=args.name,
-                             locale=args.lang, currency=app.catalog.currency,
-                             now=app.clock())
+            await force_role(
+                session,
+                args.user_id,
+                args.role,
+                first_name=args.name,
+                locale=args.lang,
+                currency=app.catalog.currency,
+                now=app.clock(),
+            )
         bot = make_console_bot(sys.stdout, args.photos_dir)
         dp = create_dispatcher(app, throttle=False)
         try:
@@ -80,10 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from bot.runtime import run_bot
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_bot(settings))
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

@@ -98,12 +98,19 @@ class ConsoleSession(BaseSession):
 
     def _result(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
         if isinstance(method, GetMe):
-            return {"id": BOT_ID, "is_bot": True, "first_name": "Taquilla", "username": "taquilla_bot"}
+            return {
+                "id": BOT_ID,
+                "is_bot": True,
+                "first_name": "Taquilla",
+                "username": "taquilla_bot",
+            }
         if isinstance(method, SendMessage | EditMessageText):
             prefix = "(edited) " if isinstance(method, EditMessageText) else ""
             self._print("bot> " + prefix + html_to_text(method.text).replace("\n", "\n     "))
             message = self._message(
-                bot, method.chat_id or 0, message_id=getattr(method, "message_id", None),
+                bot,
+                method.chat_id or 0,
+                message_id=getattr(method, "message_id", None),
                 text=method.text,
             )
             self._show_keyboard(method.reply_markup, message["message_id"])
@@ -115,7 +122,9 @@ class ConsoleSession(BaseSession):
             self._print(f"bot> [image: {path}] {caption}".rstrip())
             message = self._message(bot, method.chat_id, caption=method.caption)
             if isinstance(method, SendPhoto):
-                message["photo"] = [{"file_id": path, "file_unique_id": path, "width": 1, "height": 1}]
+                message["photo"] = [
+                    {"file_id": path, "file_unique_id": path, "width": 1, "height": 1}
+                ]
             else:
                 message["document"] = {"file_id": path, "file_unique_id": path}
             self._show_keyboard(method.reply_markup, message["message_id"])
@@ -130,7 +139,10 @@ class ConsoleSession(BaseSession):
         return True
 
     async def make_request(
-        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        timeout: int | None = None,  # noqa: ASYNC109 (BaseSession's signature)
     ) -> TelegramType:
         result = self._result(bot, method)
         payload = json.dumps({"ok": True, "result": result}, default=str)
@@ -141,8 +153,12 @@ class ConsoleUser:
     """Builds the updates a local user would send."""
 
     def __init__(self, user_id: int, first_name: str, language_code: str) -> None:
-        self.user = {"id": user_id, "is_bot": False, "first_name": first_name,
-                     "language_code": language_code}
+        self.user = {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": first_name,
+            "language_code": language_code,
+        }
         self._update_ids = itertools.count(int(time.time() * 1000))
         self._message_ids = itertools.count(1_000_000)
 

@@ -1,4 +1,4 @@
-"""What every handler may need, built once at start-up and passed through aiogram's workflow data."""
+"""What every handler may need, built once at start-up, passed in aiogram's workflow data."""
 
 from __future__ import annotations
 

@@ -29,7 +29,7 @@ async def run_draw_jobs_once(app: AppContext) -> None:
     created = await ensure_upcoming_draws(app.sessionmaker, app.catalog, now)
     closed = await close_due_draws(app.sessionmaker, app.catalog, now)
     if created or closed:
-        log.info("draws job", extra={"created": created, "closed": len(closed)})
+        log.info("draws job", extra={"draws_created": created, "draws_closed": len(closed)})
 
 
 async def _loop(app: AppContext) -> None:

@@ -13,7 +13,10 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import ClassVar
 
-_RESERVED = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+_RESERVED = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+}
 
 
 class RedactingFormatter(logging.Formatter):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -33,14 +33,18 @@ log = logging.getLogger(__name__)
 
 
 def make_provider(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], catalog: Catalog,
-    secret: bytes, clock: Clock,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    catalog: Catalog,
+    secret: bytes,
+    clock: Clock,
 ) -> Provider:
     if settings.provider == "house":
         return HouseProvider(sessionmaker, catalog, pin_hasher=PinHasher(secret), clock=clock)
     try:
-        return remote_provider(settings.provider, settings.provider_settings(), clock=clock,
-                               catalog=catalog)
+        return remote_provider(
+            settings.provider, settings.provider_settings(), clock=clock, catalog=catalog
+        )
     except ValueError as exc:
         raise SettingsError(f"Invalid setting PROVIDER: {exc}") from None
 
@@ -54,8 +58,14 @@ async def app_context(settings: Settings, clock: Clock = system_clock) -> AsyncI
     catalog = load_catalog(settings.catalog)
     secret = ticket_secret(settings)
     provider = make_provider(settings, sessionmaker, catalog, secret, clock)
-    app = AppContext(settings=settings, catalog=catalog, sessionmaker=sessionmaker,
-                     provider=provider, ticket_secret=secret, clock=clock)
+    app = AppContext(
+        settings=settings,
+        catalog=catalog,
+        sessionmaker=sessionmaker,
+        provider=provider,
+        ticket_secret=secret,
+        clock=clock,
+    )
     try:
         async with run_jobs(app):
             yield app

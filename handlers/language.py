@@ -28,7 +28,9 @@ def _confirmation(locale: str) -> str:
     return i18n.gettext("Done: I will speak to you in English.", locale)
 
 
-async def choose(message: Message, command: CommandObject, session: AsyncSession, user: User) -> None:
+async def choose(
+    message: Message, command: CommandObject, session: AsyncSession, user: User
+) -> None:
     wanted = (command.args or "").strip().lower()[:2]
     if wanted in _NAMES:
         await set_locale(session, user, wanted)

@@ -11,7 +11,8 @@ from aiogram.types import Message
 from bot.context import AppContext
 from lottery.i18n import _
 from services.help import examples_for
-from storage.models import UserRole, User
+from storage.models import User, UserRole
+
 
 def _role_intro(user: User) -> str:
     if user.role == UserRole.ADMIN:
@@ -55,10 +56,16 @@ async def help_(message: Message, app: AppContext) -> None:
         "",
         *(f"<code>{escape(e)}</code>" for e in examples_for(app.catalog)),
         "",
-        _("• The amount goes after the plays: <code>x5</code>, <code>a 5</code>, <code>5bs</code>."),
+        _(
+            "• The amount goes after the plays: "
+            "<code>x5</code>, <code>a 5</code>, <code>5bs</code>."
+        ),
         _("• Without a time, the next open draw is used."),
         _("• A lottery alone on the first line applies to the lines below it."),
-        _("• Before selling I show you the ticket and its total; nothing is sold until you confirm."),
+        _(
+            "• Before selling I show you the ticket and its total; "
+            "nothing is sold until you confirm."
+        ),
     ]
     await message.answer("\n".join(lines))
 

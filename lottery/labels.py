@@ -52,12 +52,19 @@ def state_name(state: str) -> str:
     return gettext(TICKET_STATES[state]) if state in TICKET_STATES else state
 
 
+#: Catalogs list names as people type them (no accents); people read them spelled right.
+_SPELLED = {
+    "leon": "león", "raton": "ratón", "aguila": "águila", "caiman": "caimán",
+    "delfin": "delfín", "alacran": "alacrán", "ciempies": "ciempiés",
+}
+
+
 def animal_name(animals: Mapping[str, tuple[str, ...]], number: str) -> str:
-    """`5` → `León`: the accented spelling when the catalog has one, capitalised."""
+    """`5` → `León`: the accented spelling (the catalog's, else ours), capitalised."""
     names = animals.get(number, ())
     if not names:
         return ""
-    name = next((n for n in names if not n.isascii()), names[0])
+    name = next((n for n in names if not n.isascii()), _SPELLED.get(names[0], names[0]))
     return name[:1].upper() + name[1:]
 
 

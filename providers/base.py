@@ -33,6 +33,8 @@ class ErrorCode(enum.StrEnum):
     ALREADY_PAID = "already_paid"
     WRONG_PIN = "wrong_pin"
     EXPIRED = "expired"
+    ODDS_CHANGED = "odds_changed"  # seed 003: "Ticket odds changed"
+    NOT_SUPPORTED = "not_supported"  # the provider's API has no such operation
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ class TicketState(enum.StrEnum):
     LOSER = "loser"
     PAID = "paid"
     EXPIRED = "expired"
+    ODDS_CHANGED = "odds_changed"  # seed 003: "Ticket odds changed"
+    NOT_SUPPORTED = "not_supported"  # the provider's API has no such operation
 
 
 @dataclass(frozen=True)

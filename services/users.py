@@ -65,8 +65,13 @@ async def force_role(
 ) -> User:
     """Console mode's local user takes the role given on the command line."""
     user = await users_repo.ensure_user(
-        session, telegram_id, currency=currency, first_name=first_name,
-        locale=initial_locale(locale, "es"), role=UserRole(role), now=now,
+        session,
+        telegram_id,
+        currency=currency,
+        first_name=first_name,
+        locale=initial_locale(locale, "es"),
+        role=UserRole(role),
+        now=now,
     )
     await users_repo.set_role(session, telegram_id, UserRole(role))
     return user

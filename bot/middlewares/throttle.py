@@ -18,7 +18,10 @@ from lottery.i18n import _
 
 class ThrottlingMiddleware(BaseMiddleware):
     def __init__(
-        self, rate_per_second: float, burst: int = 5, monotonic: Callable[[], float] = time.monotonic
+        self,
+        rate_per_second: float,
+        burst: int = 5,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.rate = rate_per_second
         self.burst = float(burst)

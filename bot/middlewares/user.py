@@ -1,4 +1,4 @@
-"""Loads (or registers) the person behind the update, so every handler knows their role and locale."""
+"""Loads (or registers) the person behind the update: every handler knows role and locale."""
 
 from __future__ import annotations
 

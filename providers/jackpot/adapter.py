@@ -58,7 +58,7 @@ REFUSALS = {
     "BETCARD_NOT_FOUND": ErrorCode.CLOSED_DRAW, "BETCARD_CLOSED": ErrorCode.CLOSED_DRAW,
     "INVALID_CURRENCY": ErrorCode.INVALID_AMOUNT, "INVALID_PRICE": ErrorCode.INVALID_AMOUNT,
     "INCOMPLETE_BETCARD": ErrorCode.INVALID_NUMBER, "INVALID_BET": ErrorCode.INVALID_NUMBER,
-    "ODDS_CHANGED": ErrorCode.EXPIRED, "PRIZE_CHANGED": ErrorCode.EXPIRED,
+    "ODDS_CHANGED": ErrorCode.ODDS_CHANGED, "PRIZE_CHANGED": ErrorCode.ODDS_CHANGED,
     "INSUFFICIENT_FUNDS": ErrorCode.INSUFFICIENT_FUNDS,
 }
 STATES = {"won": TicketState.WINNER, "lost": TicketState.LOSER}
@@ -69,7 +69,7 @@ class OddsChanged(ProviderError):
     chat can show the new odds and ask again."""
 
     def __init__(self, detail: str, betcard: Betcard | None) -> None:
-        super().__init__(ErrorCode.EXPIRED, detail)
+        super().__init__(ErrorCode.ODDS_CHANGED, detail)
         self.betcard = betcard
 
 
@@ -168,7 +168,7 @@ class JackpotProvider:
                     out.append(WagerRejection(i, ErrorCode.INVALID_NUMBER, priced))
                 elif any(abs(a.odds - b.odds) > self._odds_diff
                          for a, b in zip(picks, priced.picks, strict=True)):
-                    out.append(WagerRejection(i, ErrorCode.EXPIRED, "odds changed"))
+                    out.append(WagerRejection(i, ErrorCode.ODDS_CHANGED, "odds changed"))
         return out
 
     async def create_ticket(self, request: TicketRequest, now: datetime) -> ProviderTicket:
@@ -213,7 +213,7 @@ class JackpotProvider:
         if status == 400 and isinstance(detail, Mapping):
             code = REFUSALS.get(str(detail.get("code")), ErrorCode.LIMIT)
             message = str(detail.get("message", ""))
-            if code is ErrorCode.EXPIRED:
+            if code is ErrorCode.ODDS_CHANGED:
                 self._cards.invalidate()
                 return OddsChanged(message, await self._fresh_card(betcard_code))
             return ProviderError(code, message, [WagerRejection(0, code, message)])
@@ -281,7 +281,7 @@ class JackpotProvider:
         return []  # the seed has no results; the ticket's ``result`` tells the outcome
 
     async def pay_ticket(self, ticket: ProviderTicket, pin: str, now: datetime) -> ProviderTicket:
-        raise ProviderError(ErrorCode.UNAVAILABLE, "jackpot prizes go to the player's wallet")
+        raise ProviderError(ErrorCode.NOT_SUPPORTED, "jackpot prizes go to the player's wallet")
 
     async def sales_report(self, since: date, until: date) -> SalesReport:
         data = await self._get("list", "/be/tickets")

@@ -259,7 +259,7 @@ class SoportexProvider:
         raise ProviderUnavailable(f"reversarticket: unexpected respuesta {answer!r}")
 
     async def pay_ticket(self, ticket: ProviderTicket, pin: str, now: datetime) -> ProviderTicket:
-        raise ProviderError(ErrorCode.UNAVAILABLE, "soportex's API has no pay operation")
+        raise ProviderError(ErrorCode.NOT_SUPPORTED, "soportex's API has no pay operation")
 
     # -- reports ---------------------------------------------------------------------------
     async def results(self, day: date, lottery: str | None = None) -> list[DrawResult]:

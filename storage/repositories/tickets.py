@@ -41,7 +41,7 @@ class NewWager:
 
 
 def _with_wagers() -> Any:
-    return select(Ticket).options(selectinload(Ticket.wagers))
+    return select(Ticket).options(selectinload(Ticket.wagers).selectinload(Wager.draw))
 
 
 async def create_ticket(

@@ -84,8 +84,12 @@ async def running_bot(
         task = None
         if polling:
             task = asyncio.create_task(
-                dp.start_polling(bot, handle_signals=False, polling_timeout=1,
-                                 allowed_updates=dp.resolve_used_update_types())
+                dp.start_polling(
+                    bot,
+                    handle_signals=False,
+                    polling_timeout=1,
+                    allowed_updates=dp.resolve_used_update_types(),
+                )
             )
             await tg.wait_for_call("getUpdates")
         try:

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from tests.e2e.harness import running_bot, make_settings
+from tests.e2e.harness import make_settings, running_bot
 from tests.fakes.telegram_server import FakeTelegram
 
 PLAYER = 5001
@@ -32,7 +32,9 @@ async def test_admin_ids_bootstrap_the_admin_role(tg: FakeTelegram, db_url: str)
     assert "administrador" not in player.content
 
 
-async def test_an_english_telegram_user_is_answered_in_english(tg: FakeTelegram, db_url: str) -> None:
+async def test_an_english_telegram_user_is_answered_in_english(
+    tg: FakeTelegram, db_url: str
+) -> None:
     async with running_bot(tg, make_settings(tg, db_url)) as run:
         reply = await run.say(PLAYER, "/start", first_name="John", language_code="en-US")
     assert "Hello, John!" in reply.content
@@ -89,7 +91,7 @@ async def test_a_failing_commands_menu_is_logged_and_the_bot_goes_on(
 
 
 async def test_a_redelivered_update_is_answered_once(tg: FakeTelegram, db_url: str) -> None:
-    async with running_bot(tg, make_settings(tg, db_url)) as run:
+    async with running_bot(tg, make_settings(tg, db_url)):
         update_id = tg.send_user_message(PLAYER, "/help")
         await tg.next_message(PLAYER)
         tg.redeliver(update_id)

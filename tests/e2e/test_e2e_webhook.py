@@ -29,8 +29,12 @@ async def test_webhook_serves_updates_and_rejects_a_wrong_secret(
 ) -> None:
     port = _free_port()
     settings = make_settings(
-        tg, db_url, webhook_url=f"http://127.0.0.1:{port}/webhook", webhook_secret=SECRET,
-        host="127.0.0.1", port=port,
+        tg,
+        db_url,
+        webhook_url=f"http://127.0.0.1:{port}/webhook",
+        webhook_secret=SECRET,
+        host="127.0.0.1",
+        port=port,
     )
     async with app_context(settings, clock=FakeClock()) as app:
         bot = create_bot(settings, LoopbackSession(api=TelegramAPIServer.from_base(tg.base_url)))
@@ -43,9 +47,15 @@ async def test_webhook_serves_updates_and_rejects_a_wrong_secret(
             assert "¡Hola" in reply.content
             assert tg.webhook_deliveries[-1].status == 200
 
-            forged = {"message": {"message_id": 1, "date": 0, "text": "/start",
-                                  "chat": {"id": PLAYER, "type": "private"},
-                                  "from": {"id": PLAYER, "is_bot": False, "first_name": "X"}}}
+            forged = {
+                "message": {
+                    "message_id": 1,
+                    "date": 0,
+                    "text": "/start",
+                    "chat": {"id": PLAYER, "type": "private"},
+                    "from": {"id": PLAYER, "is_bot": False, "first_name": "X"},
+                }
+            }
             wrong = await tg.post_to_webhook(forged, secret_token="not-the-secret")
             missing = await tg.post_to_webhook(forged, secret_token=None)
             assert wrong.status == 401

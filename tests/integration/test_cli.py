@@ -12,14 +12,35 @@ import pytest
 from bot.settings import SettingsError, load_settings
 
 
-def _run(args: list[str], tmp_path: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {
-        "BOT_TOKEN", "DATABASE_URL", "REDIS_URL", "PROVIDER", "CATALOG", "ADMIN_IDS",
-        "WEBHOOK_URL", "WEBHOOK_SECRET", "TELEGRAM_API_URL", "DEFAULT_LOCALE"}}
+def _run(
+    args: list[str], tmp_path: Path, stdin: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "BOT_TOKEN",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "PROVIDER",
+            "CATALOG",
+            "ADMIN_IDS",
+            "WEBHOOK_URL",
+            "WEBHOOK_SECRET",
+            "TELEGRAM_API_URL",
+            "DEFAULT_LOCALE",
+        }
+    }
     clean.update({"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", **env})
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True,
-        cwd=tmp_path, env=clean, timeout=120,
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=clean,
+        timeout=120,
     )
 
 

@@ -182,7 +182,7 @@ async def test_a_winner_shows_its_prize(backend: Backend) -> None:
     assert found.prize == Decimal("3000.00")  # 5 × 600 for the triple, the terminal 45 lost
     with pytest.raises(ProviderError) as no_pay:
         await backend.provider.pay_ticket(found, "1234", backend.clock.now())
-    assert no_pay.value.code is ErrorCode.UNAVAILABLE
+    assert no_pay.value.code is ErrorCode.NOT_SUPPORTED
 
 
 async def test_tomorrows_draws_are_not_sold_today(backend: Backend) -> None:

@@ -21,10 +21,28 @@ def _catalog(lang: str):
 def _extracted_ids(tmp_path: Path) -> set[str]:
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "--no-location",
-         "-k", "N_", "-k", "lazy_gettext", "-F", str(ROOT / "babel.cfg"), "-o", str(pot),
-         *(str(ROOT / p) for p in ("bot", "handlers", "lottery", "providers", "services", "storage"))],
-        check=True, cwd=ROOT, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "--no-location",
+            "-k",
+            "N_",
+            "-k",
+            "lazy_gettext",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-o",
+            str(pot),
+            *(
+                str(ROOT / p)
+                for p in ("bot", "handlers", "lottery", "providers", "services", "storage")
+            ),
+        ],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
     )
     with pot.open("rb") as handle:
         return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
@@ -36,8 +54,11 @@ def test_every_extracted_message_is_translated_in_every_language(tmp_path: Path)
     for lang in SUPPORTED_LOCALES:
         catalog = _catalog(lang)
         missing = sorted(
-            msgid for msgid in wanted
-            if (m := catalog.get(msgid)) is None or not m.string or m.fuzzy
+            msgid
+            for msgid in wanted
+            if (m := catalog.get(msgid)) is None
+            or not m.string
+            or m.fuzzy
             or (isinstance(m.string, tuple) and not all(m.string))
         )
         assert not missing, f"{lang}: {len(missing)} untranslated, e.g. {missing[:5]}"

@@ -1,0 +1,175 @@
+"""Complete sales per second through the fake Bot API over HTTP, against an echo bot's updates/s.
+
+The fake server runs in its own process; this process runs the bot (SQLite, house provider). A
+sale is a message (preview) and a button press (confirm → ticket text + image): two updates, so
+ratio = 2 × sales_per_s / echo_updates_per_s says what a sale costs against a bare update.
+Last line: `sales_per_s=… echo_updates_per_s=… ratio=… image_ms=…`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from pathlib import Path
+
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import Message
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.dispatcher import create_dispatcher  # noqa: E402
+from bot.runtime import app_context, create_bot  # noqa: E402
+from bot.settings import load_settings  # noqa: E402
+from storage.models import UserRole  # noqa: E402
+from storage.repositories import users as users_repo  # noqa: E402
+from tests.fakes.telegram.client import FakeTelegramClient  # noqa: E402
+
+
+@asynccontextmanager
+async def fake_server() -> AsyncIterator[tuple[str, FakeTelegramClient]]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.fakes.telegram_server", "--port", "0",
+        stdout=asyncio.subprocess.PIPE, cwd=ROOT,
+    )
+    try:
+        assert proc.stdout is not None
+        base_url = (await proc.stdout.readline()).decode().strip()
+        async with FakeTelegramClient(base_url) as client:
+            yield base_url, client
+    finally:
+        proc.terminate()
+        await proc.wait()
+
+
+@asynccontextmanager
+async def polling(bot: Bot, dp: Dispatcher) -> AsyncIterator[None]:
+    task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
+    try:
+        yield
+    finally:
+        with suppress(RuntimeError):
+            await dp.stop_polling()
+        await task
+        await bot.session.close()
+
+
+async def echo_rate(base_url: str, client: FakeTelegramClient, users: int, per_user: int) -> float:
+    router = Router()
+
+    @router.message(F.text)
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "")
+
+    dp = Dispatcher()
+    dp.include_router(router)
+    token = (await client.info())["token"]
+    bot = Bot(
+        token,
+        session=AiohttpSession(api=TelegramAPIServer.from_base(base_url)),
+        default=DefaultBotProperties(parse_mode="HTML"),
+    )
+    await client.reset()
+    async with polling(bot, dp):
+        start = time.perf_counter()
+        await client.send_user_messages(
+            [
+                {"user_id": 1000 + u, "text": f"hola {i}"}
+                for i in range(per_user)
+                for u in range(users)
+            ]
+        )
+        await client.wait(messages_sent=users * per_user, timeout=120)
+        elapsed = time.perf_counter() - start
+    return users * per_user / elapsed
+
+
+async def _one_player(client: FakeTelegramClient, user_id: int, sales: int) -> None:
+    for i in range(sales):
+        await client.send_user_message(user_id, f"{(user_id * 7 + i) % 1000:03d} x1 zulia")
+        await client.wait(chats={user_id: 3 * i + 1}, timeout=30)
+        preview = await client.last_message(user_id)
+        assert preview is not None and preview["buttons"], preview
+        await client.press_button(user_id, preview["message_id"], text="✅ Confirmar")
+        await client.wait(chats={user_id: 3 * (i + 1)}, timeout=30)  # preview, ticket, image
+
+
+async def sales_rate(base_url: str, client: FakeTelegramClient, users: int, per_user: int) -> float:
+    token = (await client.info())["token"]
+    await client.reset()
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(
+            _env_file=None,
+            bot_token=token,
+            telegram_api_url=base_url,
+            database_url=f"sqlite+aiosqlite:///{tmp}/bench.db",
+            throttle_per_second=1000.0,
+            ticket_secret="bench-secret-0123456789abcdef",
+        )
+        async with app_context(settings) as app:
+            async with app.sessionmaker() as session, session.begin():
+                for u in range(users):
+                    await users_repo.ensure_user(
+                        session,
+                        2000 + u,
+                        currency=app.catalog.currency,
+                        first_name="Bench",
+                        role=UserRole.PLAYER,
+                    )
+                    await users_repo.credit_balance(
+                        session, 2000 + u, 1_000_000, app.catalog.currency
+                    )
+            bot = create_bot(settings)
+            async with polling(bot, create_dispatcher(app)):
+                start = time.perf_counter()
+                await asyncio.gather(
+                    *(_one_player(client, 2000 + u, per_user) for u in range(users))
+                )
+                elapsed = time.perf_counter() - start
+    return users * per_user / elapsed
+
+
+def image_ms(repeat: int = 30) -> float:
+    from bench.ticket_image import sample_ticket  # one ticket shape for both benches
+    from lottery.ticket_image import render_ticket_png
+
+    view = sample_ticket(5)
+    render_ticket_png(view, "es", "TQ1:ABCDEFGHJK:ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    start = time.perf_counter()
+    for _ in range(repeat):
+        render_ticket_png(view, "es", "TQ1:ABCDEFGHJK:ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return (time.perf_counter() - start) * 1000 / repeat
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--sales", type=int, default=5, help="sales per user")
+    parser.add_argument("--echo", type=int, default=20, help="echo messages per user")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)
+    async with fake_server() as (base_url, client):
+        echo = await echo_rate(base_url, client, args.users, args.echo)
+        print(f"echo: {echo:.0f} updates/s ({args.users * args.echo} messages)")
+        sales = await sales_rate(base_url, client, args.users, args.sales)
+        print(f"sales: {sales:.1f} complete sales/s ({args.users * args.sales} tickets)")
+    img = image_ms()
+    print(f"image: {img:.1f} ms per ticket image")
+    ratio = 2 * sales / echo
+    print(
+        f"sales_per_s={sales:.1f} echo_updates_per_s={echo:.0f} ratio={ratio:.2f} "
+        f"image_ms={img:.1f}"
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

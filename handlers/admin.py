@@ -1,0 +1,116 @@
+"""Admin commands: /recargar (top up a player), /cupo (seller credit limit), /rol (roles)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.context import AppContext
+from lottery.i18n import _
+from services import accounts
+from services.accounts import AccountChange, AccountError
+from services.sale_text import money_text, role_name
+from storage.models import User, UserRole
+
+
+def _who(user: User) -> str:
+    name = escape(user.first_name or "")
+    return f"{name} (@{escape(user.username)})" if user.username else f"{name} ({user.id})"
+
+
+def _error(change: AccountChange, usage: str) -> str:
+    messages = {
+        AccountError.USAGE: _("Usage: {usage}").format(usage=usage),
+        AccountError.NO_USER: _(
+            "I do not know that user. Use their Telegram id or @username; they must have "
+            "written to me at least once."
+        ),
+        AccountError.BAD_AMOUNT: _(
+            "The amount must be a number greater than 0, e.g. 500 or 250,50."
+        ),
+        AccountError.NOT_A_PLAYER: _(
+            "{who} is not a player; top-ups are for players' balance."
+        ).format(who=_who(change.target))
+        if change.target
+        else "",
+        AccountError.NOT_A_SELLER: _(
+            "{who} is not a seller; make them one first with /rol."
+        ).format(who=_who(change.target))
+        if change.target
+        else "",
+        AccountError.BAD_ROLE: _("The role must be jugador, vendedor or admin."),
+    }
+    assert change.error is not None
+    return messages[change.error]
+
+
+async def _refuse_non_admin(message: Message, user: User) -> bool:
+    if user.role == UserRole.ADMIN:
+        return False
+    await message.answer(_("This command is for the banca's admins only."))
+    return True
+
+
+async def top_up(
+    message: Message, command: CommandObject, session: AsyncSession, user: User, app: AppContext
+) -> None:
+    if await _refuse_non_admin(message, user):
+        return
+    change = await accounts.top_up(session, user, command.args, app.clock())
+    if change.error:
+        await message.answer(_error(change, "/recargar @usuario 500"))
+        return
+    assert change.target is not None and change.amount is not None
+    await message.answer(
+        _("Credited {amount} to {who}. Balance now: {balance}.").format(
+            amount=money_text(change.amount, app, user),
+            who=_who(change.target),
+            balance=money_text(change.target.balance, app, user, minor=True),
+        )
+    )
+
+
+async def credit_limit(
+    message: Message, command: CommandObject, session: AsyncSession, user: User, app: AppContext
+) -> None:
+    if await _refuse_non_admin(message, user):
+        return
+    change = await accounts.set_credit_limit(session, user, command.args, app.clock())
+    if change.error:
+        await message.answer(_error(change, "/cupo @vendedor 5000"))
+        return
+    assert change.target is not None and change.amount is not None
+    await message.answer(
+        _("Credit limit of {who} set to {amount}.").format(
+            who=_who(change.target), amount=money_text(change.amount, app, user)
+        )
+    )
+
+
+async def role(
+    message: Message, command: CommandObject, session: AsyncSession, user: User, app: AppContext
+) -> None:
+    if await _refuse_non_admin(message, user):
+        return
+    change = await accounts.set_role(session, user, command.args, app.clock())
+    if change.error:
+        await message.answer(_error(change, "/rol @usuario vendedor"))
+        return
+    assert change.target is not None
+    await message.answer(
+        _("{who} is now {role}.").format(
+            who=_who(change.target), role=role_name(change.target.role)
+        )
+    )
+
+
+def make_router() -> Router:
+    router = Router(name="admin")
+    router.message.register(top_up, Command("recargar"))
+    router.message.register(credit_limit, Command("cupo"))
+    router.message.register(role, Command("rol"))
+    return router

@@ -1,0 +1,191 @@
+"""The sales conversation: plays text → preview with buttons → confirm → ticket (text + image)."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.context import AppContext
+from lottery.i18n import _
+from lottery.render import render_wagers
+from lottery.ticket import TicketView
+from providers.base import ProviderError
+from services import sale_text
+from services.draft import SaleDraft
+from services.sales import Outcome, Preview, confirm_sale, prepare_sale
+from services.tickets import ticket_png, ticket_text, ticket_view
+from storage.models import User
+from storage.repositories.tickets import get_ticket_by_reference
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 4096
+
+
+class Sale(StatesGroup):
+    preview = State()
+
+
+def _keyboard(reference: str, can_confirm: bool) -> InlineKeyboardMarkup:
+    buttons = [InlineKeyboardButton(text=_("✅ Confirm"), callback_data=f"sale:ok:{reference}")]
+    if not can_confirm:
+        buttons = []
+    buttons += [
+        InlineKeyboardButton(text=_("✏️ Correct"), callback_data=f"sale:fix:{reference}"),
+        InlineKeyboardButton(text=_("✖️ Cancel"), callback_data=f"sale:no:{reference}"),
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=[buttons])
+
+
+async def on_plays(
+    message: Message, state: FSMContext, session: AsyncSession, user: User, app: AppContext
+) -> None:
+    text = message.text or ""
+    if len(text) > MAX_TEXT:
+        await message.answer(_("That message is too long; send at most 4096 characters."))
+        return
+    try:
+        preview = await prepare_sale(
+            session,
+            provider=app.provider,
+            catalog=app.catalog,
+            user=user,
+            text=text,
+            now=app.clock(),
+        )
+    except ProviderError as exc:
+        await message.answer(sale_text.provider_error(exc.code))
+        return
+    await show_preview(message, state, preview, app, user)
+
+
+async def show_preview(
+    message: Message, state: FSMContext, preview: Preview, app: AppContext, user: User
+) -> None:
+    """Answers with the preview and keeps its draft in FSM storage until confirm or cancel."""
+    body = sale_text.render_preview(preview, app.catalog, user)
+    if preview.draft is None:
+        await state.clear()
+        await message.answer(body)
+        return
+    sent = await message.answer(
+        body, reply_markup=_keyboard(preview.draft.reference, preview.shortfall is None)
+    )
+    await state.set_state(Sale.preview)
+    await state.set_data({"draft": preview.draft.to_data(), "message_id": sent.message_id})
+
+
+async def _current_draft(state: FSMContext, reference: str, app: AppContext) -> SaleDraft | None:
+    data = await state.get_data()
+    if "draft" not in data or data["draft"]["reference"] != reference:
+        return None
+    return SaleDraft.from_data(data["draft"], app.catalog)
+
+
+async def on_confirm(
+    query: CallbackQuery, state: FSMContext, session: AsyncSession, user: User, app: AppContext
+) -> None:
+    reference = (query.data or "").rsplit(":", 1)[-1]
+    draft = await _current_draft(state, reference, app)
+    if draft is None:
+        sold = await get_ticket_by_reference(session, reference)
+        await query.answer(sale_text.stale_preview(sold), show_alert=True)
+        return
+    await query.answer()
+    await _close_preview(query)
+    if app.provider.name != "house":
+        await _answer(query, _("⏳ Confirming with the provider…"))
+    result = await confirm_sale(
+        session,
+        provider=app.provider,
+        catalog=app.catalog,
+        user=user,
+        draft=draft,
+        now=app.clock(),
+        pins=app.pins,
+    )
+    await state.clear()
+    if result.outcome is Outcome.REFUSED:
+        await _answer(query, sale_text.refusal(result, app.catalog, user))
+        return
+    if result.outcome is Outcome.PENDING:
+        await _answer(query, sale_text.pending(result))
+        return
+    assert result.ticket is not None
+    view = ticket_view(result.ticket, app.catalog, brand=app.settings.brand_name, pin=result.pin)
+    text = ticket_text(view, user)
+    if result.outcome is Outcome.ALREADY_SOLD:
+        text = sale_text.stale_preview(result.ticket) + "\n\n" + text
+    await _answer(query, text)
+    if result.outcome is Outcome.SOLD:
+        await send_ticket_image(query, view, app, user)
+
+
+async def _close_preview(query: CallbackQuery) -> None:
+    """Remove the buttons so an old preview cannot be pressed again; cosmetic if it fails."""
+    if not isinstance(query.message, Message):
+        return
+    try:
+        await query.message.edit_reply_markup(reply_markup=None)
+    except Exception:
+        log.warning("could not remove the preview buttons", exc_info=True)
+
+
+async def _answer(query: CallbackQuery, text: str) -> None:
+    if isinstance(query.message, Message):
+        await query.message.answer(text)
+    else:
+        await query.bot.send_message(query.from_user.id, text)  # type: ignore[union-attr]
+
+
+async def send_ticket_image(
+    query: CallbackQuery, view: TicketView, app: AppContext, user: User
+) -> None:
+    """The picture is a bonus: when it fails the person already has the ticket as text."""
+    try:
+        png = ticket_png(view, app, user)
+        await query.bot.send_photo(  # type: ignore[union-attr]
+            query.from_user.id, BufferedInputFile(png, filename="ticket.png")
+        )
+    except Exception:
+        log.exception("ticket image could not be sent; the text was")
+
+
+async def on_correct(query: CallbackQuery, state: FSMContext, app: AppContext) -> None:
+    reference = (query.data or "").rsplit(":", 1)[-1]
+    draft = await _current_draft(state, reference, app)
+    await query.answer()
+    if draft is None:
+        return
+    await _answer(query, sale_text.correction_hint(render_wagers(draft.wagers, app.catalog)))
+
+
+async def on_cancel(query: CallbackQuery, state: FSMContext, app: AppContext) -> None:
+    reference = (query.data or "").rsplit(":", 1)[-1]
+    draft = await _current_draft(state, reference, app)
+    await query.answer()
+    if draft is None:
+        return
+    await state.clear()
+    await _close_preview(query)
+    await _answer(query, _("✖️ Cancelled: nothing was sold."))
+
+
+def make_router() -> Router:
+    router = Router(name="sales")
+    router.callback_query.register(on_confirm, F.data.startswith("sale:ok:"))
+    router.callback_query.register(on_correct, F.data.startswith("sale:fix:"))
+    router.callback_query.register(on_cancel, F.data.startswith("sale:no:"))
+    router.message.register(on_plays, F.text & ~F.text.startswith("/"))
+    return router

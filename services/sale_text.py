@@ -1,0 +1,219 @@
+"""What the sales conversation says: previews, refusals, balances (Telegram HTML, translated)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from html import escape
+from itertools import groupby
+from typing import TYPE_CHECKING
+
+from lottery.catalog import Catalog
+from lottery.i18n import _, ngettext
+from lottery.labels import animal_name, format_day_time, game_name, sign_name
+from lottery.money import Money, format_locale, format_money, from_minor
+from lottery.plays import PlayError, Wager
+from lottery.ticket_codes import format_serial
+from providers.base import ErrorCode, WagerRejection
+from services.sales import Preview, Rejected, SaleResult
+from storage.models import Ticket, User, UserRole
+
+if TYPE_CHECKING:
+    from bot.context import AppContext
+
+
+def _locale(catalog: Catalog, user: User) -> str:
+    return format_locale(user.locale, catalog.locale)
+
+
+def money_text(amount: Decimal | int, app: AppContext, user: User, *, minor: bool = False) -> str:
+    value = from_minor(int(amount), app.catalog.currency) if minor else Decimal(amount)
+    return format_money(Money(value, app.catalog.currency), _locale(app.catalog, user))
+
+
+def role_name(role: UserRole) -> str:
+    return {UserRole.PLAYER: _("player"), UserRole.SELLER: _("seller"), UserRole.ADMIN: _("admin")}[
+        role
+    ]
+
+
+def draw_text(at: datetime, catalog: Catalog, user: User) -> str:
+    """On the lottery's clock: wager draws carry their lottery's zone."""
+    assert at.tzinfo is not None
+    return format_day_time(at, at.tzinfo, _locale(catalog, user))
+
+
+def play_text(wager: Wager, catalog: Catalog) -> str:
+    """How the play reads to a person: `123 Aries`, `5 León`, `Tripleta 5-10-20`."""
+    lottery = catalog.lottery(wager.lottery)
+    if wager.sign:
+        return f"{wager.number} {sign_name(wager.sign)}"
+    if wager.game == "animal":
+        return f"{wager.number} {animal_name(lottery.animals, wager.number)}".strip()
+    if wager.game == "tripleta":
+        return " · ".join(
+            f"{n} {animal_name(lottery.animals, n)}".strip() for n in wager.number.split("-")
+        )
+    return wager.number
+
+
+def _wager_lines(wagers: Iterable[Wager], catalog: Catalog, user: User) -> list[str]:
+    lines: list[str] = []
+    ordered = sorted(wagers, key=lambda w: (w.draw, w.lottery))
+    for (lottery_id, draw), group in groupby(ordered, key=lambda w: (w.lottery, w.draw)):
+        name = catalog.lottery(lottery_id).name
+        lines.append(f"<b>{escape(name)}</b> · {draw_text(draw, catalog, user)}")
+        for w in group:
+            amount = format_money(Money(w.amount, catalog.currency), _locale(catalog, user))
+            lines.append(f"  {escape(play_text(w, catalog))} · {game_name(w.game)} · {amount}")
+    return lines
+
+
+def _error_lines(errors: Iterable[PlayError]) -> list[str]:
+    return [
+        _("Line {line}: «{text}» — {message}").format(
+            line=e.line, text=escape(e.text[:60]), message=escape(e.message)
+        )
+        for e in errors
+    ]
+
+
+def rejection_text(code: ErrorCode) -> str:
+    return {
+        ErrorCode.CLOSED_DRAW: _("the draw is closed"),
+        ErrorCode.INVALID_NUMBER: _("that number is not sold"),
+        ErrorCode.INVALID_AMOUNT: _("invalid amount"),
+        ErrorCode.SOLD_OUT: _("sold out (agotado) for that draw"),
+        ErrorCode.LIMIT: _("outside the betting limits"),
+        ErrorCode.ODDS_CHANGED: _("the odds changed"),
+    }.get(code, _("refused by the lottery system"))
+
+
+def _rejected_lines(rejected: Rejected, catalog: Catalog, user: User) -> list[str]:
+    out = []
+    for wager, rejection in rejected:
+        where = f"{catalog.lottery(wager.lottery).name} {draw_text(wager.draw, catalog, user)}"
+        detail = f" ({escape(rejection.detail)})" if _shows_detail(rejection) else ""
+        out.append(
+            f"{escape(play_text(wager, catalog))} · {escape(where)} — "
+            f"{rejection_text(rejection.code)}{detail}"
+        )
+    return out
+
+
+def _shows_detail(rejection: WagerRejection) -> bool:
+    """House details are written for people (limits, what is left); remote ones may not be."""
+    return bool(rejection.detail) and rejection.code in (
+        ErrorCode.LIMIT,
+        ErrorCode.SOLD_OUT,
+        ErrorCode.INVALID_AMOUNT,
+    )
+
+
+def render_preview(preview: Preview, catalog: Catalog, user: User) -> str:
+    parts: list[str] = []
+    draft = preview.draft
+    if draft is not None:
+        parts.append(_("🧾 <b>Preview</b> — nothing has been sold yet"))
+        if draft.customer_name:
+            parts.append(_("Customer: {name}").format(name=escape(draft.customer_name)))
+        if preview.default_lottery:
+            parts.append(
+                _("ℹ️ Your message names no lottery: I used your last one, {lottery}.").format(
+                    lottery=escape(catalog.lottery(preview.default_lottery).name)
+                )
+            )
+        parts.append("")
+        parts.extend(_wager_lines(draft.wagers, catalog, user))
+        parts.append("")
+        count = len(draft.wagers)
+        parts.append(
+            ngettext(
+                "<b>Total: {total}</b> ({count} play)",
+                "<b>Total: {total}</b> ({count} plays)",
+                count,
+            ).format(
+                total=format_money(Money(draft.total, catalog.currency), _locale(catalog, user)),
+                count=count,
+            )
+        )
+    if preview.errors:
+        parts += ["", _("⚠️ <b>I could not read these lines</b> (fix them and send them again):")]
+        parts.extend(_error_lines(preview.errors))
+    if preview.rejected:
+        parts += ["", _("⛔ <b>These plays cannot be sold:</b>")]
+        parts.extend(_rejected_lines(preview.rejected, catalog, user))
+    if preview.shortfall is not None:
+        lacking = format_money(Money(preview.shortfall, catalog.currency), _locale(catalog, user))
+        parts += [
+            "",
+            _(
+                "💰 Not enough balance: you are {missing} short. Ask for a top-up, "
+                "or send fewer plays."
+            ).format(missing=lacking)
+            if user.role == UserRole.PLAYER
+            else _(
+                "💰 Not enough credit: you are {missing} short. Ask the banca to raise your "
+                "limit, or send fewer plays."
+            ).format(missing=lacking),
+        ]
+    if draft is not None and preview.shortfall is None:
+        parts += ["", _("Press <b>Confirm</b> to sell.")]
+    if draft is None and not preview.errors and not preview.rejected:
+        parts.append(
+            _(
+                "I found no plays in your message. Write for example {example}; "
+                "/help explains more."
+            ).format(example="<code>123 x5 zulia 12:45</code>")
+        )
+    return "\n".join(parts).strip("\n")
+
+
+def provider_error(code: ErrorCode) -> str:
+    if code is ErrorCode.UNAVAILABLE:
+        return _(
+            "The lottery system is not answering right now. Nothing was sold; "
+            "try again in a moment."
+        )
+    return _("The lottery system refused the request ({reason}). Nothing was sold.").format(
+        reason=rejection_text(code)
+    )
+
+
+def stale_preview(ticket: Ticket | None) -> str:
+    if ticket is not None:
+        return _("This preview was already sold as ticket {serial}.").format(
+            serial=format_serial(ticket.serial)
+        )
+    return _("This preview is no longer current. Send your plays again.")
+
+
+def refusal(result: SaleResult, catalog: Catalog, user: User) -> str:
+    if result.code is ErrorCode.INSUFFICIENT_FUNDS:
+        text = (
+            _("Not enough balance for this ticket. Nothing was sold; ask for a top-up.")
+            if user.role == UserRole.PLAYER
+            else _("Not enough credit for this ticket. Nothing was sold.")
+        )
+        return "❌ " + text
+    lines = ["❌ " + _("Nothing was sold.")]
+    if result.rejected:
+        lines += _rejected_lines(result.rejected, catalog, user)
+        if any(r.code is ErrorCode.CLOSED_DRAW for _w, r in result.rejected):
+            lines.append(_("Send the plays again to play the next open draw."))
+    elif result.code is not None:
+        lines.append(provider_error(result.code))
+    return "\n".join(lines)
+
+
+def pending(result: SaleResult) -> str:
+    assert result.ticket is not None
+    return _(
+        "⏳ The lottery system did not confirm ticket {serial} yet. I will tell you as soon "
+        "as it does; your money is held, not lost."
+    ).format(serial=format_serial(result.ticket.serial))
+
+
+def correction_hint(draft_text: str) -> str:
+    return _("Copy this, correct it and send it back:") + f"\n<code>{escape(draft_text)}</code>"

@@ -1,0 +1,308 @@
+"""Selling: text → preview (nothing booked) → confirm (book exactly once, take money, or refuse).
+
+Confirm commits the pending ticket together with the debit *before* calling the provider, so a
+crash or a lost answer leaves a pending ticket under our reference (settled by reconciliation):
+never money taken without a ticket, never one draft sold twice.
+
+No database transaction is ever open across a provider call: a remote call is slow, and the house
+provider needs a connection (and, on SQLite, the write lock) of its own.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lottery.catalog import Catalog
+from lottery.money import from_minor, to_minor
+from lottery.plays import PlayError, Wager, parse_message
+from lottery.ticket_codes import PinHasher, new_pin, new_serial
+from providers.base import (
+    ErrorCode,
+    OutcomeUnknown,
+    Provider,
+    ProviderError,
+    TicketRequest,
+    WagerRejection,
+)
+from services.draft import SaleDraft, new_reference
+from services.draw_rows import draw_ids_for
+from storage.models import Ticket, TicketStatus, User, UserRole
+from storage.repositories import activity
+from storage.repositories import tickets as tickets_repo
+from storage.repositories import users as users_repo
+
+log = logging.getLogger(__name__)
+
+_CUSTOMER_LINE = re.compile(r"^\s*cliente\s*[:\-]?\s*(?P<name>\S.*?)\s*$", re.IGNORECASE)
+Rejected = tuple[tuple[Wager, WagerRejection], ...]
+
+
+class Outcome(enum.StrEnum):
+    SOLD = "sold"
+    ALREADY_SOLD = "already_sold"
+    REFUSED = "refused"
+    PENDING = "pending"
+
+
+@dataclass(frozen=True)
+class Preview:
+    draft: SaleDraft | None  # None: nothing in the message can be sold
+    errors: tuple[PlayError, ...]  # lines that could not be read
+    rejected: Rejected  # read, but not sellable now (closed, sold out, limits)
+    default_lottery: str | None  # the remembered lottery, when the text named none
+    shortfall: Decimal | None  # what the buyer lacks to pay the total
+
+
+@dataclass(frozen=True)
+class SaleResult:
+    outcome: Outcome
+    ticket: Ticket | None = None
+    pin: str | None = None  # in clear only on the sale itself; stored hashed
+    code: ErrorCode | None = None
+    rejected: Rejected = ()
+
+
+def sells_for_others(user: User) -> bool:
+    return user.role in (UserRole.SELLER, UserRole.ADMIN)
+
+
+def split_customer(text: str) -> tuple[str, str | None]:
+    """A seller may name the customer on a line `cliente: Juan`; the line stays (blank) so the
+    parser's line numbers still match what the seller wrote."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if match := _CUSTOMER_LINE.match(line):
+            lines[i] = ""
+            return "\n".join(lines), match.group("name")[:64]
+    return text, None
+
+
+def available_funds(user: User) -> Decimal | None:
+    """What the user can still spend; None for admins (the banca sells on its own account)."""
+    if user.role == UserRole.PLAYER:
+        return from_minor(user.balance, user.currency)
+    if user.role == UserRole.SELLER:
+        return from_minor(user.credit_limit - user.credit_used, user.currency)
+    return None
+
+
+def _pair(wagers: tuple[Wager, ...] | list[Wager], rejections: list[WagerRejection]) -> Rejected:
+    return tuple((wagers[r.index], r) for r in rejections if 0 <= r.index < len(wagers))
+
+
+async def prepare_sale(
+    session: AsyncSession,
+    *,
+    provider: Provider,
+    catalog: Catalog,
+    user: User,
+    text: str,
+    now: datetime,
+) -> Preview:
+    customer = None
+    if sells_for_others(user):
+        text, customer = split_customer(text)
+    parsed = parse_message(text, catalog, now, default_lottery=user.last_lottery_id)
+    return await preview_wagers(
+        session,
+        provider=provider,
+        catalog=catalog,
+        user=user,
+        wagers=parsed.wagers,
+        now=now,
+        errors=tuple(parsed.errors),
+        customer=customer,
+        default_lottery=user.last_lottery_id if parsed.used_default_lottery else None,
+    )
+
+
+async def preview_wagers(
+    session: AsyncSession,
+    *,
+    provider: Provider,
+    catalog: Catalog,
+    user: User,
+    wagers: list[Wager],
+    now: datetime,
+    errors: tuple[PlayError, ...] = (),
+    customer: str | None = None,
+    default_lottery: str | None = None,
+) -> Preview:
+    """What confirming would sell now; the provider's refusals are shown, not sold."""
+    await session.commit()  # release the connection before talking to the provider
+    rejections = await provider.validate(wagers, now) if wagers else []
+    refused = {r.index for r in rejections}
+    sellable = tuple(w for i, w in enumerate(wagers) if i not in refused)
+    draft = SaleDraft(new_reference(), sellable, catalog.currency, customer) if sellable else None
+    funds = available_funds(user)
+    shortfall = None
+    if draft is not None and funds is not None and draft.total > funds:
+        shortfall = draft.total - funds
+    return Preview(
+        draft=draft,
+        errors=errors,
+        rejected=_pair(wagers, rejections),
+        default_lottery=default_lottery,
+        shortfall=shortfall,
+    )
+
+
+async def take_funds(session: AsyncSession, user: User, amount: int) -> bool:
+    if user.role == UserRole.PLAYER:
+        return await users_repo.debit_balance(session, user.id, amount, user.currency)
+    if user.role == UserRole.SELLER:
+        return await users_repo.reserve_credit(session, user.id, amount, user.currency)
+    return True
+
+
+async def return_funds(session: AsyncSession, user: User, amount: int) -> None:
+    if user.role == UserRole.PLAYER:
+        await users_repo.credit_balance(session, user.id, amount, user.currency)
+    elif user.role == UserRole.SELLER:
+        await users_repo.release_credit(session, user.id, amount, user.currency)
+
+
+async def _create_pending(
+    session: AsyncSession,
+    *,
+    provider: Provider,
+    catalog: Catalog,
+    user: User,
+    draft: SaleDraft,
+    total: int,
+    pin_hash: str,
+    now: datetime,
+) -> tuple[Ticket, bool]:
+    draw_ids = await draw_ids_for(session, catalog, draft.wagers, now)
+    wagers = [
+        tickets_repo.NewWager(
+            w.lottery,
+            draw_ids[(w.lottery, w.draw)],
+            w.game,
+            w.number,
+            w.sign,
+            to_minor(w.amount, draft.currency),
+        )
+        for w in draft.wagers
+    ]
+    while True:
+        try:
+            return await tickets_repo.create_ticket(
+                session,
+                serial=new_serial(),
+                reference=draft.reference,
+                pin_hash=pin_hash,
+                provider=provider.name,
+                buyer_id=user.id,
+                seller_id=user.id if sells_for_others(user) else None,
+                customer_name=draft.customer_name,
+                total=total,
+                currency=draft.currency,
+                created_at=now,
+                wagers=wagers,
+            )
+        except tickets_repo.SerialTaken:
+            continue  # 31^10 serials: a collision is rare and a new draw fixes it
+
+
+async def confirm_sale(
+    session: AsyncSession,
+    *,
+    provider: Provider,
+    catalog: Catalog,
+    user: User,
+    draft: SaleDraft,
+    now: datetime,
+    pins: PinHasher,
+) -> SaleResult:
+    existing = await tickets_repo.get_ticket_by_reference(session, draft.reference)
+    if existing is not None:
+        return SaleResult(Outcome.ALREADY_SOLD, ticket=existing)
+    await session.commit()  # release the connection before talking to the provider
+    rejections = await provider.validate(draft.wagers, now)
+    if rejections:
+        return SaleResult(
+            Outcome.REFUSED, code=rejections[0].code, rejected=_pair(draft.wagers, rejections)
+        )
+    total = to_minor(draft.total, draft.currency)
+    if not await take_funds(session, user, total):
+        return SaleResult(Outcome.REFUSED, code=ErrorCode.INSUFFICIENT_FUNDS)
+    pin = new_pin()
+    ticket, created = await _create_pending(
+        session,
+        provider=provider,
+        catalog=catalog,
+        user=user,
+        draft=draft,
+        total=total,
+        pin_hash=pins.hash(pin),
+        now=now,
+    )
+    if not created:  # the same draft confirmed concurrently: give this debit back
+        await return_funds(session, user, total)
+        await session.commit()
+        return SaleResult(Outcome.ALREADY_SOLD, ticket=ticket)
+    await session.commit()
+
+    request = TicketRequest(
+        draft.reference,
+        draft.wagers,
+        draft.currency,
+        customer_name=draft.customer_name,
+        actor_id=user.id,
+    )
+    try:
+        booked = await provider.create_ticket(request, now)
+    except OutcomeUnknown:
+        log.warning(
+            "booking outcome unknown; ticket kept pending",
+            extra={"reference": draft.reference, "provider": provider.name},
+        )
+        return SaleResult(Outcome.PENDING, ticket=ticket)
+    except ProviderError as exc:
+        await return_funds(session, user, total)
+        await tickets_repo.mark_rejected(session, ticket.id)
+        await session.commit()
+        return SaleResult(
+            Outcome.REFUSED, code=exc.code, rejected=_pair(draft.wagers, list(exc.rejections))
+        )
+
+    if booked.pin:
+        pin = booked.pin
+    deadline = booked.cancel_deadline or now + timedelta(seconds=catalog.cancel_seconds)
+    await tickets_repo.set_ticket_status(
+        session,
+        ticket.id,
+        TicketStatus.SOLD,
+        only_from=(TicketStatus.PENDING,),
+        provider_ticket_id=booked.provider_ticket_id,
+        cancel_deadline=deadline,
+        pin_hash=pins.hash(pin),
+    )
+    await users_repo.set_last_lottery(session, user.id, draft.wagers[0].lottery)
+    await activity.log_activity(
+        session,
+        "TICKET_SOLD",
+        actor_id=user.id,
+        target_type="ticket",
+        target_id=ticket.serial,
+        details={
+            "reference": draft.reference,
+            "total": str(draft.total),
+            "currency": draft.currency,
+            "provider": provider.name,
+            "customer": draft.customer_name,
+            "wagers": len(draft.wagers),
+        },
+        at=now,
+    )
+    await session.commit()
+    sold = await tickets_repo.get_ticket(session, ticket.id)
+    return SaleResult(Outcome.SOLD, ticket=sold, pin=pin)

@@ -1,0 +1,95 @@
+"""A stored ticket as people see it: the text message and the PNG with its signed QR code."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lottery.catalog import Catalog
+from lottery.labels import animal_name
+from lottery.money import from_minor
+from lottery.ticket import TicketLine, TicketView, render_ticket_text
+from lottery.ticket_codes import normalize_serial
+from lottery.ticket_image import render_ticket_png
+from lottery.ticket_signature import parse_payload, sign, verify
+from storage.models import Ticket, User
+from storage.repositories.tickets import get_ticket_by_serial
+
+if TYPE_CHECKING:
+    from bot.context import AppContext
+
+
+def ticket_view(
+    ticket: Ticket,
+    catalog: Catalog,
+    *,
+    brand: str,
+    pin: str | None = None,
+    seller_name: str | None = None,
+) -> TicketView:
+    lines = []
+    for wager in ticket.wagers:
+        lottery = catalog.lottery(wager.lottery_id)
+        draw = wager.draw.draw_at.astimezone(lottery.timezone)
+        lines.append(
+            TicketLine(
+                lottery_name=lottery.name,
+                draw_at=draw,
+                game=wager.game,
+                number=wager.number,
+                sign=wager.sign,
+                amount=from_minor(wager.amount, ticket.currency),
+                prize=from_minor(wager.prize, ticket.currency) if wager.prize is not None else None,
+                animal=animal_name(lottery.animals, wager.number)
+                if wager.game == "animal"
+                else None,
+            )
+        )
+    return TicketView(
+        brand=brand,
+        serial=ticket.serial,
+        pin=pin,
+        issued_at=ticket.created_at.astimezone(catalog.timezone),
+        timezone=catalog.timezone,
+        currency=ticket.currency,
+        market_locale=catalog.locale,
+        seller_name=seller_name,
+        customer_name=ticket.customer_name,
+        state=str(ticket.status),
+        lines=tuple(lines),
+        total=from_minor(ticket.total, ticket.currency),
+        cancel_deadline=(
+            ticket.cancel_deadline.astimezone(catalog.timezone) if ticket.cancel_deadline else None
+        ),
+        provider_ref=ticket.provider_ticket_id if ticket.provider != "house" else None,
+    )
+
+
+def ticket_text(view: TicketView, user: User) -> str:
+    return render_ticket_text(view, user.locale)
+
+
+def ticket_png(view: TicketView, app: AppContext, user: User) -> bytes:
+    payload = sign(app.ticket_secret, view.serial, view.total, view.currency)
+    return render_ticket_png(view, user.locale, payload)
+
+
+class Verification(NamedTuple):
+    ticket: Ticket | None
+    signed: bool  # the text carried a QR signature
+    authentic: bool  # the ticket exists and, when signed, the signature matches
+
+
+async def verify_ticket(session: AsyncSession, text: str, secret: bytes) -> Verification:
+    """`/verificar 7K3M9-Q2PXD` or the QR's text: a serial in our books is genuine; a QR text must
+    also carry the signature made with our key over its serial, total and currency."""
+    parsed = parse_payload(text)
+    serial = parsed[0] if parsed else normalize_serial(text)
+    ticket = await get_ticket_by_serial(session, serial) if serial else None
+    if ticket is None:
+        return Verification(None, parsed is not None, False)
+    if parsed is None:
+        return Verification(ticket, False, True)
+    genuine = verify(secret, text, from_minor(ticket.total, ticket.currency), ticket.currency)
+    return Verification(ticket, True, genuine)

@@ -1,0 +1,192 @@
+"""Selling as players and sellers see it, through the fake Bot API, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from storage.models import Ticket, User
+from storage.repositories import users as users_repo
+from tests.e2e.harness import RunningBot, make_settings, running_bot
+from tests.fakes.telegram_server import FakeTelegram
+
+PLAYER = 5001
+SELLER = 6001
+ADMIN = 9001
+
+
+async def _fund(
+    run: RunningBot, user_id: int, balance: int = 0, credit: int = 0, role: str = "player"
+) -> None:
+    from storage.models import UserRole
+
+    async with run.app.sessionmaker() as session, session.begin():
+        await users_repo.ensure_user(
+            session,
+            user_id,
+            currency=run.app.catalog.currency,
+            first_name="Ana",
+            role=UserRole(role),
+        )
+        await users_repo.set_role(session, user_id, UserRole(role))
+        if balance:
+            await users_repo.credit_balance(session, user_id, balance, run.app.catalog.currency)
+        if credit:
+            await users_repo.set_credit_limit(session, user_id, credit)
+
+
+async def _tickets(run: RunningBot) -> int:
+    async with run.app.sessionmaker() as session:
+        return int(await session.scalar(select(func.count()).select_from(Ticket)) or 0)
+
+
+async def _balance(run: RunningBot, user_id: int) -> int:
+    async with run.app.sessionmaker() as session:
+        user = await session.get(User, user_id)
+        assert user is not None
+        return user.balance
+
+
+async def test_player_buys_previews_confirms_and_gets_ticket_and_image(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await _fund(run, PLAYER, balance=10_000)  # Bs 100,00
+        preview = await run.say(PLAYER, "123-ARI 5 zamorano 12pm")
+        assert "Triple Zamorano" in preview.content
+        assert "123" in preview.content and "Aries" in preview.content
+        assert "12:00" in preview.content
+        assert "5,00" in preview.content
+        assert preview.button_texts == ["✅ Confirmar", "✏️ Corregir", "✖️ Cancelar"]
+        assert await _tickets(run) == 0  # a preview books nothing
+
+        ticket = await run.press(PLAYER, preview, "✅ Confirmar")
+        assert "Serial" in ticket.content and "PIN" in ticket.content
+        assert "Puedes anular hasta" in ticket.content
+        photo = await tg.wait_for(lambda: tg.photos(PLAYER) or None)
+        assert photo[0].file_bytes.startswith(b"\x89PNG")
+        assert await _tickets(run) == 1
+        assert await _balance(run, PLAYER) == 9_500
+        assert tg.messages(PLAYER)[0].buttons == []  # the preview cannot be pressed again
+
+
+async def test_double_tap_and_redelivered_confirm_book_one_ticket(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await _fund(run, PLAYER, balance=10_000)
+        preview = await run.say(PLAYER, "123 x5 zulia 12:45")
+        data = preview.button("✅ Confirmar").callback_data
+        first = tg.press_button(PLAYER, preview, data)
+        tg.press_button(PLAYER, preview, data, strict=False)  # the double tap
+        await tg.wait_for(lambda: len(tg.photos(PLAYER)) == 1)
+        tg.redeliver(first)
+        await run.say(PLAYER, "/saldo")
+    assert await _tickets(run) == 1
+    assert await _balance(run, PLAYER) == 9_500
+
+
+async def test_a_preview_survives_a_restart_and_confirms_once(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    settings = make_settings(tg, db_url)
+    async with running_bot(tg, settings) as run:
+        await _fund(run, PLAYER, balance=10_000)
+        preview = await run.say(PLAYER, "leon x10 lotto activo 10am")
+        assert "5 León" in preview.content
+    async with running_bot(tg, settings) as run:  # a new process: state comes from the database
+        ticket = await run.press(PLAYER, preview, "✅ Confirmar")
+        assert "PIN" in ticket.content
+        assert await _tickets(run) == 1
+        assert await _balance(run, PLAYER) == 9_000
+
+
+async def test_seller_sells_a_multiline_order_for_a_customer(tg: FakeTelegram, db_url: str) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await _fund(run, SELLER, credit=100_000, role="seller")
+        order = "cliente: Juan Pérez\nzulia 12:45\n123 456 x5\n789 x10\n23 x2 4:45pm"
+        preview = await run.say(SELLER, order)
+        assert "Juan Pérez" in preview.content
+        assert "Total: Bs. 22,00" in preview.content
+        assert "(4 jugadas)" in preview.content
+        ticket = await run.press(SELLER, preview, "✅ Confirmar")
+        assert "Juan Pérez" in ticket.content
+        assert "22,00" in ticket.content
+        async with run.app.sessionmaker() as session:
+            seller = await session.get(User, SELLER)
+            assert seller is not None and seller.credit_used == 2_200
+
+
+async def test_sold_out_number_is_refused_in_the_preview(tg: FakeTelegram, db_url: str) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await _fund(run, PLAYER, balance=100_000)
+        await run.buy(PLAYER, "123 x100 zulia 12:45")
+        again = await run.say(PLAYER, "123 x5 zulia 12:45")
+        assert "agotado" in again.content
+        assert again.button_texts == []
+        assert await _tickets(run) == 1
+
+
+async def test_a_draw_that_closes_before_confirm_is_refused_with_the_reason(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await _fund(run, PLAYER, balance=10_000)
+        preview = await run.say(PLAYER, "123 x5 zulia 12:45")
+        run.clock.advance(hours=3, minutes=11)  # 12:41 in Caracas: closed at 12:40
+        answer = await run.press(PLAYER, preview, "✅ Confirmar")
+        assert "No se vendió nada" in answer.content
+        assert "cerrado" in answer.content
+        assert await _tickets(run) == 0
+        assert await _balance(run, PLAYER) == 10_000
+        closed = await run.say(PLAYER, "456 x5 zulia 12:45")
+        assert "cerró" in closed.content and closed.button_texts == []
+
+
+async def test_insufficient_balance_offers_no_confirm(tg: FakeTelegram, db_url: str) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await _fund(run, PLAYER, balance=300)  # Bs. 3,00
+        preview = await run.say(PLAYER, "123 x5 zulia 12:45")
+        assert "Bs. 2,00" in preview.content  # what is missing
+        assert "Confirmar" not in " ".join(preview.button_texts)
+
+
+async def test_a_partly_unreadable_message_sells_the_readable_lines(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await _fund(run, PLAYER, balance=10_000)
+        preview = await run.say(PLAYER, "123 x5 zulia 12:45\n1234 x5 zulia 12:45")
+        assert "Línea 2" in preview.content and "1234" in preview.content
+        assert "(1 jugada)" in preview.content
+        await run.press(PLAYER, preview, "✅ Confirmar")
+        assert await _balance(run, PLAYER) == 9_500
+
+
+async def test_the_last_lottery_is_remembered(tg: FakeTelegram, db_url: str) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await _fund(run, PLAYER, balance=10_000)
+        await run.buy(PLAYER, "123 x5 zamorano 12pm")
+        preview = await run.say(PLAYER, "456 x5")
+        assert "Triple Zamorano" in preview.content
+        assert "última" in preview.content
+
+
+async def test_admin_tops_up_sets_limits_and_roles_others_are_refused(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    settings = make_settings(tg, db_url, admin_ids=str(ADMIN))
+    async with running_bot(tg, settings) as run:
+        await run.say(PLAYER, "/start", username="ana")
+        await run.say(SELLER, "/start", username="luis")
+        await run.say(ADMIN, "/start")
+        topped = await run.say(ADMIN, "/recargar @ana 250,50")
+        assert "Bs. 250,50" in topped.content
+        assert "Bs. 250,50" in (await run.say(PLAYER, "/saldo")).content
+        assert "vendedor" in (await run.say(ADMIN, f"/rol {SELLER} vendedor")).content
+        assert "5.000,00" in (await run.say(ADMIN, "/cupo @luis 5000")).content
+        assert "Disponible: Bs. 5.000,00" in (await run.say(SELLER, "/saldo")).content
+        refused = await run.say(PLAYER, "/recargar @ana 1000")
+        assert "solo para" in refused.content
+        assert "Bs. 250,50" in (await run.say(PLAYER, "/saldo")).content
+        bad = await run.say(ADMIN, "/recargar @nadie 5")
+        assert "no conozco" in bad.content.lower()
