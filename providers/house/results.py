@@ -3,7 +3,8 @@
 A result is append-only (``draw_results``): a correction is a new revision, logged as
 ``RESULT_CORRECT``, and the old one stays on record. Entering the very same values again is a
 no-op, so a double-tapped confirmation does not produce a bogus "correction". Settling tickets
-against a result comes with issue 5.
+against a result is ``services.settlement`` (whose ``enter_and_settle`` stores a result and
+settles in one unit of work, refusing a correction once a prize was paid).
 """
 
 from __future__ import annotations
@@ -17,18 +18,17 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from lottery import settlement as settlement_rules
 from lottery.catalog import Catalog, Lottery
-from lottery.limits import number_is_valid
 from lottery.plays import messages as M
-from lottery.plays.vocab import SIGNS
 from lottery.schedule import local_date
 from providers.base import DrawResult
 from providers.house import messages as HM
-from providers.house.draw_rows import ensure_draw_rows
 from providers.house.rules import scheduled_draw
 from storage.models import Draw
 from storage.models import DrawResult as ResultRow
 from storage.repositories.activity import log_activity
+from storage.repositories.draw_rows import ensure_draw_rows
 from storage.repositories.results import add_result, current_result
 
 SOURCE_MANUAL = "manual"
@@ -53,25 +53,12 @@ def result_problem(
     """What ``values`` lacks to be this lottery's result (a msgid naming what it takes, and its
     parameters), or None when it is one.
 
-    Shapes: ``{"number": "123", "sign": "ACU"}`` (triples; sign where signs are sold),
-    ``{"animal": "5"}``, ``{"number": "25", "reventado": "…"}`` (tiempos).
+    Shapes: ``{"number": "123", "sign": "ACU"}`` (triples; sign where signs are sold; plus
+    ``"number_b"`` where A+B is sold), ``{"animal": "5"}``, ``{"number": "25", "reventado":
+    "5"}`` (tiempos; the multiplier from 1 to ``payouts.reventado``). The rules live in
+    :func:`lottery.settlement.result_problem`, which settlement and the admin's parser share.
     """
-    if not values or not all(isinstance(k, str) and isinstance(v, str) for k, v in values.items()):
-        return HM.WANT_TEXT, {}
-    games = set(lottery.games)
-    if games & {"animal", "tripleta"}:
-        return None if values.get("animal") in lottery.animals else (HM.WANT_ANIMAL, {})
-    number = values.get("number", "")
-    if "tiempo" in games:
-        if number_is_valid(lottery, "tiempo", number, None):
-            return None
-        return HM.WANT_TIEMPO, {"digits": str(lottery.digits)}
-    signs = bool(games & {"triple_sign", "terminal_sign"})
-    if not number_is_valid(lottery, "triple", number, None) or (
-        signs and values.get("sign") not in SIGNS
-    ):
-        return (HM.WANT_TRIPLE_SIGN if signs else HM.WANT_TRIPLE), {}
-    return None
+    return settlement_rules.result_problem(lottery, values)
 
 
 async def enter_result(
