@@ -154,7 +154,7 @@ async def send_ticket_image(
 ) -> None:
     """The picture is a bonus: when it fails the person already has the ticket as text."""
     try:
-        png = ticket_png(view, app, user)
+        png = await ticket_png(view, app, user)
         await query.bot.send_photo(  # type: ignore[union-attr]
             query.from_user.id, BufferedInputFile(png, filename="ticket.png")
         )

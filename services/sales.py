@@ -32,11 +32,11 @@ from providers.base import (
     WagerRejection,
 )
 from services.draft import SaleDraft, new_reference
-from services.draw_rows import draw_ids_for
 from storage.models import Ticket, TicketStatus, User, UserRole
 from storage.repositories import activity
 from storage.repositories import tickets as tickets_repo
 from storage.repositories import users as users_repo
+from storage.repositories.draw_rows import ensure_draw_rows
 
 log = logging.getLogger(__name__)
 
@@ -180,11 +180,13 @@ async def _create_pending(
     pin_hash: str,
     now: datetime,
 ) -> tuple[Ticket, bool]:
-    draw_ids = await draw_ids_for(session, catalog, draft.wagers, now)
+    rows = await ensure_draw_rows(
+        session, catalog, {(w.lottery, w.draw) for w in draft.wagers}, now
+    )
     wagers = [
         tickets_repo.NewWager(
             w.lottery,
-            draw_ids[(w.lottery, w.draw)],
+            rows[(w.lottery, w.draw)][0],
             w.game,
             w.number,
             w.sign,

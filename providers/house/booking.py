@@ -26,7 +26,6 @@ from lottery.plays import messages as M
 from lottery.ticket_codes import new_serial
 from providers.base import ErrorCode, ProviderError, ProviderTicket, WagerRejection
 from providers.house import messages as HM
-from providers.house.draw_rows import DrawKey, ensure_draw_rows, sold_totals
 from providers.house.records import draw_days, to_ticket, wager_doc
 from providers.house.rules import (
     TopeItem,
@@ -40,6 +39,7 @@ from providers.house.rules import (
 from storage.models import DrawStatus, HouseBooking, HouseBookingState
 from storage.repositories._dialect import upsert_insert
 from storage.repositories.activity import log_activity
+from storage.repositories.draw_rows import DrawKey, ensure_draw_rows, sold_totals
 from storage.repositories.number_sales import (
     NumberReservation,
     number_sales_total,

@@ -18,9 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from lottery.catalog import Catalog
 from lottery.schedule import draws_between, is_open, local_date
-from providers.house.draw_rows import draw_spec
 from storage.models import Draw, DrawStatus
 from storage.repositories.activity import log_activity
+from storage.repositories.draw_rows import draw_spec
 from storage.repositories.draws import DrawSpec, ensure_draws
 
 

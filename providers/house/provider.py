@@ -30,7 +30,6 @@ from providers.base import (
 from providers.house import messages as HM
 from providers.house.booking import Replay, Sale, book, refuse
 from providers.house.cancelling import cancel
-from providers.house.draw_rows import find_draw_rows, sold_totals
 from providers.house.records import to_ticket
 from providers.house.reports import sales_report
 from providers.house.results import EnteredResult, enter_result, results_on
@@ -42,6 +41,7 @@ from providers.house.rules import (
     tope_items,
 )
 from storage.models import DrawStatus, HouseBooking
+from storage.repositories.draw_rows import find_draw_rows, sold_totals
 
 
 def _wall_clock() -> datetime:

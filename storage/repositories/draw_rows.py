@@ -1,4 +1,6 @@
-"""Draw rows for the draws a sale names: created on demand (idempotently) and looked up."""
+"""Draw rows for the draws a sale or a result names: created on demand (idempotently), looked up.
+
+Shared by the booth's tickets, the house provider's bookings and settlement."""
 
 from __future__ import annotations
 
