@@ -1,0 +1,222 @@
+"""/tickets and /ultimo: a person's tickets, each with its actions (reprint, cancel, repeat)."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.context import AppContext
+from handlers.sales import show_preview
+from lottery.i18n import _
+from lottery.labels import format_clock, format_day_time, state_name
+from lottery.money import format_locale
+from lottery.ticket_codes import format_serial
+from services.cancel import CancelRefusal, CancelResult, cancel_ticket
+from services.my_tickets import PAGE, last_ticket, page_of_tickets, ticket_for
+from services.repeat import repeated_wagers
+from services.sale_text import money_text, rejection_text
+from services.sales import preview_wagers
+from services.tickets import ticket_png, ticket_text, ticket_view
+from storage.models import Ticket, TicketStatus, User
+
+log = logging.getLogger(__name__)
+
+
+def _when(ticket: Ticket, app: AppContext, user: User) -> str:
+    locale = format_locale(user.locale, app.catalog.locale)
+    return format_day_time(ticket.created_at, app.catalog.timezone, locale)
+
+
+def _list_keyboard(tickets: list[Ticket], offset: int, more: bool) -> InlineKeyboardMarkup:
+    rows = [
+        [InlineKeyboardButton(text=f"🎟 {format_serial(t.serial)}", callback_data=f"tk:o:{t.id}")]
+        for t in tickets
+    ]
+    paging = []
+    if offset > 0:
+        paging.append(
+            InlineKeyboardButton(text=_("« Newer"), callback_data=f"tk:l:{max(0, offset - PAGE)}")
+        )
+    if more:
+        paging.append(
+            InlineKeyboardButton(text=_("Older »"), callback_data=f"tk:l:{offset + PAGE}")
+        )
+    if paging:
+        rows.append(paging)
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+async def _send_list(
+    target: Message, session: AsyncSession, user: User, app: AppContext, offset: int
+) -> None:
+    page = list(await page_of_tickets(session, user, offset))
+    if not page:
+        await target.answer(_("You have no tickets yet. Send your plays to buy one."))
+        return
+    shown, more = page[:PAGE], len(page) > PAGE
+    lines = [_("<b>Your tickets</b>")]
+    for t in shown:
+        lines.append(
+            f"<code>{format_serial(t.serial)}</code> · {_when(t, app, user)} · "
+            f"{money_text(t.total, app, user, minor=True)} · {state_name(str(t.status))}"
+        )
+    await target.answer("\n".join(lines), reply_markup=_list_keyboard(shown, offset, more))
+
+
+async def list_tickets(
+    message: Message, session: AsyncSession, user: User, app: AppContext
+) -> None:
+    await _send_list(message, session, user, app, 0)
+
+
+async def list_page(
+    query: CallbackQuery, session: AsyncSession, user: User, app: AppContext
+) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await _send_list(query.message, session, user, app, int((query.data or "0").split(":")[2]))
+
+
+def _actions(ticket: Ticket) -> InlineKeyboardMarkup:
+    row = [InlineKeyboardButton(text=_("🖨 Reprint"), callback_data=f"tk:r:{ticket.id}")]
+    if ticket.status == TicketStatus.SOLD:
+        row.append(InlineKeyboardButton(text=_("🗑 Cancel"), callback_data=f"tk:x:{ticket.id}"))
+    row.append(InlineKeyboardButton(text=_("🔁 Repeat"), callback_data=f"tk:p:{ticket.id}"))
+    return InlineKeyboardMarkup(inline_keyboard=[row])
+
+
+async def _show(
+    target: Message, ticket: Ticket, app: AppContext, user: User, *, image: bool
+) -> None:
+    view = ticket_view(ticket, app.catalog, brand=app.settings.brand_name)
+    await target.answer(ticket_text(view, user), reply_markup=_actions(ticket))
+    if not image:
+        return
+    try:
+        await target.answer_photo(
+            BufferedInputFile(await ticket_png(view, app, user), "ticket.png"),
+            caption=_("Reprint · the PIN is only on the original ticket"),
+        )
+    except Exception:
+        log.exception("ticket image could not be sent; the text was")
+
+
+async def last(message: Message, session: AsyncSession, user: User, app: AppContext) -> None:
+    ticket = await last_ticket(session, user)
+    if ticket is None:
+        await message.answer(_("You have no tickets yet. Send your plays to buy one."))
+        return
+    await _show(message, ticket, app, user, image=True)
+
+
+async def _ticket_from(query: CallbackQuery, session: AsyncSession, user: User) -> Ticket | None:
+    ticket = await ticket_for(session, user, int((query.data or "").split(":")[2]))
+    if ticket is None:
+        await query.answer(_("That ticket is not yours."), show_alert=True)
+    return ticket
+
+
+async def open_ticket(
+    query: CallbackQuery, session: AsyncSession, user: User, app: AppContext
+) -> None:
+    ticket = await _ticket_from(query, session, user)
+    if ticket is not None and isinstance(query.message, Message):
+        await query.answer()
+        await _show(query.message, ticket, app, user, image=False)
+
+
+async def reprint(query: CallbackQuery, session: AsyncSession, user: User, app: AppContext) -> None:
+    ticket = await _ticket_from(query, session, user)
+    if ticket is not None and isinstance(query.message, Message):
+        await query.answer()
+        await _show(query.message, ticket, app, user, image=True)
+
+
+def cancel_text(result: CancelResult, app: AppContext, user: User) -> str:
+    ticket = result.ticket
+    serial = format_serial(ticket.serial) if ticket else ""
+    locale = format_locale(user.locale, app.catalog.locale)
+    when = format_clock(result.when, app.catalog.timezone, locale) if result.when else ""
+    if result.refusal is None:
+        assert ticket is not None
+        return _("🗑 Ticket {serial} cancelled. {amount} returned.").format(
+            serial=serial, amount=money_text(ticket.total, app, user, minor=True)
+        )
+    return {
+        CancelRefusal.NOT_FOUND: _("That ticket does not exist."),
+        CancelRefusal.NOT_YOURS: _("Only the buyer or the seller of a ticket can cancel it."),
+        CancelRefusal.NOT_SOLD: _("Ticket {serial} cannot be cancelled: it is {state}.").format(
+            serial=serial, state=state_name(str(ticket.status)) if ticket else ""
+        ),
+        CancelRefusal.WINDOW_PASSED: _(
+            "Ticket {serial} could be cancelled until {time}; that time has passed."
+        ).format(serial=serial, time=when),
+        CancelRefusal.DRAW_CLOSED: _(
+            "Ticket {serial} cannot be cancelled: its draw closed at {time}."
+        ).format(serial=serial, time=when),
+        CancelRefusal.PROVIDER: _(
+            "The lottery system refused to cancel ticket {serial} ({reason})."
+        ).format(
+            serial=serial,
+            reason=rejection_text(result.provider_code) if result.provider_code else "",
+        ),
+    }[result.refusal]
+
+
+async def cancel(query: CallbackQuery, session: AsyncSession, user: User, app: AppContext) -> None:
+    await query.answer()
+    result = await cancel_ticket(
+        session,
+        provider=app.provider,
+        catalog=app.catalog,
+        user=user,
+        ticket_id=int((query.data or "").split(":")[2]),
+        now=app.clock(),
+    )
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            ("✅ " if result.refusal is None else "❌ ") + cancel_text(result, app, user)
+        )
+
+
+async def repeat(
+    query: CallbackQuery, state: FSMContext, session: AsyncSession, user: User, app: AppContext
+) -> None:
+    ticket = await _ticket_from(query, session, user)
+    if ticket is None or not isinstance(query.message, Message):
+        return
+    await query.answer()
+    now = app.clock()
+    preview = await preview_wagers(
+        session,
+        provider=app.provider,
+        catalog=app.catalog,
+        user=user,
+        wagers=repeated_wagers(ticket, app.catalog, now),
+        now=now,
+        customer=ticket.customer_name,
+    )
+    await show_preview(query.message, state, preview, app, user)
+
+
+def make_router() -> Router:
+    router = Router(name="my_tickets")
+    router.message.register(list_tickets, Command("tickets", "mistickets"))
+    router.message.register(last, Command("ultimo", "last"))
+    router.callback_query.register(list_page, F.data.startswith("tk:l:"))
+    router.callback_query.register(open_ticket, F.data.startswith("tk:o:"))
+    router.callback_query.register(reprint, F.data.startswith("tk:r:"))
+    router.callback_query.register(cancel, F.data.startswith("tk:x:"))
+    router.callback_query.register(repeat, F.data.startswith("tk:p:"))
+    return router

@@ -1,0 +1,98 @@
+"""/resultados for everyone; /resultado for admins in house mode (stores, settles, notifies)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from html import escape
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.context import AppContext
+from lottery.i18n import _
+from lottery.labels import format_clock
+from lottery.money import Money, format_locale, format_money
+from lottery.result_input import ResultInputError
+from providers.house.results import InvalidResult
+from services.results import enter_result, read_query, render_results, result_text, results_for
+from services.settlement import SettledResult, SettlementError
+from storage.models import User, UserRole
+
+
+async def show_results(
+    message: Message, command: CommandObject, user: User, app: AppContext
+) -> None:
+    query = read_query(app.catalog, command.args, app.clock())
+    if query.problem:
+        await message.answer(query.problem)
+        return
+    results = await results_for(app.provider, query)
+    await message.answer(render_results(app.catalog, results, query, user))
+
+
+def entered_text(
+    settled: SettledResult, app: AppContext, user: User, values: dict[str, str]
+) -> str:
+    summary = settled.summary
+    lottery = app.catalog.lottery(summary.lottery_id)
+    locale = format_locale(user.locale, app.catalog.locale)
+    when = format_clock(summary.draw_at, lottery.timezone, locale)
+    total = summary.total_prizes.get(app.catalog.currency, Decimal(0))
+    prizes = format_money(Money(total, app.catalog.currency), locale)
+    title = (
+        _("✅ Result entered")
+        if settled.revision == 1 or not settled.new_revision
+        else _("✏️ Result corrected (revision {revision})").format(revision=settled.revision)
+    )
+    return "\n".join(
+        [
+            title,
+            f"<b>{escape(lottery.name)}</b> {when}: {escape(result_text(lottery, values))}",
+            _("Winning tickets: {winners} · prizes {prizes}").format(
+                winners=summary.winners, prizes=prizes
+            ),
+            _("Losing tickets: {losers} · waiting for other draws: {pending}").format(
+                losers=summary.losers, pending=summary.pending
+            ),
+        ]
+    )
+
+
+async def enter(
+    message: Message, command: CommandObject, session: AsyncSession, user: User, app: AppContext
+) -> None:
+    if user.role != UserRole.ADMIN:
+        await message.answer(_("This command is for the banca's admins only."))
+        return
+    if app.provider.name != "house":
+        await message.answer(
+            _("Results come from the lottery system in this mode; /resultados shows them.")
+        )
+        return
+    if not command.args:
+        await message.answer(
+            _("Usage: {usage}").format(
+                usage="/resultado zulia 12:45 123 ACU · /resultado activo 10am leon · "
+                "/resultado tica 12:55 25 reventado 5"
+            )
+        )
+        return
+    try:
+        entry, settled = await enter_result(session, app.catalog, user, command.args, app.clock())
+    except (ResultInputError, SettlementError) as exc:
+        await message.answer("❌ " + exc.message)
+        return
+    except InvalidResult as exc:
+        await message.answer("❌ " + str(exc))
+        return
+    await session.commit()
+    await message.answer(entered_text(settled, app, user, dict(entry.values)))
+
+
+def make_router() -> Router:
+    router = Router(name="results")
+    router.message.register(show_results, Command("resultados", "results"))
+    router.message.register(enter, Command("resultado", "result"))
+    return router

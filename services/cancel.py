@@ -1,0 +1,103 @@
+"""Cancelling (*anular*) a sold ticket: by its buyer or its seller, inside the window, before the
+draw closes. The money goes back to whoever paid; the ticket can never be paid afterwards."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lottery.catalog import Catalog
+from lottery.money import from_minor
+from providers.base import ErrorCode, Provider, ProviderError, ProviderTicket, TicketState
+from services.sales import return_funds
+from storage.models import Ticket, TicketStatus, User
+from storage.repositories import activity
+from storage.repositories import tickets as tickets_repo
+from storage.repositories import users as users_repo
+
+
+class CancelRefusal(enum.StrEnum):
+    NOT_FOUND = "not_found"
+    NOT_YOURS = "not_yours"
+    NOT_SOLD = "not_sold"
+    WINDOW_PASSED = "window_passed"
+    DRAW_CLOSED = "draw_closed"
+    PROVIDER = "provider"
+
+
+@dataclass(frozen=True)
+class CancelResult:
+    ticket: Ticket | None
+    refusal: CancelRefusal | None = None
+    #: the deadline that passed (WINDOW_PASSED) or the closing time of the draw (DRAW_CLOSED)
+    when: datetime | None = None
+    provider_code: ErrorCode | None = None
+
+
+def first_close(ticket: Ticket, catalog: Catalog) -> datetime:
+    """When sales close for the earliest draw on the ticket."""
+    closes = [
+        w.draw.draw_at - timedelta(minutes=catalog.lottery(w.lottery_id).close_minutes)
+        for w in ticket.wagers
+    ]
+    return min(closes)
+
+
+def _provider_ticket(ticket: Ticket) -> ProviderTicket:
+    return ProviderTicket(
+        reference=ticket.reference,
+        provider_ticket_id=ticket.provider_ticket_id or "",
+        state=TicketState.SOLD,
+        wagers=(),
+        total=from_minor(ticket.total, ticket.currency),
+        currency=ticket.currency,
+        created_at=ticket.created_at,
+    )
+
+
+async def cancel_ticket(
+    session: AsyncSession,
+    *,
+    provider: Provider,
+    catalog: Catalog,
+    user: User,
+    ticket_id: int,
+    now: datetime,
+) -> CancelResult:
+    ticket = await tickets_repo.get_ticket(session, ticket_id)
+    if ticket is None:
+        return CancelResult(None, CancelRefusal.NOT_FOUND)
+    if user.id not in (ticket.buyer_id, ticket.seller_id):
+        return CancelResult(ticket, CancelRefusal.NOT_YOURS)
+    if ticket.status != TicketStatus.SOLD:
+        return CancelResult(ticket, CancelRefusal.NOT_SOLD)
+    if ticket.cancel_deadline is None or now >= ticket.cancel_deadline:
+        return CancelResult(ticket, CancelRefusal.WINDOW_PASSED, ticket.cancel_deadline)
+    closes = first_close(ticket, catalog)
+    if now >= closes:
+        return CancelResult(ticket, CancelRefusal.DRAW_CLOSED, closes)
+
+    await session.commit()  # no transaction open across the provider call
+    try:
+        await provider.cancel_ticket(_provider_ticket(ticket), now, actor_id=user.id)
+    except ProviderError as exc:
+        return CancelResult(ticket, CancelRefusal.PROVIDER, provider_code=exc.code)
+    if not await tickets_repo.void_ticket(session, ticket.id, now=now, enforce_deadline=False):
+        return CancelResult(ticket, CancelRefusal.NOT_SOLD)  # voided meanwhile by another tap
+    payer = await users_repo.get_user(session, ticket.seller_id or ticket.buyer_id)
+    if payer is not None:
+        await return_funds(session, payer, ticket.total)
+    await activity.log_activity(
+        session,
+        "TICKET_VOID",
+        actor_id=user.id,
+        target_type="ticket",
+        target_id=ticket.serial,
+        details={"total": ticket.total, "currency": ticket.currency},
+        at=now,
+    )
+    await session.commit()
+    return CancelResult(await tickets_repo.get_ticket(session, ticket.id))

@@ -1,0 +1,114 @@
+"""Results as people read them, and the admin's entry of a result (house mode)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from html import escape
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lottery.catalog import Catalog, Lottery, fold_name
+from lottery.day_input import parse_day
+from lottery.i18n import _
+from lottery.labels import animal_name, format_clock, format_day_time, sign_name
+from lottery.money import format_locale
+from lottery.result_input import ResultEntry, parse_result_input
+from providers.base import DrawResult, Provider
+from services.settlement import SettledResult, enter_and_settle
+from storage.models import User
+
+
+@dataclass(frozen=True)
+class ResultsQuery:
+    day: date
+    lottery: Lottery | None
+    problem: str | None = None
+
+
+def find_lottery(catalog: Catalog, text: str) -> Lottery | None:
+    """By id or any alias, accents and case ignored."""
+    key = fold_name(text)
+    return next((lot for lot in catalog.lotteries if key == lot.id or key in lot.aliases), None)
+
+
+def read_query(catalog: Catalog, args: str | None, now: datetime) -> ResultsQuery:
+    """`/resultados [lottery] [day]`, in either order; multi-word aliases allowed."""
+    words = (args or "").split()
+    today = now.astimezone(catalog.timezone).date()
+    day, rest = today, words
+    if words and (parsed := parse_day(words[-1], today)) is not None:
+        day, rest = parsed, words[:-1]
+    elif words and (parsed := parse_day(words[0], today)) is not None:
+        day, rest = parsed, words[1:]
+    if not rest:
+        return ResultsQuery(day, None)
+    lottery = find_lottery(catalog, " ".join(rest))
+    if lottery is None:
+        return ResultsQuery(
+            day, None, _("I do not know the lottery «{name}».").format(name=escape(" ".join(rest)))
+        )
+    return ResultsQuery(day, lottery)
+
+
+def result_text(lottery: Lottery, values: dict[str, str]) -> str:
+    """`123 Acuario`, `5 León`, `A 123 · B 456`, `25 · reventado ×5`."""
+    if "animal" in values:
+        number = values["animal"]
+        return f"{number} {animal_name(lottery.animals, number)}".strip()
+    parts = [values.get("number", "")]
+    if "number_b" in values:
+        parts = [f"A {values['number']}", f"B {values['number_b']}"]
+    text = " · ".join(parts)
+    if values.get("sign"):
+        text += f" {sign_name(values['sign'])}"
+    if values.get("reventado"):
+        text += " · " + _("reventado ×{multiplier}").format(multiplier=values["reventado"])
+    return text
+
+
+def render_results(
+    catalog: Catalog, results: Sequence[DrawResult], query: ResultsQuery, user: User
+) -> str:
+    locale = format_locale(user.locale, catalog.locale)
+    title_day = format_day_time(
+        datetime.combine(query.day, datetime.min.time(), catalog.timezone), catalog.timezone, locale
+    ).rsplit(",", 1)[0]
+    if query.lottery is not None:
+        header = _("<b>Results of {lottery}</b> · {day}").format(
+            lottery=escape(query.lottery.name), day=title_day
+        )
+    else:
+        header = _("<b>Results</b> · {day}").format(day=title_day)
+    if not results:
+        return header + "\n" + _("No results yet for that day.")
+    lines = [header]
+    current = None
+    for result in results:
+        lottery = catalog.get_lottery(result.lottery)
+        if lottery is None:
+            continue
+        if lottery.id != current:
+            lines.append(f"\n<b>{escape(lottery.name)}</b>")
+            current = lottery.id
+        when = format_clock(result.draw, lottery.timezone, locale)
+        lines.append(f"{when} · {escape(result_text(lottery, result.values))}")
+    return "\n".join(lines)
+
+
+async def results_for(provider: Provider, query: ResultsQuery) -> list[DrawResult]:
+    lottery_id = query.lottery.id if query.lottery else None
+    return await provider.results(query.day, lottery_id)
+
+
+async def enter_result(
+    session: AsyncSession, catalog: Catalog, admin: User, text: str, now: datetime
+) -> tuple[ResultEntry, SettledResult]:
+    """`/resultado zulia 12:45 123 ACU`: store and settle. Raises ResultInputError or
+    SettlementError (with a localized `message`), or InvalidResult (localized `str()`)."""
+    entry = parse_result_input(catalog, text, now)
+    settled = await enter_and_settle(
+        session, catalog, entry.lottery_id, entry.draw_at, entry.values, now=now, actor_id=admin.id
+    )
+    return entry, settled
