@@ -5,7 +5,16 @@ several bots in one process each get their own."""
 
 from aiogram import Router
 
-from handlers import account, admin, language, sales, start, tickets
+from handlers import (
+    account,
+    admin,
+    language,
+    my_tickets,
+    results,
+    sales,
+    start,
+    tickets,
+)
 
 
 def build_root_router() -> Router:
@@ -16,6 +25,8 @@ def build_root_router() -> Router:
         account.make_router(),
         admin.make_router(),
         tickets.make_router(),
+        my_tickets.make_router(),
+        results.make_router(),
         sales.make_router(),  # free text: anything that is not a command is read as plays
         start.make_fallback_router(),
     )
