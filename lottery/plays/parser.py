@@ -23,7 +23,7 @@ from lottery.plays.reader import LinePlan, Reader
 from lottery.plays.vocab import Tables, tables_for
 from lottery.schedule import Draw
 
-#: Telegram's limit; longer input is cut rather than read at unbounded cost.
+#: Telegram's limit; lines past it are not read (an error on the first of them says so).
 MAX_MESSAGE_CHARS = 4096
 
 _new_wager = tuple.__new__
@@ -66,6 +66,17 @@ def parse_message(
             plans.append(None)
         else:
             plans.append(Reader(toks, tables, line, folded, example))
+    if len(plans) == 1 and cut is None:  # one line: nothing to borrow, nothing to total
+        plan = plans[0]
+        if plan is not None and plan.kind == PLAYS and plan.lots and plan.error is None:
+            try:
+                resolved = _resolve(plan.lots, plan, DrawFinder(now), tables.lotteries)
+                made = _wagers(1, plan, resolved, catalog.limits.max_series)
+            except Fail as fail:
+                error = fail.at(plan)
+                return ParseResult([], [play_error(1, error.text, error.code, error.msgid,
+                                                   error.params)], False)
+            return ParseResult(made, [], False)
     result = _Message(catalog, tables, now, default_lottery, plans).run()
     if cut is not None:
         result.errors.append(PlayError(cut + 1, "", "unknown_token", M.TOO_LONG,
@@ -172,20 +183,7 @@ class _Message:
         finder = self._finder
         if finder is None:
             finder = self._finder = DrawFinder(self.now)
-        by_id = self.tables.lotteries
-        clocks, allday = timing.clocks, timing.allday
-        if not clocks and allday is None:  # the usual case: each lottery's next open draw
-            found = []
-            for lot_id, first, stop in lots:
-                lot = by_id[lot_id]
-                draw = finder.next_open(lot)
-                if draw is None:
-                    raise Fail("no_such_draw", M.NO_DRAWS, first, stop,
-                               params={"lottery": lot.name})
-                found.append((lot, [draw]))
-            return found
-        return [(lot, finder.draws(lot, clocks, allday, first, stop))
-                for lot_id, first, stop in lots for lot in (by_id[lot_id],)]
+        return _resolve(lots, timing, finder, self.tables.lotteries)
 
     def _plays(self, idx: int, plan: LinePlan, source: int | None) -> None:
         """Wagers of a play line whose draws are its own or come from line ``source``."""
@@ -259,6 +257,22 @@ class _Message:
                 text = self._text(idx)
                 self._error(idx, LineError("total_mismatch", M.TOTAL_MISMATCH, text, {
                     "text": text, "actual": actual, "stated": plan.total}))
+
+
+def _resolve(lots: list[tuple[str, int, int]], timing: LinePlan, finder: DrawFinder,
+             by_id: dict[str, Lottery]) -> LotteryDraws:
+    clocks, allday = timing.clocks, timing.allday
+    if not clocks and allday is None:  # the usual case: each lottery's next open draw
+        found = []
+        for lot_id, first, stop in lots:
+            lot = by_id[lot_id]
+            draw = finder.next_open(lot)
+            if draw is None:
+                raise Fail("no_such_draw", M.NO_DRAWS, first, stop, params={"lottery": lot.name})
+            found.append((lot, [draw]))
+        return found
+    return [(lot, finder.draws(lot, clocks, allday, first, stop))
+            for lot_id, first, stop in lots for lot in (by_id[lot_id],)]
 
 
 def _wagers(line: int, plan: LinePlan, resolved: LotteryDraws, max_series: int) -> list[Wager]:

@@ -133,7 +133,7 @@ def messages(draw: st.DrawFn) -> tuple[str, str, datetime]:
     cat = catalog(market)
     now = draw(st.sampled_from(NOWS[market]))
     lines = []
-    for _ in range(draw(st.integers(1, 4))):
+    for _ in range(draw(st.integers(1, 3))):
         lot = draw(st.sampled_from(cat.lotteries))
         plays = draw(st.lists(_play(lot), min_size=1, max_size=4))
         line = " ".join(plays) + " x" + draw(amounts)
