@@ -44,7 +44,8 @@ def _quote(value: object) -> str:
 
 
 def redact(text: str) -> str:
-    for secret in RedactingFormatter.secrets:
+    # Longest first: the token's secret half must not be masked before the whole token is.
+    for secret in sorted(RedactingFormatter.secrets, key=len, reverse=True):
         text = text.replace(secret, "***")
     return text
 
