@@ -15,6 +15,14 @@ log = logging.getLogger(__name__)
 _COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Start and see what I can do for you")),
     ("help", N_("How to write plays")),
+    ("tickets", N_("My tickets: reprint, cancel, repeat")),
+    ("ultimo", N_("My last ticket")),
+    ("saldo", N_("My balance or credit")),
+    ("resultados", N_("Results of the day")),
+    ("premio", N_("Check a ticket's prize")),
+    ("pagar", N_("Collect a prize with serial and PIN")),
+    ("ventas", N_("Sales report (sellers and admins)")),
+    ("verificar", N_("Verify a ticket")),
     ("idioma", N_("Change the language")),
 )
 

@@ -66,6 +66,11 @@ async def help_(message: Message, app: AppContext) -> None:
             "• Before selling I show you the ticket and its total; "
             "nothing is sold until you confirm."
         ),
+        "",
+        _(
+            "/tickets your tickets (reprint, cancel, repeat) · /resultados results · "
+            "/premio SERIAL checks a prize · /pagar SERIAL PIN collects it · /saldo your balance"
+        ),
     ]
     await message.answer("\n".join(lines))
 
