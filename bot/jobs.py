@@ -1,4 +1,5 @@
-"""Background jobs of one bot process: draws created ahead and closed on time (house mode).
+"""Background jobs of one bot process: prizes expired on time; in house mode draws created
+ahead and closed on time.
 
 Each run is idempotent and safe from several workers at once, so no leader election is needed.
 A failing run is logged and retried on the next tick; it never stops the bot.
@@ -13,6 +14,7 @@ from contextlib import asynccontextmanager, suppress
 from typing import TYPE_CHECKING
 
 from providers.house import HouseProvider, close_due_draws, ensure_upcoming_draws
+from services.payments import expire_prizes
 
 if TYPE_CHECKING:
     from bot.context import AppContext
@@ -23,9 +25,13 @@ TICK_SECONDS = 60.0
 
 
 async def run_draw_jobs_once(app: AppContext) -> None:
+    now = app.clock()
+    async with app.sessionmaker() as session, session.begin():
+        expired = await expire_prizes(session, app.catalog, now)
+    if expired:
+        log.info("prizes expired", extra={"tickets": expired})
     if not isinstance(app.provider, HouseProvider):
         return
-    now = app.clock()
     created = await ensure_upcoming_draws(app.sessionmaker, app.catalog, now)
     closed = await close_due_draws(app.sessionmaker, app.catalog, now)
     if created or closed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 from html import escape
 
@@ -16,9 +17,12 @@ from lottery.labels import format_clock
 from lottery.money import Money, format_locale, format_money
 from lottery.result_input import ResultInputError
 from providers.house.results import InvalidResult
+from services.payments import winner_notices
 from services.results import enter_result, read_query, render_results, result_text, results_for
 from services.settlement import SettledResult, SettlementError
 from storage.models import User, UserRole
+
+log = logging.getLogger(__name__)
 
 
 async def show_results(
@@ -89,6 +93,18 @@ async def enter(
         return
     await session.commit()
     await message.answer(entered_text(settled, app, user, dict(entry.values)))
+    await tell_winners(message, session, app, settled)
+
+
+async def tell_winners(
+    message: Message, session: AsyncSession, app: AppContext, settled: SettledResult
+) -> None:
+    """Each winning buyer hears of the prize; one failed send never stops the others."""
+    for chat_id, text in await winner_notices(session, app.catalog, settled.summary):
+        try:
+            await message.bot.send_message(chat_id, text)  # type: ignore[union-attr]
+        except Exception:
+            log.exception("winner notice not delivered", extra={"chat_id": chat_id})
 
 
 def make_router() -> Router:

@@ -124,6 +124,9 @@ async def test_admin_enters_results_winners_are_settled_and_everyone_sees_them(
         entered = await run.say(ADMIN, "/resultado zulia 12:45 123 ACU")
         assert "Triple Zulia" in entered.content and "123 Acuario" in entered.content
         assert "ganadores: 1" in entered.content.lower()
+        notice = await tg.next_message(PLAYER)  # the winner hears of the prize
+        assert "ganó Bs. 3.000,00" in notice.content  # 5 × 600
+        assert "/pagar" in notice.content
         await run.say(ADMIN, "/resultado activo 10am tigre")
         shown = await run.say(PLAYER, "/resultados")
         assert "123 Acuario" in shown.content and "10 Tigre" in shown.content
