@@ -44,13 +44,10 @@ from lottery.settlement import (
     BadResult,
     Verdict,
     later_draws_of_day,
-    result_problem,
     ticket_verdict,
     wager_prize,
 )
-from providers.house import messages as HM
-from providers.house.results import SOURCE_MANUAL, InvalidResult
-from providers.house.rules import scheduled_draw
+from providers.house.results import SOURCE_MANUAL, checked_entry
 from storage.models import (
     ActivityLog,
     Draw,
@@ -255,21 +252,8 @@ async def enter_and_settle(
     Raises ``InvalidResult`` (unknown lottery, no such draw, not drawn yet, values that do not
     fit: the house provider's messages) and ``CorrectionRefused`` when the values differ from
     the current result and a prize on the draw was paid — before anything is written."""
-    lottery = catalog.get_lottery(lottery_id)
-    if lottery is None:
-        raise InvalidResult(M.render_message(HM.RESULT_UNKNOWN_LOTTERY, {"text": lottery_id}))
-    scheduled = scheduled_draw(lottery, draw_at)
+    lottery, scheduled = checked_entry(catalog, lottery_id, draw_at, values, now)
     when = M.When(draw_at.astimezone(lottery.timezone), local_date(lottery, now))
-    if scheduled is None:
-        raise InvalidResult(M.render_message(HM.RESULT_NO_DRAW,
-                                             {"lottery": lottery.name, "time": when}))
-    if now < scheduled.at:
-        raise InvalidResult(M.render_message(HM.RESULT_TOO_EARLY,
-                                             {"lottery": lottery.name, "time": when}))
-    problem = result_problem(lottery, values)
-    if problem is not None:
-        raise InvalidResult(M.render_message(HM.RESULT_BAD_VALUES, {
-            "lottery": lottery.name, "expected": M.render_message(*problem)}))
     rows = await ensure_draw_rows(session, catalog, [(lottery.id, scheduled.at)], now)
     draw_id = rows[(lottery.id, scheduled.at)][0]
     draw = await _draw(session, draw_id)

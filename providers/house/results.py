@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from lottery import settlement as settlement_rules
 from lottery.catalog import Catalog, Lottery
 from lottery.plays import messages as M
+from lottery.schedule import Draw as ScheduledDraw
 from lottery.schedule import local_date
 from providers.base import DrawResult
 from providers.house import messages as HM
@@ -61,10 +62,12 @@ def result_problem(
     return settlement_rules.result_problem(lottery, values)
 
 
-async def enter_result(
-    sessionmaker: async_sessionmaker[AsyncSession], catalog: Catalog, lottery_id: str,
-    draw_at: datetime, values: Mapping[str, str], *, actor_id: int | None, now: datetime,
-) -> EnteredResult:
+def checked_entry(
+    catalog: Catalog, lottery_id: str, draw_at: datetime, values: Mapping[str, str],
+    now: datetime,
+) -> tuple[Lottery, ScheduledDraw]:
+    """The lottery and its scheduled draw for a result entry, or ``InvalidResult`` saying why
+    not: unknown lottery, no such draw, not drawn yet, or values of the wrong shape."""
     lottery = catalog.get_lottery(lottery_id)
     if lottery is None:
         raise InvalidResult(M.render_message(HM.RESULT_UNKNOWN_LOTTERY, {"text": lottery_id}))
@@ -81,6 +84,14 @@ async def enter_result(
         expected = M.render_message(*problem)
         raise InvalidResult(M.render_message(HM.RESULT_BAD_VALUES,
                                              {"lottery": lottery.name, "expected": expected}))
+    return lottery, draw
+
+
+async def enter_result(
+    sessionmaker: async_sessionmaker[AsyncSession], catalog: Catalog, lottery_id: str,
+    draw_at: datetime, values: Mapping[str, str], *, actor_id: int | None, now: datetime,
+) -> EnteredResult:
+    lottery, draw = checked_entry(catalog, lottery_id, draw_at, values, now)
     for attempt in range(2):
         try:
             async with sessionmaker() as session, session.begin():
