@@ -9,6 +9,7 @@ Last line: `sales_per_s=… echo_updates_per_s=… ratio=… image_ms=…`.
 from __future__ import annotations
 
 import argparse
+import random
 import asyncio
 import logging
 import sys
@@ -103,7 +104,10 @@ async def _one_player(client: FakeTelegramClient, user_id: int, sales: int) -> N
         await client.wait(chats={user_id: 3 * (i + 1)}, timeout=30)  # preview, ticket, image
 
 
-async def sales_rate(base_url: str, client: FakeTelegramClient, users: int, per_user: int) -> float:
+async def sales_rate(
+    base_url: str, client: FakeTelegramClient, users: int, per_user: int,
+    database_url: str | None = None,
+) -> float:
     token = (await client.info())["token"]
     await client.reset()
     with tempfile.TemporaryDirectory() as tmp:
@@ -111,7 +115,7 @@ async def sales_rate(base_url: str, client: FakeTelegramClient, users: int, per_
             _env_file=None,
             bot_token=token,
             telegram_api_url=base_url,
-            database_url=f"sqlite+aiosqlite:///{tmp}/bench.db",
+            database_url=database_url or f"sqlite+aiosqlite:///{tmp}/bench.db",
             throttle_per_second=1000.0,
             ticket_secret="bench-secret-0123456789abcdef",
         )
@@ -142,7 +146,7 @@ def image_ms(repeat: int = 30) -> float:
     from bench.ticket_image import sample_ticket  # one ticket shape for both benches
     from lottery.ticket_image import render_ticket_png
 
-    view = sample_ticket(5)
+    view = sample_ticket(5, random.Random(7))
     render_ticket_png(view, "es", "TQ1:ABCDEFGHJK:ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     start = time.perf_counter()
     for _ in range(repeat):
@@ -155,12 +159,13 @@ async def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--sales", type=int, default=5, help="sales per user")
     parser.add_argument("--echo", type=int, default=20, help="echo messages per user")
+    parser.add_argument("--database-url", help="an empty database (default: a temp SQLite file)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     async with fake_server() as (base_url, client):
         echo = await echo_rate(base_url, client, args.users, args.echo)
         print(f"echo: {echo:.0f} updates/s ({args.users * args.echo} messages)")
-        sales = await sales_rate(base_url, client, args.users, args.sales)
+        sales = await sales_rate(base_url, client, args.users, args.sales, args.database_url)
         print(f"sales: {sales:.1f} complete sales/s ({args.users * args.sales} tickets)")
     img = image_ms()
     print(f"image: {img:.1f} ms per ticket image")

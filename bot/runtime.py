@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,6 +17,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.api_types import keep_response_models
 from bot.commands import set_bot_commands
 from bot.context import AppContext, Clock, system_clock
 from bot.dispatcher import create_dispatcher
@@ -66,6 +68,11 @@ async def app_context(settings: Settings, clock: Clock = system_clock) -> AsyncI
         ticket_secret=secret,
         clock=clock,
     )
+    # The start-up heap (aiogram's pydantic models, SQLAlchemy, Babel data: ~270k objects) lives
+    # as long as the process; freezing it keeps every full collection from walking it again.
+    keep_response_models()
+    gc.collect()
+    gc.freeze()
     try:
         async with run_jobs(app):
             yield app
