@@ -9,9 +9,9 @@ Last line: `sales_per_s=… echo_updates_per_s=… ratio=… image_ms=…`.
 from __future__ import annotations
 
 import argparse
-import random
 import asyncio
 import logging
+import random
 import sys
 import tempfile
 import time

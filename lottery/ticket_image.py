@@ -9,9 +9,12 @@ Fonts: nothing is guaranteed on a server. Pillow's bundled scalable font covers 
 without one the bundled font is used and text it cannot draw is spelled with the letters it has
 (``Táchira`` → ``Tachira``, ``₡`` → ``CRC``) rather than boxes.
 
-Speed: fonts, glyph checks and stamps are cached; the page is measured first and drawn once on a
-canvas of the right height; PNG compression is kept light (the picture is mostly white, so level
-1 is already small and several times faster than the default) and unfiltered (see below).
+Speed: fonts, glyph checks and stamps are cached, and so is every line of text once drawn (most
+of a ticket repeats from one sale to the next: the brand, lotteries and draw times, game names,
+common stakes, the PIN notice), so a new ticket only rasterises what is new on it. The page is
+measured first and drawn once on a canvas of the right height; PNG compression is kept light (the
+picture is mostly white, so level 1 is already small and several times faster than the default)
+and unfiltered (see below).
 """
 
 from __future__ import annotations
@@ -20,13 +23,12 @@ import io
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import qrcode
 import qrcode.constants
 from PIL import Image, ImageChops, ImageDraw, ImageFont
-from qrcode.image.pil import PilImage
 
 from lottery.i18n import _
 from lottery.ticket import Formatter, TicketView, group_lines, in_language
@@ -45,6 +47,8 @@ QR_BORDER = 4
 # a quarter of the time budget.
 QR_MASK = 0
 STAMPED_STATES = frozenset({"void", "paid", "winner"})
+# Lines of text kept rendered: a masked line is a few KB, so this is a few MB at most.
+TEXT_CACHE_SIZE = 2048
 _GREY_PALETTE = bytes(level for level in range(256) for _rgb in range(3))
 
 # (regular, bold) DejaVu Sans where distributions install it (Debian's fonts-dejavu-core, …).
@@ -160,14 +164,24 @@ def render_ticket(
 
 
 def qr_image(payload: str) -> Image.Image:
-    """The QR code straight from ``qrcode`` as a 1-bit Pillow image, quiet zone included."""
+    """The QR code from ``qrcode`` as a greyscale Pillow image, quiet zone included.
+
+    The module matrix (quiet zone included) becomes one pixel per module, scaled up without
+    smoothing: the same picture as ``qrcode``'s own Pillow factory, which draws every module as
+    a rectangle and takes a few times longer.
+    """
     code = qrcode.QRCode(
         error_correction=QR_ERROR_CORRECTION, box_size=QR_BOX, border=QR_BORDER,
         mask_pattern=QR_MASK,
     )
     code.add_data(payload)
     code.make(fit=True)
-    return code.make_image(image_factory=PilImage).get_image()
+    matrix = code.get_matrix()
+    side = len(matrix)
+    modules = bytes(0 if dark else 255 for row in matrix for dark in row)
+    return Image.frombytes("L", (side, side), modules).resize(
+        (side * QR_BOX, side * QR_BOX), Image.Resampling.NEAREST
+    )
 
 
 def _compose(
@@ -258,7 +272,7 @@ class _Page:
         """A wager: what was played on the left (wrapping if long), the amount on the right."""
         font = self._font(size, False)
         amount = self.face.printable(amount)
-        room = WIDTH - 2 * MARGIN - int(font.getlength(amount)) - 16
+        room = WIDTH - 2 * MARGIN - _ink(font, amount).advance - 16
         self._text((WIDTH - MARGIN, self.y), amount, font, "ra")
         for line in self._lines(label, font, room):
             self._text((MARGIN, self.y), line, font, "la")
@@ -267,7 +281,16 @@ class _Page:
     def _text(
         self, xy: tuple[int, int], text: str, font: ImageFont.FreeTypeFont, anchor: str
     ) -> None:
-        self.ops.append(lambda _img, draw: draw.text(xy, text, fill=0, font=font, anchor=anchor))
+        """Black ``text`` with its top at ``y``; ``x`` is its left (``la``), middle (``ma``) or
+        right (``ra``) end, like Pillow's anchors."""
+        ink = _ink(font, text)
+        x, y = xy
+        if anchor == "ra":
+            x -= ink.advance
+        elif anchor == "ma":
+            x -= ink.advance // 2
+        corner = (x + ink.dx, y + ink.dy)
+        self.ops.append(lambda img, _draw: img.paste(0, corner, ink.mask))
 
     def rule(self) -> None:
         y = self.y + 8
@@ -306,6 +329,33 @@ class _Page:
         return image
 
 
+@dataclass(frozen=True)
+class _Ink:
+    """A line of text rasterised once: its coverage mask (255 = black) and where the mask sits
+    from the pen (left end, top of the line), and how far the pen moves."""
+
+    mask: Image.Image
+    dx: int
+    dy: int
+    advance: int
+
+
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
+def _ink(font: ImageFont.FreeTypeFont, text: str) -> _Ink:
+    # Pillow's own text drawing, once, into a mask; pasting black through it later gives the
+    # same pixels as drawing black text on white. ``lru_cache`` is thread-safe, and pictures
+    # are drawn in worker threads.
+    left, top, right, bottom = (int(v) for v in font.getbbox(text, anchor="la"))
+    mask = Image.new("L", (max(1, right - left), max(1, bottom - top)), 0)
+    ImageDraw.Draw(mask).text((-left, -top), text, fill=255, font=font, anchor="la")
+    return _Ink(mask, left, top, round(font.getlength(text)))
+
+
+def clear_text_cache() -> None:
+    """Forget every rendered line (benchmarks of a cold process; fonts stay loaded)."""
+    _ink.cache_clear()
+
+
 _STAMP_CACHE: dict[tuple[str, str], Image.Image] = {}
 
 
@@ -326,7 +376,7 @@ def _stamp(face: Typeface, text: str) -> Image.Image:
 
 def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     """Word wrap to ``width`` pixels; a single word wider than that is cut where it must be."""
-    if font.getlength(text) <= width:
+    if _ink(font, text).advance <= width:  # the usual case, and the line is drawn next anyway
         return [text]
     lines: list[str] = []
     current = ""
