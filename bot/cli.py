@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
 async def _console(settings: Settings, args: argparse.Namespace) -> None:
     from bot.console import ConsoleUser, make_console_bot, run_console
     from bot.dispatcher import create_dispatcher
-    from bot.runtime import app_context
+    from bot.runtime import app_context, broadcasting
     from services.users import force_role
 
     async with app_context(settings) as app:
@@ -52,7 +52,8 @@ async def _console(settings: Settings, args: argparse.Namespace) -> None:
         bot = make_console_bot(sys.stdout, args.photos_dir)
         dp = create_dispatcher(app, throttle=False)
         try:
-            await run_console(dp, bot, ConsoleUser(args.user_id, args.name, args.lang))
+            async with broadcasting(bot, app):
+                await run_console(dp, bot, ConsoleUser(args.user_id, args.name, args.lang))
         finally:
             await dp.storage.close()
 

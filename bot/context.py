@@ -12,6 +12,7 @@ from bot.settings import Settings
 from lottery.catalog import Catalog
 from lottery.ticket_codes import PinHasher
 from providers.base import Provider
+from services.broadcast import BroadcastWorker, RateLimiter
 
 Clock = Callable[[], datetime]
 
@@ -27,7 +28,15 @@ class AppContext:
     sessionmaker: async_sessionmaker[AsyncSession]
     provider: Provider
     ticket_secret: bytes
+    limiter: RateLimiter
     clock: Clock = field(default=system_clock)
+    #: Started with the bot (it needs one to send); None in code that runs without a bot.
+    broadcaster: BroadcastWorker | None = None
+
+    def wake_broadcaster(self) -> None:
+        """After committing an enqueue: send now rather than at the worker's next poll."""
+        if self.broadcaster is not None:
+            self.broadcaster.wake()
 
     @property
     def pins(self) -> PinHasher:

@@ -29,6 +29,7 @@ from lottery.ticket_codes import PinHasher
 from providers.base import Provider
 from providers.house import HouseProvider
 from providers.registry import make_provider as remote_provider
+from services.broadcast import BroadcastWorker, Limits, install_rate_limiter, make_limiter
 from storage.db import make_engine, make_sessionmaker, migrate
 
 log = logging.getLogger(__name__)
@@ -60,12 +61,18 @@ async def app_context(settings: Settings, clock: Clock = system_clock) -> AsyncI
     catalog = load_catalog(settings.catalog)
     secret = ticket_secret(settings)
     provider = make_provider(settings, sessionmaker, catalog, secret, clock)
+    limits = Limits(
+        global_per_second=settings.telegram_per_second,
+        per_chat_per_second=settings.telegram_per_chat_per_second,
+        paid_per_second=settings.telegram_paid_per_second,
+    )
     app = AppContext(
         settings=settings,
         catalog=catalog,
         sessionmaker=sessionmaker,
         provider=provider,
         ticket_secret=secret,
+        limiter=make_limiter(settings.redis_url, limits),
         clock=clock,
     )
     # The start-up heap (aiogram's pydantic models, SQLAlchemy, Babel data: ~270k objects) lives
@@ -79,6 +86,23 @@ async def app_context(settings: Settings, clock: Clock = system_clock) -> AsyncI
     finally:
         await provider.close()
         await engine.dispose()
+
+
+@asynccontextmanager
+async def broadcasting(bot: Bot, app: AppContext) -> AsyncIterator[BroadcastWorker]:
+    """Every call the bot makes goes through the shared rate limiter, and the broadcast queue is
+    sent while the bot runs (a restart resumes it)."""
+    install_rate_limiter(bot, app.limiter)
+    worker = BroadcastWorker(bot, app.sessionmaker, app.limiter, clock=app.clock)
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run_forever(stop), name="broadcast")
+    app.broadcaster = worker
+    try:
+        yield worker
+    finally:
+        app.broadcaster = None
+        stop.set()
+        await task
 
 
 def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot:
@@ -136,10 +160,11 @@ async def run_bot(settings: Settings) -> None:
         bot = create_bot(settings)
         dp = create_dispatcher(app)
         try:
-            if settings.webhook_url:
-                await run_webhook(bot, dp, app)
-            else:
-                await run_polling(bot, dp, app)
+            async with broadcasting(bot, app):
+                if settings.webhook_url:
+                    await run_webhook(bot, dp, app)
+                else:
+                    await run_polling(bot, dp, app)
         finally:
             await dp.storage.close()
             await bot.session.close()

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     ticket_secret: SecretStr | None = None
     brand_name: str = "Taquilla"
     throttle_per_second: float = Field(default=2.0, gt=0)
+    # Telegram's limits for everything the bot sends (replies and broadcasts share one budget).
+    telegram_per_second: float = Field(default=30.0, gt=0)
+    telegram_per_chat_per_second: float = Field(default=1.0, gt=0)
+    telegram_paid_per_second: float = Field(default=1000.0, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Remote providers (PROVIDER=soportex|banklot|jackpot); see providers/registry.py.
     provider_timeout: float = Field(default=10.0, gt=0)

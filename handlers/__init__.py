@@ -8,6 +8,7 @@ from aiogram import Router
 from handlers import (
     account,
     admin,
+    broadcast,
     language,
     my_tickets,
     payments,
@@ -26,6 +27,7 @@ def build_root_router() -> Router:
         language.make_router(),
         account.make_router(),
         admin.make_router(),
+        broadcast.make_router(),
         payments.make_router(),
         reports.make_router(),
         tickets.make_router(),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from decimal import Decimal
 from html import escape
 
@@ -17,12 +16,12 @@ from lottery.labels import format_clock
 from lottery.money import Money, format_locale, format_money
 from lottery.result_input import ResultInputError
 from providers.house.results import InvalidResult
+from services.broadcast import enqueue_personal
 from services.payments import winner_notices
 from services.results import enter_result, read_query, render_results, result_text, results_for
 from services.settlement import SettledResult, SettlementError
+from services.subscriptions import queue_result
 from storage.models import User, UserRole
-
-log = logging.getLogger(__name__)
 
 
 async def show_results(
@@ -91,20 +90,17 @@ async def enter(
     except InvalidResult as exc:
         await message.answer("❌ " + str(exc))
         return
+    now = app.clock()
+    lottery = app.catalog.lottery(entry.lottery_id)
+    await queue_result(session, app.catalog, lottery, settled.summary.draw_at, dict(entry.values),
+                       revision=settled.revision, now=now, locale=app.settings.default_locale)
+    notices = dict(await winner_notices(session, app.catalog, settled.summary))
+    if notices:
+        await enqueue_personal(session, messages=notices, now=now, created_by=user.id,
+                               key=f"winners:{settled.draw_id}:{settled.revision}")
     await session.commit()
+    app.wake_broadcaster()  # subscribers and winners hear it through the queue, once each
     await message.answer(entered_text(settled, app, user, dict(entry.values)))
-    await tell_winners(message, session, app, settled)
-
-
-async def tell_winners(
-    message: Message, session: AsyncSession, app: AppContext, settled: SettledResult
-) -> None:
-    """Each winning buyer hears of the prize; one failed send never stops the others."""
-    for chat_id, text in await winner_notices(session, app.catalog, settled.summary):
-        try:
-            await message.bot.send_message(chat_id, text)  # type: ignore[union-attr]
-        except Exception:
-            log.exception("winner notice not delivered", extra={"chat_id": chat_id})
 
 
 def make_router() -> Router:

@@ -14,7 +14,7 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from bot.context import AppContext
 from bot.dispatcher import create_dispatcher
-from bot.runtime import app_context, create_bot
+from bot.runtime import app_context, broadcasting, create_bot
 from bot.settings import Settings, load_settings
 from tests.fakes.telegram.session import LoopbackSession
 from tests.fakes.telegram_server import FakeTelegram, SentMessage
@@ -42,6 +42,9 @@ def make_settings(tg: FakeTelegram, db_url: str, **overrides: Any) -> Settings:
         "redis_url": None,
         "webhook_url": None,
         "throttle_per_second": 50.0,
+        # Telegram's 1/s per chat would make every test wait; the limiter has its own tests.
+        "telegram_per_second": 1000.0,
+        "telegram_per_chat_per_second": 1000.0,
         "ticket_secret": "test-ticket-secret-0123456789",
     }
     values.update(overrides)
@@ -93,7 +96,8 @@ async def running_bot(
             )
             await tg.wait_for_call("getUpdates")
         try:
-            yield RunningBot(tg=tg, app=app, bot=bot, dp=dp, clock=clock)
+            async with broadcasting(bot, app):
+                yield RunningBot(tg=tg, app=app, bot=bot, dp=dp, clock=clock)
         finally:
             if task is not None:
                 with suppress(RuntimeError):

@@ -1,0 +1,119 @@
+"""/suscribir and /desuscribir (results pushed to you), /difundir (admins: a message to many)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.context import AppContext
+from lottery.i18n import _
+from services.broadcast import BroadcastKind, BroadcastTextError, audience, enqueue
+from services.results import find_lottery
+from services.subscriptions import set_subscription
+from storage.models import User, UserRole
+from storage.repositories.subscriptions import user_subscriptions
+
+
+async def subscribe(message: Message, command: CommandObject, session: AsyncSession,
+                    user: User, app: AppContext) -> None:
+    await _toggle(message, command, session, user, app, on=True)
+
+
+async def unsubscribe(message: Message, command: CommandObject, session: AsyncSession,
+                      user: User, app: AppContext) -> None:
+    await _toggle(message, command, session, user, app, on=False)
+
+
+async def _toggle(message: Message, command: CommandObject, session: AsyncSession, user: User,
+                  app: AppContext, *, on: bool) -> None:
+    if not command.args:
+        mine = await user_subscriptions(session, user.id)
+        names = ", ".join(app.catalog.lottery(i).name for i in mine if app.catalog.get_lottery(i))
+        await message.answer(
+            _("Usage: /suscribir LOTTERY (e.g. /suscribir zulia); /desuscribir to stop.") + "\n"
+            + (_("You get the results of: {names}.").format(names=escape(names)) if names
+               else _("You are not subscribed to any lottery.")))
+        return
+    lottery = await set_subscription(session, app.catalog, user.id, command.args, on=on,
+                                     now=app.clock())
+    if lottery is None:
+        await message.answer(_("I do not know the lottery «{name}».").format(
+            name=escape(command.args)))
+    elif on:
+        await message.answer(_("🔔 You will get the results of {lottery}.").format(
+            lottery=escape(lottery.name)))
+    else:
+        await message.answer(_("🔕 You will no longer get the results of {lottery}.").format(
+            lottery=escape(lottery.name)))
+
+
+async def announce(message: Message, command: CommandObject, state: FSMContext,
+                   session: AsyncSession, user: User, app: AppContext) -> None:
+    """`/difundir TEXT` to everyone, `/difundir @zulia TEXT` to that lottery's subscribers."""
+    if user.role != UserRole.ADMIN:
+        await message.answer(_("This command is for the banca's admins only."))
+        return
+    text = (command.args or "").strip()
+    lottery = None
+    if text.startswith("@"):
+        first, _sep, text = text.partition(" ")
+        lottery = find_lottery(app.catalog, first[1:])
+        if lottery is None:
+            await message.answer(_("I do not know the lottery «{name}».").format(
+                name=escape(first[1:])))
+            return
+    if not text.strip():
+        await message.answer(_("Usage: {usage}").format(
+            usage="/difundir TEXTO · /difundir @zulia TEXTO"))
+        return
+    chats = await audience(session, lottery.id if lottery else None)
+    who = (_("the {count} subscribers of {lottery}").format(count=len(chats),
+                                                              lottery=escape(lottery.name))
+           if lottery else _("all {count} active users").format(count=len(chats)))
+    await state.update_data(announce={"text": escape(text.strip()),
+                                      "lottery": lottery.id if lottery else None})
+    await message.answer(
+        _("📣 Send this to {who}?").format(who=who) + "\n\n" + escape(text.strip()),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[
+            InlineKeyboardButton(text=_("📣 Send"), callback_data="bc:send"),
+            InlineKeyboardButton(text=_("✖️ Cancel"), callback_data="bc:no"),
+        ]]))
+
+
+async def announce_confirmed(query: CallbackQuery, state: FSMContext, session: AsyncSession,
+                             user: User, app: AppContext) -> None:
+    data = (await state.get_data()).pop("announce", None)
+    await state.update_data(announce=None)
+    if user.role != UserRole.ADMIN or data is None or not isinstance(query.message, Message):
+        await query.answer(_("This preview is no longer current. Send your plays again."))
+        return
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    if query.data == "bc:no":
+        await query.message.answer(_("✖️ Cancelled: nothing was sent."))
+        return
+    chats = await audience(session, data["lottery"])
+    try:
+        await enqueue(session, kind=BroadcastKind.ANNOUNCEMENT, text=data["text"],
+                      chat_ids=chats, now=app.clock(), created_by=user.id,
+                      progress_chat=query.message.chat.id, progress_locale=user.locale,
+                      audience_info={"lottery": data["lottery"]})
+    except BroadcastTextError:
+        await query.message.answer(_("That text is too long for one message."))
+        return
+    await session.commit()
+    app.wake_broadcaster()
+
+
+def make_router() -> Router:
+    router = Router(name="broadcast")
+    router.message.register(subscribe, Command("suscribir", "subscribe"))
+    router.message.register(unsubscribe, Command("desuscribir", "unsubscribe"))
+    router.message.register(announce, Command("difundir", "broadcast"))
+    router.callback_query.register(announce_confirmed, F.data.in_({"bc:send", "bc:no"}))
+    return router
