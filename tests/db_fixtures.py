@@ -240,10 +240,10 @@ async def session(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterat
 
 @pytest.fixture
 async def concurrent_sessionmaker(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """Sessions for concurrency tests: on PostgreSQL a pool of 50 connections, so 50 tasks
-    really run at once; on SQLite 10 connections (one writer at a time anyway: more
+    """Sessions for concurrency tests: on PostgreSQL a pool of 40 connections, so tens of tasks
+    really run at once while staying well under the server's default 100 clients; on SQLite 10 connections (one writer at a time anyway: more
     connections only add busy-wait sleeps)."""
-    size = 10 if make_url(db_url).get_backend_name() == "sqlite" else 50
+    size = 10 if make_url(db_url).get_backend_name() == "sqlite" else 40
     eng = make_engine(db_url, pool_size=size, max_overflow=0)
     try:
         yield make_sessionmaker(eng)
