@@ -38,9 +38,12 @@ class Sale(StatesGroup):
 
 
 def _keyboard(reference: str, can_confirm: bool) -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(text=_("✅ Confirm"), callback_data=f"sale:ok:{reference}")]
-    if not can_confirm:
-        buttons = []
+    """No Confirm button when the buyer cannot pay: it could only be refused."""
+    buttons = []
+    if can_confirm:
+        buttons.append(
+            InlineKeyboardButton(text=_("✅ Confirm"), callback_data=f"sale:ok:{reference}")
+        )
     buttons += [
         InlineKeyboardButton(text=_("✏️ Correct"), callback_data=f"sale:fix:{reference}"),
         InlineKeyboardButton(text=_("✖️ Cancel"), callback_data=f"sale:no:{reference}"),
@@ -168,7 +171,9 @@ async def on_correct(query: CallbackQuery, state: FSMContext, app: AppContext) -
     await query.answer()
     if draft is None:
         return
-    await _answer(query, sale_text.correction_hint(render_wagers(draft.wagers, app.catalog)))
+    await _answer(
+        query, sale_text.correction_hint(render_wagers(draft.wagers, app.catalog, app.clock()))
+    )
 
 
 async def on_cancel(query: CallbackQuery, state: FSMContext, app: AppContext) -> None:

@@ -190,3 +190,18 @@ async def test_admin_tops_up_sets_limits_and_roles_others_are_refused(
         assert "Bs. 250,50" in (await run.say(PLAYER, "/saldo")).content
         bad = await run.say(ADMIN, "/recargar @nadie 5")
         assert "no conozco" in bad.content.lower()
+
+
+async def test_correct_offers_the_plays_as_text_and_cancel_sells_nothing(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await _fund(run, PLAYER, balance=10_000)
+        preview = await run.say(PLAYER, "zulia 12:45\n123 456 x5")
+        hint = await run.press(PLAYER, preview, "✏️ Corregir")
+        assert "Copia esto" in hint.content
+        assert "zulia" in hint.content and "123 456 x5" in hint.content
+        cancelled = await run.press(PLAYER, preview, "✖️ Cancelar")
+        assert "no se vendió nada" in cancelled.content
+        assert await _tickets(run) == 0
+        assert await _balance(run, PLAYER) == 10_000
