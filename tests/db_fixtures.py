@@ -241,8 +241,8 @@ async def session(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterat
 @pytest.fixture
 async def concurrent_sessionmaker(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     """Sessions for concurrency tests: on PostgreSQL a pool of 40 connections, so tens of tasks
-    really run at once while staying well under the server's default 100 clients; on SQLite 10 connections (one writer at a time anyway: more
-    connections only add busy-wait sleeps)."""
+    really run at once while staying well under the server's default 100 clients; on SQLite
+    10 connections (one writer at a time anyway: more connections only add busy-wait sleeps)."""
     size = 10 if make_url(db_url).get_backend_name() == "sqlite" else 40
     eng = make_engine(db_url, pool_size=size, max_overflow=0)
     try:
