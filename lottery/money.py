@@ -3,6 +3,11 @@
 Venezuelans write `Bs. 1.234,50` and Costa Ricans `₡1 234,50`; Babel's es_VE symbol is the 2018
 `Bs.S`, which nobody writes any more, so the symbol comes from our table and the number from Babel
 (grouping and decimal marks of the reader's locale).
+
+Minor units follow ISO 4217 through Babel: 2 decimals for VES and for CRC. Costa Rica has no
+céntimo coins (CLDR's cash digits for CRC are 0) and its stakes step by ₡100, but prices, limits
+and provider APIs (Jackpot's cents) are written with 2 decimals, so amounts are stored as
+hundredths and shown with 2 decimals in both markets: one rule, no rounding anywhere.
 """
 
 from __future__ import annotations
@@ -35,14 +40,32 @@ def from_minor(minor: int, currency: str) -> Decimal:
 
 @dataclass(frozen=True)
 class Money:
+    """An amount with its currency (ISO 4217 code). Never a float: an ``int`` is taken as a
+    whole amount, a float is refused because it has already lost cents (``0.1 + 0.2``)."""
+
     amount: Decimal
     currency: str
 
-    def __add__(self, other: Money) -> Money:
+    def __post_init__(self) -> None:
+        amount: object = self.amount
+        if isinstance(amount, int) and not isinstance(amount, bool):
+            object.__setattr__(self, "amount", Decimal(amount))
+        elif not isinstance(amount, Decimal):
+            raise TypeError(f"Money needs a Decimal amount, not {type(amount).__name__}")
+        if not self.amount.is_finite():
+            raise ValueError(f"not an amount of money: {amount}")
+        if not (len(self.currency) == 3 and self.currency.isascii() and self.currency.isupper()):
+            raise ValueError(f"not an ISO 4217 currency code: {self.currency!r}")
+
+    def __add__(self, other: object) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same(other)
         return Money(self.amount + other.amount, self.currency)
 
-    def __sub__(self, other: Money) -> Money:
+    def __sub__(self, other: object) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same(other)
         return Money(self.amount - other.amount, self.currency)
 
@@ -63,8 +86,13 @@ class Money:
 
 
 def format_locale(language: str, market_locale: str) -> str:
-    """Spanish readers get their market's number style (es_VE, es_CR); English readers get en."""
-    return market_locale if language == "es" else "en"
+    """Spanish readers get their market's number style (es_VE, es_CR); English readers get en.
+
+    ``language`` is the reader's language (``es``, also ``es-419`` or ``es_VE`` as Telegram or a
+    setting may spell it); every other language reads English.
+    """
+    base = language.replace("-", "_").split("_")[0].lower()
+    return market_locale if base == "es" else "en"
 
 
 def format_money(money: Money, locale: str) -> str:

@@ -250,8 +250,10 @@ class _Page:
         ascent, descent = font.getmetrics()
         return ascent + descent + 4
 
-    def _lines(self, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-        return _wrap(self.face.printable(text), font, width)
+    def _lines(
+        self, text: str, font: ImageFont.FreeTypeFont, width: int, anchor: str
+    ) -> list[str]:
+        return _wrap(self.face.printable(text), font, width, anchor)
 
     def left(self, text: str, *, size: int, bold: bool = False) -> None:
         self._block(text, size, bold, anchor="la", x=MARGIN)
@@ -264,7 +266,7 @@ class _Page:
 
     def _block(self, text: str, size: int, bold: bool, *, anchor: str, x: int) -> None:
         font = self._font(size, bold)
-        for line in self._lines(text, font, WIDTH - 2 * MARGIN):
+        for line in self._lines(text, font, WIDTH - 2 * MARGIN, anchor):
             self._text((x, self.y), line, font, anchor)
             self.y += self._advance(font)
 
@@ -272,9 +274,9 @@ class _Page:
         """A wager: what was played on the left (wrapping if long), the amount on the right."""
         font = self._font(size, False)
         amount = self.face.printable(amount)
-        room = WIDTH - 2 * MARGIN - _ink(font, amount).advance - 16
+        room = WIDTH - 2 * MARGIN - _ink(font, amount, "ra").advance - 16
         self._text((WIDTH - MARGIN, self.y), amount, font, "ra")
-        for line in self._lines(label, font, room):
+        for line in self._lines(label, font, room, "la"):
             self._text((MARGIN, self.y), line, font, "la")
             self.y += self._advance(font)
 
@@ -283,13 +285,8 @@ class _Page:
     ) -> None:
         """Black ``text`` with its top at ``y``; ``x`` is its left (``la``), middle (``ma``) or
         right (``ra``) end, like Pillow's anchors."""
-        ink = _ink(font, text)
-        x, y = xy
-        if anchor == "ra":
-            x -= ink.advance
-        elif anchor == "ma":
-            x -= ink.advance // 2
-        corner = (x + ink.dx, y + ink.dy)
+        ink = _ink(font, text, anchor)
+        corner = (xy[0] + ink.dx, xy[1] + ink.dy)
         self.ops.append(lambda img, _draw: img.paste(0, corner, ink.mask))
 
     def rule(self) -> None:
@@ -331,8 +328,8 @@ class _Page:
 
 @dataclass(frozen=True)
 class _Ink:
-    """A line of text rasterised once: its coverage mask (255 = black) and where the mask sits
-    from the pen (left end, top of the line), and how far the pen moves."""
+    """A line of text rasterised once: its coverage mask (255 = black), where the mask sits
+    from the anchor point, and how far the pen moves over the text (for layout)."""
 
     mask: Image.Image
     dx: int
@@ -341,13 +338,15 @@ class _Ink:
 
 
 @lru_cache(maxsize=TEXT_CACHE_SIZE)
-def _ink(font: ImageFont.FreeTypeFont, text: str) -> _Ink:
-    # Pillow's own text drawing, once, into a mask; pasting black through it later gives the
-    # same pixels as drawing black text on white. ``lru_cache`` is thread-safe, and pictures
-    # are drawn in worker threads.
-    left, top, right, bottom = (int(v) for v in font.getbbox(text, anchor="la"))
-    mask = Image.new("L", (max(1, right - left), max(1, bottom - top)), 0)
-    ImageDraw.Draw(mask).text((-left, -top), text, fill=255, font=font, anchor="la")
+def _ink(font: ImageFont.FreeTypeFont, text: str, anchor: str) -> _Ink:
+    # Pillow's own text drawing, once, into a mask; pasting black through it at any whole-pixel
+    # anchor point gives the same pixels as drawing black text on white there (the anchor
+    # stays part of the key: a centred line can start half a pixel in). ``lru_cache`` is
+    # thread-safe, and pictures are drawn in worker threads.
+    left, top, right, bottom = font.getbbox(text, anchor=anchor)
+    left, top = int(left), int(top)
+    mask = Image.new("L", (max(1, int(right) - left), max(1, int(bottom) - top)), 0)
+    ImageDraw.Draw(mask).text((-left, -top), text, fill=255, font=font, anchor=anchor)
     return _Ink(mask, left, top, round(font.getlength(text)))
 
 
@@ -374,9 +373,10 @@ def _stamp(face: Typeface, text: str) -> Image.Image:
     return _STAMP_CACHE[key]
 
 
-def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int, anchor: str) -> list[str]:
     """Word wrap to ``width`` pixels; a single word wider than that is cut where it must be."""
-    if _ink(font, text).advance <= width:  # the usual case, and the line is drawn next anyway
+    # The usual case: the line fits, and it is drawn next with this anchor (one cache entry).
+    if _ink(font, text, anchor).advance <= width:
         return [text]
     lines: list[str] = []
     current = ""

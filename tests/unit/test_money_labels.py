@@ -82,7 +82,8 @@ def test_negative_amounts_put_the_sign_before_the_symbol() -> None:
 @pytest.mark.parametrize(
     ("language", "market", "locale"),
     [("es", "es_VE", "es_VE"), ("es", "es_CR", "es_CR"),
-     ("en", "es_VE", "en"), ("en", "es_CR", "en")],
+     ("en", "es_VE", "en"), ("en", "es_CR", "en"),
+     ("es-419", "es_VE", "es_VE"), ("ES_cr", "es_CR", "es_CR"), ("pt", "es_VE", "en")],
 )
 def test_spanish_readers_get_their_market_style_english_readers_get_english(
     language: str, market: str, locale: str
@@ -116,6 +117,32 @@ def test_money_adds_within_one_currency_only() -> None:
     assert change == Money(Decimal("-2.25"), "VES")
     with pytest.raises(ValueError, match="cannot mix"):
         _ = Money(Decimal(1), "VES") + Money(Decimal(1), "CRC")
+
+
+def test_adding_a_bare_number_is_a_type_error_not_a_silent_sum() -> None:
+    with pytest.raises(TypeError):
+        _ = Money(Decimal(1), "VES") + Decimal(1)  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        _ = Decimal(1) - Money(Decimal(1), "VES")  # type: ignore[operator]
+
+
+def test_a_float_amount_is_refused_a_whole_int_is_taken() -> None:
+    with pytest.raises(TypeError, match="Decimal"):
+        Money(0.1, "VES")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Money(True, "VES")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        Money(Decimal("NaN"), "VES")
+    whole = Money(5, "VES")  # type: ignore[arg-type]
+    assert whole == Money(Decimal("5.00"), "VES")
+    assert isinstance(whole.amount, Decimal)
+    assert format_money(whole, "es_VE") == "Bs. 5,00"
+
+
+@pytest.mark.parametrize("currency", ["ves", "VESX", "", "Bs."])
+def test_the_currency_is_an_iso_code(currency: str) -> None:
+    with pytest.raises(ValueError, match="ISO 4217"):
+        Money(Decimal(1), currency)
 
 
 def test_rounding_to_the_currency_is_half_up() -> None:

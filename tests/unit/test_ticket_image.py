@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import qrcode
-from PIL import Image
+from PIL import Image, ImageChops, ImageDraw
 
 from lottery.ticket import TicketLine, TicketView
 from lottery.ticket_image import (
@@ -24,6 +24,8 @@ from lottery.ticket_image import (
     QR_MASK,
     WIDTH,
     Typeface,
+    _Page,
+    clear_text_cache,
     default_typeface,
     render_ticket,
     render_ticket_png,
@@ -192,3 +194,33 @@ def test_long_names_wrap_inside_the_paper() -> None:
     margin_columns = [gray.crop((x, 0, x + 1, image.height)).getextrema()[0] for x in (0, 575)]
     assert margin_columns == [255, 255]
     assert image.height > png(ticket(1)).height
+
+
+def test_the_text_cache_never_changes_the_picture() -> None:
+    view = ticket(customer_name="José Ñáñez", state="winner")
+    payload = payload_for(view)
+    clear_text_cache()
+    cold = render_ticket_png(view, "es", payload)
+    for other in (ticket(3), ticket(7, state="void"), ticket(2, customer_name="Ana")):
+        render_ticket_png(other, "en", payload_for(other))
+    assert render_ticket_png(view, "es", payload) == cold
+
+
+@pytest.mark.parametrize("face", [default_typeface(), Typeface()], ids=["default", "bundled"])
+@pytest.mark.parametrize("anchor", ["la", "ma", "ra"])
+def test_text_lands_where_pillow_would_draw_it(face: Typeface, anchor: str) -> None:
+    """Cached lines are pasted at the pixels Pillow's own ``draw.text`` would cover."""
+    x = {"la": 24, "ma": 288, "ra": 552}[anchor]
+    texts = ["Total: Bs. 1.234,50", "Triple Táchira · lun, 23 nov, 1:00 p. m.", "₡1 000,00"]
+    page = _Page(face)
+    reference = Image.new("L", (WIDTH, 200), 255)
+    draw = ImageDraw.Draw(reference)
+    for i, text in enumerate(texts):
+        font = face.font(22 + 4 * i, bold=i == 1)
+        shown = face.printable(text)
+        page._text((x, 10 + 60 * i), shown, font, anchor)
+        draw.text((x, 10 + 60 * i), shown, fill=0, font=font, anchor=anchor)
+    page.y = 200
+    drawn = page.draw()
+    assert drawn.getextrema()[0] == 0  # something was drawn
+    assert ImageChops.difference(drawn, reference).getbbox() is None
