@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from html import escape
 
@@ -9,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog, Lottery
 from lottery.i18n import gettext
-from lottery.labels import format_clock
+from lottery.labels import format_clock, format_day_time
 from lottery.money import format_locale
+from lottery.results_image import render_results_png
+from providers.house.results import results_on
 from services.broadcast import BroadcastKind, audience, enqueue
 from services.results import find_lottery, result_text
 from storage.repositories import subscriptions as subs_repo
@@ -38,11 +41,28 @@ async def queue_result(
     chats = await audience(session, lottery.id)
     if not chats:
         return None
-    when = format_clock(draw_at, lottery.timezone, format_locale(locale, catalog.locale))
+    number_locale = format_locale(locale, catalog.locale)
+    when = format_clock(draw_at, lottery.timezone, number_locale)
     text = gettext("🎯 <b>{lottery}</b> {time}: {result}", locale).format(
         lottery=escape(lottery.name), time=when, result=escape(result_text(lottery, values)))
+    image = await day_image(session, catalog, lottery, draw_at, locale)
     return await enqueue(
-        session, kind=BroadcastKind.RESULTS, text=text, chat_ids=chats, now=now,
+        session, kind=BroadcastKind.RESULTS, text=text, chat_ids=chats, now=now, image=image,
         key=f"results:{lottery.id}:{draw_at.isoformat()}:{revision}",
         audience_info={"lottery": lottery.id},
     )
+
+
+async def day_image(
+    session: AsyncSession, catalog: Catalog, lottery: Lottery, draw_at: datetime, locale: str
+) -> bytes:
+    """The lottery's results so far that day, the new one in bold."""
+    number_locale = format_locale(locale, catalog.locale)
+    day = draw_at.astimezone(lottery.timezone).date()
+    results = await results_on(session, day, lottery.id)
+    rows = [(format_clock(r.draw, lottery.timezone, number_locale), result_text(lottery, r.values))
+            for r in results]
+    latest = next((i for i, r in enumerate(results) if r.draw == draw_at), None)
+    subtitle = format_day_time(draw_at, lottery.timezone, number_locale).rsplit(",", 1)[0]
+    title = gettext("Results of {lottery}", locale).format(lottery=lottery.name)
+    return await asyncio.to_thread(render_results_png, title, subtitle, rows, latest=latest)

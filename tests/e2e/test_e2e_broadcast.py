@@ -32,6 +32,8 @@ async def test_subscribers_get_each_result_once_and_winners_their_prize(
         results = [m.content.replace("\u202f", " ") for m in tg.messages(PLAYER)
                    if "🎯" in m.content]
         assert results == ["🎯 Triple Zulia 12:45 p. m.: 123 Acuario"]
+        [photo] = [p for p in tg.photos(PLAYER) if "🎯" in p.content]  # with the day's results
+        assert photo.file_bytes is not None and photo.file_bytes.startswith(b"\x89PNG")
         assert not any("🎯" in m.content for m in tg.messages(OTHER))
         tg.send_user_message(PLAYER, "/desuscribir zulia")
         await tg.wait_for(lambda: any("🔕" in m.content for m in tg.messages(PLAYER)))
