@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
+from lottery.catalog import Lottery
 from lottery.i18n import _
 from services.broadcast import BroadcastKind, BroadcastTextError, audience, enqueue
 from services.results import find_lottery
@@ -82,6 +83,9 @@ async def announce(message: Message, command: CommandObject, state: FSMContext,
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[
             InlineKeyboardButton(text=_("📣 Send"), callback_data="bc:send"),
             InlineKeyboardButton(text=_("✖️ Cancel"), callback_data="bc:no"),
+        ], [
+            InlineKeyboardButton(text=_("⚡ Send as paid broadcast (up to 1,000/s, costs Stars)"),
+                                 callback_data="bc:paid"),
         ]]))
 
 
@@ -101,6 +105,7 @@ async def announce_confirmed(query: CallbackQuery, state: FSMContext, session: A
     try:
         await enqueue(session, kind=BroadcastKind.ANNOUNCEMENT, text=data["text"],
                       chat_ids=chats, now=app.clock(), created_by=user.id,
+                      paid=query.data == "bc:paid",
                       progress_chat=query.message.chat.id, progress_locale=user.locale,
                       audience_info={"lottery": data["lottery"]})
     except BroadcastTextError:
@@ -110,10 +115,56 @@ async def announce_confirmed(query: CallbackQuery, state: FSMContext, session: A
     app.wake_broadcaster()
 
 
+async def subscription_buttons(
+    session: AsyncSession, user: User, lotteries: list[Lottery]
+) -> InlineKeyboardMarkup:
+    """🔔 subscribes, 🔕 unsubscribes: one button per lottery, two per row."""
+    mine = set(await user_subscriptions(session, user.id))
+    buttons = [
+        InlineKeyboardButton(
+            text=f"{'🔕' if lot.id in mine else '🔔'} {lot.name}", callback_data=f"sub:{lot.id}"
+        )
+        for lot in lotteries
+    ]
+    return InlineKeyboardMarkup(
+        inline_keyboard=[buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    )
+
+
+async def toggle_button(
+    query: CallbackQuery, session: AsyncSession, user: User, app: AppContext
+) -> None:
+    lottery = app.catalog.get_lottery((query.data or "")[4:])
+    if lottery is None or not isinstance(query.message, Message):
+        await query.answer()
+        return
+    on = lottery.id not in await user_subscriptions(session, user.id)
+    await set_subscription(session, app.catalog, user.id, lottery.id, on=on, now=app.clock())
+    done = (
+        _("🔔 You will get the results of {lottery}.")
+        if on
+        else _("🔕 You will no longer get the results of {lottery}.")
+    )
+    await query.answer(done.format(lottery=lottery.name))
+    markup = query.message.reply_markup
+    shown = [
+        lot
+        for row in (markup.inline_keyboard if markup else [])
+        for button in row
+        if button.callback_data and (lot := app.catalog.get_lottery(button.callback_data[4:]))
+    ]
+    await query.message.edit_reply_markup(
+        reply_markup=await subscription_buttons(session, user, shown or [lottery])
+    )
+
+
 def make_router() -> Router:
     router = Router(name="broadcast")
     router.message.register(subscribe, Command("suscribir", "subscribe"))
     router.message.register(unsubscribe, Command("desuscribir", "unsubscribe"))
     router.message.register(announce, Command("difundir", "broadcast"))
-    router.callback_query.register(announce_confirmed, F.data.in_({"bc:send", "bc:no"}))
+    router.callback_query.register(
+        announce_confirmed, F.data.in_({"bc:send", "bc:paid", "bc:no"})
+    )
+    router.callback_query.register(toggle_button, F.data.startswith("sub:"))
     return router

@@ -11,6 +11,7 @@ from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
+from handlers.broadcast import subscription_buttons
 from lottery.i18n import _
 from lottery.labels import format_clock
 from lottery.money import Money, format_locale, format_money
@@ -25,14 +26,18 @@ from storage.models import User, UserRole
 
 
 async def show_results(
-    message: Message, command: CommandObject, user: User, app: AppContext
+    message: Message, command: CommandObject, session: AsyncSession, user: User, app: AppContext
 ) -> None:
     query = read_query(app.catalog, command.args, app.clock())
     if query.problem:
         await message.answer(query.problem)
         return
     results = await results_for(app.provider, query)
-    await message.answer(render_results(app.catalog, results, query, user))
+    lotteries = [query.lottery] if query.lottery else list(app.catalog.lotteries)
+    await message.answer(
+        render_results(app.catalog, results, query, user),
+        reply_markup=await subscription_buttons(session, user, lotteries),
+    )
 
 
 def entered_text(

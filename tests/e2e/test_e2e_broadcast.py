@@ -58,3 +58,30 @@ async def test_admin_broadcast_shows_the_audience_and_sends_after_confirmation(
         await run.press(ADMIN, everyone, "✖️ Cancelar")
         await run.say(OTHER, "/saldo")
         assert not any("Feliz" in m.content for m in tg.messages(OTHER))
+
+
+async def test_results_offer_subscribe_buttons_that_toggle(tg: FakeTelegram, db_url: str) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        shown = await run.say(PLAYER, "/resultados zulia")
+        assert shown.button_texts == ["🔔 Triple Zulia"]
+        tg.press_button(PLAYER, shown, text="🔔 Triple Zulia")
+        await tg.wait_for(lambda: tg.messages(PLAYER)[-1].button_texts == ["🔕 Triple Zulia"])
+        listing = await run.say(PLAYER, "/suscribir")
+        assert "Triple Zulia" in listing.content
+        everything = await run.say(PLAYER, "/resultados")
+        assert len(everything.button_texts) == len(run.app.catalog.lotteries)
+
+
+async def test_a_paid_broadcast_is_sent_with_allow_paid_broadcast(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    async with running_bot(tg, make_settings(tg, db_url, admin_ids=str(ADMIN))) as run:
+        await run.say(PLAYER, "/start")
+        await run.say(ADMIN, "/start")
+        ask = await run.say(ADMIN, "/difundir Gran sorteo")
+        paid = next(t for t in ask.button_texts if t.startswith("⚡"))
+        await run.press(ADMIN, ask, paid)
+        await tg.wait_for(lambda: any(m.content == "Gran sorteo" for m in tg.messages(PLAYER)))
+        sends = [c for c in tg.calls_to("sendMessage") if c.params.get("text") == "Gran sorteo"]
+        assert sends and all(str(c.params.get("allow_paid_broadcast")).lower() == "true"
+                             for c in sends)
