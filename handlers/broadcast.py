@@ -94,7 +94,7 @@ async def announce_confirmed(query: CallbackQuery, state: FSMContext, session: A
     data = (await state.get_data()).pop("announce", None)
     await state.update_data(announce=None)
     if user.role != UserRole.ADMIN or data is None or not isinstance(query.message, Message):
-        await query.answer(_("This preview is no longer current. Send your plays again."))
+        await query.answer(_("This confirmation is no longer current."))
         return
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
