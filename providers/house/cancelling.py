@@ -85,7 +85,7 @@ async def _check_draws_open(
     rows = await session.execute(select(Draw.id, Draw.status).where(Draw.id.in_(ids)))
     statuses = {draw_id: status for draw_id, status in rows}
     for doc in sorted(docs, key=lambda d: d["draw_at"]):
-        wager = doc_wager(doc)
+        wager = doc_wager(doc, booking.currency)
         lottery = catalog.get_lottery(wager.lottery)
         close = lottery.close_minutes if lottery else catalog.close_minutes
         closes_at = wager.draw - timedelta(minutes=close)

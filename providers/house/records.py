@@ -11,9 +11,9 @@ from datetime import date, datetime
 from typing import Any
 
 from lottery.catalog import Catalog
+from lottery.money import from_minor, to_minor
 from lottery.plays import Wager
 from providers.base import BookedWager, ErrorCode, ProviderTicket, TicketState
-from providers.house.rules import from_minor, to_minor
 from storage.models import HouseBooking
 
 
@@ -35,21 +35,21 @@ def wager_doc(
         "game": wager.game,
         "number": wager.number,
         "sign": wager.sign,
-        "amount": to_minor(wager.amount),
+        "amount": to_minor(wager.amount, catalog.currency),
         "line": wager.line,
         "sold": sold,
         "rejection": None if rejection is None else str(rejection),
     }
 
 
-def doc_wager(doc: Mapping[str, Any]) -> Wager:
+def doc_wager(doc: Mapping[str, Any], currency: str) -> Wager:
     return Wager(
         lottery=doc["lottery"],
         draw=datetime.fromisoformat(doc["draw_at"]),
         game=doc["game"],
         number=doc["number"],
         sign=doc["sign"],
-        amount=from_minor(int(doc["amount"])),
+        amount=from_minor(int(doc["amount"]), currency),
         line=int(doc.get("line", 0)),
     )
 
@@ -68,7 +68,7 @@ def to_ticket(booking: HouseBooking, *, pin: str | None = None) -> ProviderTicke
     """The bot's view of a booking; ``pin`` only on the create call (it is stored hashed)."""
     wagers = tuple(
         BookedWager(
-            wager=doc_wager(doc),
+            wager=doc_wager(doc, booking.currency),
             sold=bool(doc["sold"]),
             rejection=None if doc["rejection"] is None else ErrorCode(doc["rejection"]),
         )
@@ -79,7 +79,7 @@ def to_ticket(booking: HouseBooking, *, pin: str | None = None) -> ProviderTicke
         provider_ticket_id=booking.serial,
         state=TicketState(booking.state.value),
         wagers=wagers,
-        total=from_minor(booking.total),
+        total=from_minor(booking.total, booking.currency),
         currency=booking.currency,
         created_at=booking.created_at,
         pin=pin,

@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lottery.money import from_minor
 from providers.base import SalesLine, SalesReport
 from providers.house.records import sold_docs
-from providers.house.rules import from_minor
 from storage.models import HouseBooking, HouseBookingState
 
 
@@ -37,8 +37,8 @@ def summarize(
             if since <= day <= until:
                 sums.setdefault((day, doc["lottery"]), [0, 0])[column] += int(doc["amount"])
     lines = tuple(
-        SalesLine(day=day, lottery=lottery, sales=from_minor(sold),
-                  cancelled=from_minor(cancelled), prizes=from_minor(0))
+        SalesLine(day=day, lottery=lottery, sales=from_minor(sold, currency),
+                  cancelled=from_minor(cancelled, currency), prizes=from_minor(0, currency))
         for (day, lottery), (sold, cancelled) in sorted(sums.items())
     )
     return SalesReport(currency=currency, lines=lines)

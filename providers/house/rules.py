@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
 from lottery.catalog import Catalog, Lottery
 from lottery.limits import check_wagers, shown
+from lottery.money import from_minor, to_minor
 from lottery.plays import Wager
 from lottery.plays import messages as M
 from lottery.schedule import Draw, draw_at, is_open, local_date
@@ -22,23 +22,9 @@ from providers.house import messages as HM
 
 #: Cap used where the catalog sets no tope: sales are still counted (exposure), never refused.
 NO_CAP = 2**62
-#: ISO 4217 exponent of the currencies the catalogs sell in (VES, CRC): minor = amount × 100.
-_MINOR_PER_UNIT = 100
 
 #: (lottery, draw instant, game, number, sign): what one tope counter is kept for.
 TopeKey = tuple[str, datetime, str, str, str]
-
-
-def to_minor(amount: Decimal) -> int:
-    """Decimal amount → integer minor units; refuses fractions of a cent."""
-    minor = amount * _MINOR_PER_UNIT
-    if minor != minor.to_integral_value():
-        raise ValueError(f"{amount} has fractions of a cent")
-    return int(minor)
-
-
-def from_minor(minor: int) -> Decimal:
-    return (Decimal(minor) / _MINOR_PER_UNIT).quantize(Decimal("0.01"))
 
 
 def scheduled_draw(lottery: Lottery, at: datetime) -> Draw | None:
@@ -54,7 +40,7 @@ def cap_minor(catalog: Catalog, lottery: Lottery, game: str) -> int:
     """The tope of ``game`` per number and draw (the lottery's, else the catalog's), in minor
     units; ``NO_CAP`` when neither sets one."""
     tope = lottery.tope.get(game, catalog.tope.get(game))
-    return NO_CAP if tope is None else to_minor(tope)
+    return NO_CAP if tope is None else to_minor(tope, catalog.currency)
 
 
 def tope_key(wager: Wager) -> TopeKey:
@@ -118,7 +104,7 @@ def tope_items(catalog: Catalog, wagers: Sequence[Wager], indexes: Iterable[int]
     for i in indexes:
         w = wagers[i]
         cap = cap_minor(catalog, catalog.lottery(w.lottery), w.game)
-        items.append(TopeItem(i, tope_key(w), to_minor(w.amount), cap))
+        items.append(TopeItem(i, tope_key(w), to_minor(w.amount, catalog.currency), cap))
     return items
 
 
@@ -159,7 +145,7 @@ def sold_out_rejection(
 ) -> WagerRejection:
     wager = wagers[item.index]
     lottery = catalog.lottery(wager.lottery)
-    left = from_minor(max(item.cap - taken, 0))
+    left = from_minor(max(item.cap - taken, 0), catalog.currency)
     detail = M.render_message(HM.SOLD_OUT, {
         "text": shown(wager), "lottery": lottery.name,
         "time": wager.draw.astimezone(lottery.timezone), "left": left})
