@@ -13,10 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from lottery.catalog import Catalog
 from lottery.plays import Wager
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 
 class ErrorCode(enum.StrEnum):
@@ -178,3 +181,20 @@ class Provider(Protocol):
     async def sales_report(self, since: date, until: date) -> SalesReport: ...
 
     async def close(self) -> None: ...
+
+
+class ReferenceTaken(Exception):
+    """A concurrent create booked this reference first: read that ticket instead."""
+
+
+@runtime_checkable
+class BooksInTransaction(Protocol):
+    """A provider on our own database (the house) can book inside the caller's transaction:
+    the debit, the booth's ticket and the booking then commit or roll back as one."""
+
+    async def create_ticket_in(
+        self, session: AsyncSession, request: TicketRequest, now: datetime
+    ) -> ProviderTicket:
+        """Like ``create_ticket`` in ``session``'s transaction; raises ProviderError or
+        ReferenceTaken, after which the caller must roll back."""
+        ...

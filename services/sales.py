@@ -1,11 +1,10 @@
 """Selling: text → preview (nothing booked) → confirm (book exactly once, take money, or refuse).
 
-Confirm commits the pending ticket together with the debit *before* calling the provider, so a
-crash or a lost answer leaves a pending ticket under our reference (settled by reconciliation):
-never money taken without a ticket, never one draft sold twice.
-
-No database transaction is ever open across a provider call: a remote call is slow, and the house
-provider needs a connection (and, on SQLite, the write lock) of its own.
+With a remote provider, confirm commits the pending ticket together with the debit *before*
+calling the provider, so a crash or a lost answer leaves a pending ticket under our reference
+(settled by reconciliation): never money taken without a ticket, never one draft sold twice. No
+database transaction is ever open across a remote call (it is slow). The house provider books on
+our own database, inside the sale's transaction: debit, booking and ticket commit as one.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,10 +24,13 @@ from lottery.money import from_minor, to_minor
 from lottery.plays import PlayError, Wager, parse_message
 from lottery.ticket_codes import PinHasher, new_pin, new_serial
 from providers.base import (
+    BooksInTransaction,
     ErrorCode,
     OutcomeUnknown,
     Provider,
     ProviderError,
+    ProviderTicket,
+    ReferenceTaken,
     TicketRequest,
     WagerRejection,
 )
@@ -136,7 +139,7 @@ async def preview_wagers(
     default_lottery: str | None = None,
 ) -> Preview:
     """What confirming would sell now; the provider's refusals are shown, not sold."""
-    await session.commit()  # release the connection before talking to the provider
+    await session.commit()  # release the connection (and any write lock) before the provider
     rejections = await provider.validate(wagers, now) if wagers else []
     refused = {r.index for r in rejections}
     sellable = tuple(w for i, w in enumerate(wagers) if i not in refused)
@@ -169,7 +172,7 @@ async def return_funds(session: AsyncSession, user: User, amount: int) -> None:
         await users_repo.release_credit(session, user.id, amount, user.currency)
 
 
-async def _create_pending(
+async def _create_ticket(
     session: AsyncSession,
     *,
     provider: Provider,
@@ -179,6 +182,8 @@ async def _create_pending(
     total: int,
     pin_hash: str,
     now: datetime,
+    status: TicketStatus = TicketStatus.PENDING,
+    booked: ProviderTicket | None = None,
 ) -> tuple[Ticket, bool]:
     rows = await ensure_draw_rows(
         session, catalog, {(w.lottery, w.draw) for w in draft.wagers}, now
@@ -209,9 +214,39 @@ async def _create_pending(
                 currency=draft.currency,
                 created_at=now,
                 wagers=wagers,
+                status=status,
+                provider_ticket_id=booked.provider_ticket_id if booked else None,
+                cancel_deadline=_cancel_deadline(booked, catalog, now) if booked else None,
             )
         except tickets_repo.SerialTaken:
             continue  # 31^10 serials: a collision is rare and a new draw fixes it
+
+
+def _cancel_deadline(booked: ProviderTicket, catalog: Catalog, now: datetime) -> datetime:
+    return booked.cancel_deadline or now + timedelta(seconds=catalog.cancel_seconds)
+
+
+def _request(draft: SaleDraft, user: User) -> TicketRequest:
+    return TicketRequest(
+        draft.reference,
+        draft.wagers,
+        draft.currency,
+        customer_name=draft.customer_name,
+        actor_id=user.id,
+    )
+
+
+def _refused(draft: SaleDraft, exc: ProviderError) -> SaleResult:
+    return SaleResult(
+        Outcome.REFUSED, code=exc.code, rejected=_pair(draft.wagers, list(exc.rejections))
+    )
+
+
+async def _remember_lottery(session: AsyncSession, user: User, draft: SaleDraft) -> None:
+    lottery = draft.wagers[0].lottery
+    if user.last_lottery_id != lottery:
+        await users_repo.set_last_lottery(session, user.id, lottery)
+        user.last_lottery_id = lottery
 
 
 async def confirm_sale(
@@ -224,10 +259,80 @@ async def confirm_sale(
     now: datetime,
     pins: PinHasher,
 ) -> SaleResult:
-    existing = await tickets_repo.get_ticket_by_reference(session, draft.reference)
+    existing = await tickets_repo.ticket_id_by_reference(session, draft.reference)
     if existing is not None:
-        return SaleResult(Outcome.ALREADY_SOLD, ticket=existing)
-    await session.commit()  # release the connection before talking to the provider
+        return SaleResult(
+            Outcome.ALREADY_SOLD, ticket=await tickets_repo.get_ticket(session, existing)
+        )
+    # The update's own bookkeeping (duplicate-update mark) is kept whatever the sale's fate.
+    await session.commit()
+    if isinstance(provider, BooksInTransaction):
+        return await _confirm_in_transaction(
+            session, provider=provider, catalog=catalog, user=user, draft=draft, now=now,
+            pins=pins,
+        )
+    return await _confirm_remote(
+        session, provider=provider, catalog=catalog, user=user, draft=draft, now=now, pins=pins
+    )
+
+
+async def _confirm_in_transaction(
+    session: AsyncSession,
+    *,
+    provider: BooksInTransaction,
+    catalog: Catalog,
+    user: User,
+    draft: SaleDraft,
+    now: datetime,
+    pins: PinHasher,
+) -> SaleResult:
+    """House mode: debit, booking (which validates draws and tope again, atomically) and ticket
+    in one transaction, so a refusal leaves nothing behind and a sale is one commit."""
+    total = to_minor(draft.total, draft.currency)
+    try:
+        if not await take_funds(session, user, total):
+            await _roll_back(session, user)
+            return SaleResult(Outcome.REFUSED, code=ErrorCode.INSUFFICIENT_FUNDS)
+        booked = await provider.create_ticket_in(session, _request(draft, user), now)
+        assert booked.pin is not None
+        ticket, created = await _create_ticket(
+            session, provider=cast(Provider, provider), catalog=catalog, user=user,
+            draft=draft, total=total, pin_hash=pins.hash(booked.pin), now=now,
+            status=TicketStatus.SOLD, booked=booked,
+        )
+        if not created:
+            raise ReferenceTaken(draft.reference)
+        await _remember_lottery(session, user, draft)
+        await session.commit()
+    except ProviderError as exc:
+        await _roll_back(session, user)
+        return _refused(draft, exc)
+    except ReferenceTaken:  # the same draft confirmed concurrently, and that one won
+        await _roll_back(session, user)
+        sold = await tickets_repo.get_ticket_by_reference(session, draft.reference)
+        return SaleResult(Outcome.ALREADY_SOLD, ticket=sold)
+    return SaleResult(Outcome.SOLD, ticket=ticket, pin=booked.pin)
+
+
+async def _roll_back(session: AsyncSession, user: User) -> None:
+    """Undo the sale's writes; the handler goes on using ``user``, so reload what the rollback
+    expired."""
+    await session.rollback()
+    await session.refresh(user)
+
+
+async def _confirm_remote(
+    session: AsyncSession,
+    *,
+    provider: Provider,
+    catalog: Catalog,
+    user: User,
+    draft: SaleDraft,
+    now: datetime,
+    pins: PinHasher,
+) -> SaleResult:
+    """A remote provider: debit and pending ticket commit *before* the call, so a lost answer
+    leaves a pending ticket under our reference for reconciliation."""
     rejections = await provider.validate(draft.wagers, now)
     if rejections:
         return SaleResult(
@@ -237,7 +342,7 @@ async def confirm_sale(
     if not await take_funds(session, user, total):
         return SaleResult(Outcome.REFUSED, code=ErrorCode.INSUFFICIENT_FUNDS)
     pin = new_pin()
-    ticket, created = await _create_pending(
+    ticket, created = await _create_ticket(
         session,
         provider=provider,
         catalog=catalog,
@@ -253,15 +358,8 @@ async def confirm_sale(
         return SaleResult(Outcome.ALREADY_SOLD, ticket=ticket)
     await session.commit()
 
-    request = TicketRequest(
-        draft.reference,
-        draft.wagers,
-        draft.currency,
-        customer_name=draft.customer_name,
-        actor_id=user.id,
-    )
     try:
-        booked = await provider.create_ticket(request, now)
+        booked = await provider.create_ticket(_request(draft, user), now)
     except OutcomeUnknown:
         log.warning(
             "booking outcome unknown; ticket kept pending",
@@ -272,23 +370,20 @@ async def confirm_sale(
         await return_funds(session, user, total)
         await tickets_repo.mark_rejected(session, ticket.id)
         await session.commit()
-        return SaleResult(
-            Outcome.REFUSED, code=exc.code, rejected=_pair(draft.wagers, list(exc.rejections))
-        )
+        return _refused(draft, exc)
 
     if booked.pin:
         pin = booked.pin
-    deadline = booked.cancel_deadline or now + timedelta(seconds=catalog.cancel_seconds)
     await tickets_repo.set_ticket_status(
         session,
         ticket.id,
         TicketStatus.SOLD,
         only_from=(TicketStatus.PENDING,),
         provider_ticket_id=booked.provider_ticket_id,
-        cancel_deadline=deadline,
+        cancel_deadline=_cancel_deadline(booked, catalog, now),
         pin_hash=pins.hash(pin),
     )
-    await users_repo.set_last_lottery(session, user.id, draft.wagers[0].lottery)
+    await _remember_lottery(session, user, draft)
     await activity.log_activity(
         session,
         "TICKET_SOLD",

@@ -24,7 +24,13 @@ from lottery.catalog import Catalog
 from lottery.plays import Wager
 from lottery.plays import messages as M
 from lottery.ticket_codes import new_serial
-from providers.base import ErrorCode, ProviderError, ProviderTicket, WagerRejection
+from providers.base import (
+    ErrorCode,
+    ProviderError,
+    ProviderTicket,
+    ReferenceTaken,
+    WagerRejection,
+)
 from providers.house import messages as HM
 from providers.house.records import draw_days, to_ticket, wager_doc
 from providers.house.rules import (
@@ -50,7 +56,7 @@ from storage.repositories.number_sales import (
 _SERIAL_ATTEMPTS = 5
 
 
-class Replay(Exception):
+class Replay(ReferenceTaken):
     """The reference was booked already (by a concurrent create): read that booking instead."""
 
 

@@ -105,6 +105,29 @@ class HouseProvider:
         existing = await self.find_ticket(request.reference)
         if existing is not None:
             return existing
+        sale, pin = self._sale(request, now)
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                ticket = await book(session, self._catalog, sale)
+        except Replay:
+            replayed = await self.find_ticket(request.reference)
+            assert replayed is not None
+            return replayed
+        return _with_pin(ticket, pin)
+
+    async def create_ticket_in(
+        self, session: AsyncSession, request: TicketRequest, now: datetime
+    ) -> ProviderTicket:
+        """Book inside the caller's transaction, so the booth's debit, its ticket row and this
+        booking commit or roll back together (one transaction per sale instead of three).
+
+        Raises ``ProviderError`` (the caller rolls back) or ``Replay`` when the reference was
+        booked meanwhile (the caller rolls back and reads the ticket booked first)."""
+        sale, pin = self._sale(request, now)
+        return _with_pin(await book(session, self._catalog, sale), pin)
+
+    def _sale(self, request: TicketRequest, now: datetime) -> tuple[Sale, str]:
+        """The request after the checks that need no database; raises ``ProviderError``."""
         wagers = tuple(request.wagers)
         if not wagers:
             raise ProviderError(ErrorCode.LIMIT, M.render_message(HM.NO_WAGERS, {}))
@@ -123,14 +146,7 @@ class HouseProvider:
             actor_id=request.actor_id,
             rejected=rejected,
         )
-        try:
-            async with self._sessionmaker() as session, session.begin():
-                ticket = await book(session, self._catalog, sale)
-        except Replay:
-            replayed = await self.find_ticket(request.reference)
-            assert replayed is not None
-            return replayed
-        return _with_pin(ticket, pin)
+        return sale, pin
 
     async def find_ticket(self, reference: str) -> ProviderTicket | None:
         async with self._sessionmaker() as session:

@@ -29,13 +29,21 @@ async def ensure_draw_rows(
     session: AsyncSession, catalog: Catalog, keys: Iterable[DrawKey], now: datetime
 ) -> dict[DrawKey, tuple[int, DrawStatus]]:
     """Create the missing draws (lotteries and instants in sorted order, so concurrent sales
-    take row locks in the same order) and return ``{key: (draw id, status)}``."""
-    by_lottery = _group(keys)
+    take row locks in the same order) and return ``{key: (draw id, status)}``.
+
+    The draws job creates them days ahead, so a sale usually finds them all: look first and
+    write only when something is missing."""
+    keys = set(keys)
+    found = await find_draw_rows(session, keys)
+    missing = keys - found.keys()
+    if not missing:
+        return found
+    by_lottery = _group(missing)
     for lottery_id in sorted(by_lottery):
         lottery = catalog.lottery(lottery_id)
         specs = [draw_spec(lottery, at) for at in sorted(by_lottery[lottery_id])]
         await ensure_draws(session, lottery_id, specs, now=now)
-    return await find_draw_rows(session, keys)
+    return found | await find_draw_rows(session, missing)
 
 
 async def find_draw_rows(

@@ -60,6 +60,7 @@ async def create_ticket(
     customer_name: str | None = None,
     cancel_deadline: datetime | None = None,
     status: TicketStatus = TicketStatus.PENDING,
+    provider_ticket_id: str | None = None,
 ) -> tuple[Ticket, bool]:
     """Insert a ticket with its wagers; return ``(ticket, created)``.
 
@@ -86,6 +87,7 @@ async def create_ticket(
             currency=currency,
             created_at=created_at,
             cancel_deadline=cancel_deadline,
+            provider_ticket_id=provider_ticket_id,
             updated_at=created_at,
         )
         .on_conflict_do_nothing()
@@ -130,6 +132,11 @@ async def get_ticket_by_serial(session: AsyncSession, serial: str) -> Ticket | N
     return await session.scalar(
         _with_wagers().where(Ticket.serial == serial).execution_options(populate_existing=True)
     )
+
+
+async def ticket_id_by_reference(session: AsyncSession, reference: str) -> int | None:
+    """A one-column probe for the common case (no ticket yet) of an exactly-once check."""
+    return await session.scalar(select(Ticket.id).where(Ticket.reference == reference))
 
 
 async def get_ticket_by_reference(session: AsyncSession, reference: str) -> Ticket | None:

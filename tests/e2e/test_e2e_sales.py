@@ -142,6 +142,26 @@ async def test_a_draw_that_closes_before_confirm_is_refused_with_the_reason(
         assert "cerró" in closed.content and closed.button_texts == []
 
 
+async def test_a_number_sold_out_between_preview_and_confirm_takes_no_money(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    # The refusal comes from the booking itself, after the debit: all of it must be undone.
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await _fund(run, PLAYER, balance=10_000)
+        await _fund(run, PLAYER + 1, balance=100_000)
+        preview = await run.say(PLAYER, "123 x5 zulia 12:45")
+        await run.buy(PLAYER + 1, "123 x100 zulia 12:45")  # takes the whole tope
+        answer = await run.press(PLAYER, preview, "✅ Confirmar")
+        assert "No se vendió nada" in answer.content and "agotado" in answer.content
+        assert await _tickets(run) == 1
+        assert await _balance(run, PLAYER) == 10_000
+        # the conversation goes on: the same player buys another number at once
+        ticket, _ = await run.buy(PLAYER, "124 x5 zulia 12:45")
+        assert "124" in ticket.content
+        assert await _balance(run, PLAYER) == 9_500
+        assert await _tickets(run) == 2
+
+
 async def test_insufficient_balance_offers_no_confirm(tg: FakeTelegram, db_url: str) -> None:
     async with running_bot(tg, make_settings(tg, db_url)) as run:
         await _fund(run, PLAYER, balance=300)  # Bs. 3,00
