@@ -6,16 +6,19 @@ webhook workers use Redis (``make_fsm_storage(redis_url, …)``) and its event i
 This is the only module in ``storage`` that imports aiogram.
 
 Inside an update's unit of work, wrap the handler in :func:`use_session` (the DB-session
-middleware does it): FSM writes then go through that same session and commit or roll back with
-it. Without it, on SQLite, a state change made while the unit of work holds the write lock
-would wait for that lock on a second connection until ``busy_timeout``, i.e. deadlock.
+middleware does it): the record is then read once per update (state and data together) and
+changes are written when, and only if, that session commits (``storage.deferred_writes``).
+Without it, on SQLite, a state change made while the unit of work holds the write lock would
+wait for that lock on a second connection until ``busy_timeout``, i.e. deadlock.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -29,7 +32,9 @@ from aiogram.fsm.storage.base import (
 from aiogram.fsm.storage.redis import RedisStorage
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
+from storage.deferred_writes import defer_write, pending_write, unit_cache
 from storage.models import FsmRecord
 from storage.repositories._dialect import upsert_insert
 from storage.types import utcnow
@@ -59,6 +64,36 @@ def _state_name(state: StateType) -> str | None:
     return state.state if isinstance(state, State) else state
 
 
+_CACHE_KEY = "fsm"
+
+
+@dataclass
+class _Record:
+    state: str | None
+    data: dict[str, Any]
+
+
+def _upsert_stmt(session: AsyncSession | Session, key: str, values: Mapping[str, Any]) -> Any:
+    table = FsmRecord.__table__
+    now = utcnow()
+    row = {"key": key, "state": None, "data": {}, "updated_at": now} | dict(values)
+    stmt = upsert_insert(session, table).values(**row)
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c.key], set_={**values, "updated_at": now}
+    )
+
+
+@dataclass
+class _Upsert:
+    """A deferred write of the columns changed in this unit of work."""
+
+    key: str
+    values: dict[str, Any]
+
+    def __call__(self, session: Session) -> None:
+        session.execute(_upsert_stmt(session, self.key, self.values))
+
+
 class SQLStorage(BaseStorage):
     """FSM state and data in the ``fsm_states`` table (one row per key, data as JSON).
 
@@ -79,38 +114,66 @@ class SQLStorage(BaseStorage):
 
     @asynccontextmanager
     async def _session(self) -> AsyncIterator[AsyncSession]:
-        current = _current_session.get()
-        if current is not None and current.bind is self.sessionmaker.kw.get("bind"):
-            yield current
-            return
         async with self.sessionmaker.begin() as session:
             yield session
 
+    def _unit(self) -> AsyncSession | None:
+        current = _current_session.get()
+        if current is not None and current.bind is self.sessionmaker.kw.get("bind"):
+            return current
+        return None
+
     async def _upsert(self, session: AsyncSession, key: str, **values: Any) -> None:
-        table = FsmRecord.__table__
-        now = utcnow()
-        row = {"key": key, "state": None, "data": {}, "updated_at": now} | values
-        stmt = upsert_insert(session, table).values(**row)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[table.c.key], set_={**values, "updated_at": now}
-        )
-        await session.execute(stmt)
+        await session.execute(_upsert_stmt(session, key, values))
+
+    async def _record(self, unit: AsyncSession, key: str) -> _Record:
+        """The key's row as this unit of work knows it (read once per unit of work)."""
+        cache = unit_cache(unit)
+        record = cache.get((_CACHE_KEY, key))
+        if record is None:
+            row = (
+                await unit.execute(
+                    select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == key)
+                )
+            ).first()
+            record = _Record(row[0], dict(row[1] or {})) if row else _Record(None, {})
+            cache[(_CACHE_KEY, key)] = record
+        return record
+
+    async def _change(self, unit: AsyncSession, key: str, **values: Any) -> None:
+        """Record the change now; write it (one statement per key) when the unit commits."""
+        record = await self._record(unit, key)
+        for name, value in values.items():
+            setattr(record, name, value)
+        write = pending_write(unit, (_CACHE_KEY, key))
+        changed = dict(write.values) if isinstance(write, _Upsert) else {}
+        defer_write(unit, (_CACHE_KEY, key), _Upsert(key, changed | values))
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        if (unit := self._unit()) is not None:
+            await self._change(unit, self._key(key), state=_state_name(state))
+            return
         async with self._session() as session:
             await self._upsert(session, self._key(key), state=_state_name(state))
 
     async def get_state(self, key: StorageKey) -> str | None:
+        if (unit := self._unit()) is not None:
+            return (await self._record(unit, self._key(key))).state
         async with self._session() as session:
             return await session.scalar(
                 select(FsmRecord.state).where(FsmRecord.key == self._key(key))
             )
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        if (unit := self._unit()) is not None:
+            await self._change(unit, self._key(key), data=dict(data))
+            return
         async with self._session() as session:
             await self._upsert(session, self._key(key), data=dict(data))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        if (unit := self._unit()) is not None:
+            return copy.deepcopy((await self._record(unit, self._key(key))).data)
         async with self._session() as session:
             data = await session.scalar(
                 select(FsmRecord.data).where(FsmRecord.key == self._key(key))
@@ -118,8 +181,12 @@ class SQLStorage(BaseStorage):
         return dict(data or {})
 
     async def update_data(self, key: StorageKey, data: Mapping[str, Any]) -> dict[str, Any]:
-        """Read-merge-write in one transaction (row-locked on PostgreSQL)."""
+        """Read-merge-write; on its own, in one row-locked transaction (PostgreSQL)."""
         str_key = self._key(key)
+        if (unit := self._unit()) is not None:
+            merged = (await self._record(unit, str_key)).data | dict(data)
+            await self._change(unit, str_key, data=merged)
+            return dict(merged)
         async with self._session() as session:
             current = await session.scalar(
                 select(FsmRecord.data).where(FsmRecord.key == str_key).with_for_update()

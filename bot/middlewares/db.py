@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject
+from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.fsm import use_session
+from storage.repositories.updates import DuplicateUpdate
+
+log = logging.getLogger(__name__)
+
+
+def _update_id(event: TelegramObject) -> int | None:
+    return event.update_id if isinstance(event, Update) else None
 
 
 class DbSessionMiddleware(BaseMiddleware):
@@ -31,5 +40,10 @@ class DbSessionMiddleware(BaseMiddleware):
             except BaseException:
                 await session.rollback()
                 raise
-            await session.commit()
+            try:
+                await session.commit()
+            except DuplicateUpdate:  # another worker handled this update first
+                await session.rollback()
+                log.info("duplicate update rolled back", extra={"update_id": _update_id(event)})
+                return UNHANDLED
             return result

@@ -1,6 +1,6 @@
 """Telegram may deliver an update twice (webhook retries, a restart before the offset was
-confirmed); the update id is recorded in the update's own transaction, so a duplicate is dropped
-and an update whose handling failed is not marked."""
+confirmed); the update id is recorded when the update's own unit of work commits, so a duplicate
+is dropped and an update whose handling failed is not marked."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.types import TelegramObject, Update
 
-from storage.repositories.updates import mark_update_processed
+from storage.repositories.updates import DuplicateUpdate, defer_mark_processed, was_processed
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,14 @@ class DedupMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         assert isinstance(event, Update)
-        if not await mark_update_processed(data["session"], event.update_id):
+        session = data["session"]
+        if await was_processed(session, event.update_id):
             log.info("duplicate update dropped", extra={"update_id": event.update_id})
             return UNHANDLED
-        return await handler(event, data)
+        defer_mark_processed(session, event.update_id)
+        try:
+            return await handler(event, data)
+        except DuplicateUpdate:  # a commit inside the handler found it handled elsewhere
+            await session.rollback()
+            log.info("duplicate update rolled back", extra={"update_id": event.update_id})
+            return UNHANDLED

@@ -8,31 +8,48 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
+from storage.deferred_writes import defer_write
 from storage.models import ProcessedUpdate
 from storage.repositories._dialect import upsert_insert
 from storage.types import utcnow
 
 
-async def mark_update_processed(
-    session: AsyncSession, update_id: int, *, now: datetime | None = None
-) -> bool:
-    """Record ``update_id``; True the first time, False for a duplicate.
+async def was_processed(session: AsyncSession, update_id: int) -> bool:
+    return await session.scalar(
+        select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update_id)
+    ) is not None
 
-    ``INSERT … ON CONFLICT DO NOTHING RETURNING``: race-safe, and a duplicate does not raise,
-    so the caller's transaction stays usable on PostgreSQL. Call it inside the update's unit of
-    work so that a failed handler (rollback) leaves the update unmarked and retryable.
+
+class DuplicateUpdate(Exception):
+    """Another worker handled this update first; roll this one back."""
+
+
+def defer_mark_processed(
+    session: AsyncSession, update_id: int, *, now: datetime | None = None
+) -> None:
+    """Record ``update_id`` when the update's unit of work commits, not before: the write lock
+    is then not held while the handler talks to Telegram, and a handler that fails (rollback)
+    leaves the update unmarked. If another worker recorded it meanwhile, that commit raises
+    :class:`DuplicateUpdate` instead, so the loser's changes are rolled back.
+
+    ``INSERT … ON CONFLICT DO NOTHING RETURNING``: race-safe on both databases.
     """
-    stmt = (
-        upsert_insert(session, ProcessedUpdate)
-        .values(update_id=update_id, processed_at=now or utcnow())
-        .on_conflict_do_nothing(index_elements=[ProcessedUpdate.update_id])
-        .returning(ProcessedUpdate.update_id)
-    )
-    result = await session.execute(stmt)
-    return result.scalar_one_or_none() is not None
+
+    def write(sync: Session) -> None:
+        stmt = (
+            upsert_insert(sync, ProcessedUpdate)  # type: ignore[arg-type]
+            .values(update_id=update_id, processed_at=now or utcnow())
+            .on_conflict_do_nothing(index_elements=[ProcessedUpdate.update_id])
+            .returning(ProcessedUpdate.update_id)
+        )
+        if sync.execute(stmt).scalar_one_or_none() is None:
+            raise DuplicateUpdate(update_id)
+
+    defer_write(session, ("processed_update", update_id), write)
 
 
 async def prune_processed_updates(session: AsyncSession, *, older_than: datetime) -> int:

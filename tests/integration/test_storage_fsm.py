@@ -8,11 +8,13 @@ import secrets
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.fsm.storage.redis import RedisStorage
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.db import make_engine, make_sessionmaker
 from storage.fsm import SQLStorage, make_fsm_storage, use_session
-from storage.repositories.updates import mark_update_processed
+from storage.models import ActivityLog
+from storage.types import utcnow
 
 
 class Sale(StatesGroup):
@@ -87,20 +89,25 @@ async def test_state_joins_the_unit_of_work(
     # state change in the handler must neither wait for that lock nor outlive a rollback.
     storage = SQLStorage(sessionmaker)
     async with sessionmaker() as uow:
-        assert await mark_update_processed(uow, 1)
+        await uow.execute(insert(ActivityLog).values(at=utcnow(), action="HANDLER", details={}))
         with use_session(uow):
             await asyncio.wait_for(storage.set_state(KEY, Sale.confirm), timeout=5)
             await asyncio.wait_for(storage.update_data(KEY, {"total": 500}), timeout=5)
             assert await storage.get_state(KEY) == "Sale:confirm"
+            assert await storage.get_data(KEY) == {"total": 500}
         await uow.rollback()  # the handler failed
     assert await storage.get_state(KEY) is None
 
     async with sessionmaker() as uow:
-        assert await mark_update_processed(uow, 1)
+        await uow.execute(insert(ActivityLog).values(at=utcnow(), action="HANDLER", details={}))
         with use_session(uow):
             await asyncio.wait_for(storage.set_state(KEY, Sale.confirm), timeout=5)
+            await storage.set_data(KEY, {"total": 500})
+            await storage.update_data(KEY, {"nota": "señor"})
+        assert await storage.get_state(KEY) is None  # written with the unit of work's commit
         await uow.commit()
     assert await storage.get_state(KEY) == "Sale:confirm"
+    assert await storage.get_data(KEY) == {"total": 500, "nota": "señor"}
 
 
 async def test_make_fsm_storage_without_redis_is_sql(

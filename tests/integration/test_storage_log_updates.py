@@ -6,54 +6,92 @@ import asyncio
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, insert, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import ActivityLog
 from storage.repositories import activity
-from storage.repositories.updates import mark_update_processed, prune_processed_updates
+from storage.repositories.updates import (
+    DuplicateUpdate,
+    defer_mark_processed,
+    prune_processed_updates,
+    was_processed,
+)
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
-async def test_duplicate_update_id_is_refused(session: AsyncSession) -> None:
-    assert await mark_update_processed(session, 900_001)
-    assert not await mark_update_processed(session, 900_001)
-    assert await mark_update_processed(session, 900_002)
-    await session.commit()  # the duplicate did not break the transaction
-    assert not await mark_update_processed(session, 900_002)
-
-
-async def _mark(sm: async_sessionmaker[AsyncSession], update_id: int) -> bool:
+async def _mark(
+    sm: async_sessionmaker[AsyncSession], update_id: int, now: datetime | None = None
+) -> bool:
+    """What the middleware does: look, mark on commit; False when it was handled already."""
     async with sm() as s:
-        first = await mark_update_processed(s, update_id)
-        await s.commit()
-        return first
+        if await was_processed(s, update_id):
+            return False
+        defer_mark_processed(s, update_id, now=now)
+        try:
+            await s.commit()
+        except DuplicateUpdate:
+            await s.rollback()
+            return False
+        return True
+
+
+async def test_duplicate_update_id_is_refused(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    assert await _mark(sessionmaker, 900_001)
+    assert not await _mark(sessionmaker, 900_001)
+    assert await _mark(sessionmaker, 900_002)
 
 
 async def test_same_update_raced_by_many_workers_is_processed_once(
-    sessionmaker: async_sessionmaker[AsyncSession],
+    concurrent_sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    results = await asyncio.gather(*(_mark(sessionmaker, 777) for _ in range(10)))
+    # All ten look before anyone commits, so all ten handle it (each writes what a top-up
+    # would); only one commit stands, the others' writes are rolled back.
+    everyone_looked = asyncio.Barrier(10)
+
+    async def worker() -> bool:
+        async with concurrent_sessionmaker() as s:
+            assert not await was_processed(s, 777)
+            defer_mark_processed(s, 777)
+            await everyone_looked.wait()
+            await s.execute(
+                insert(ActivityLog).values(at=T0, action="TOPUP", details={"update": 777})
+            )
+            try:
+                await s.commit()
+            except DuplicateUpdate:
+                await s.rollback()
+                return False
+            return True
+
+    results = await asyncio.gather(*(worker() for _ in range(10)))
     assert sorted(results) == [False] * 9 + [True]
+    async with concurrent_sessionmaker() as s:
+        assert len(await activity.list_activity(s, action="TOPUP")) == 1
 
 
 async def test_rolled_back_update_can_be_processed_again(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     async with sessionmaker() as s:
-        assert await mark_update_processed(s, 555)
+        defer_mark_processed(s, 555)
         await s.rollback()  # the handler failed
     assert await _mark(sessionmaker, 555)
 
 
-async def test_prune_processed_updates(session: AsyncSession) -> None:
-    await mark_update_processed(session, 1, now=T0)
-    await mark_update_processed(session, 2, now=T0.replace(hour=18))
+async def test_prune_processed_updates(
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await _mark(sessionmaker, 1, now=T0)
+    await _mark(sessionmaker, 2, now=T0.replace(hour=18))
     assert await prune_processed_updates(session, older_than=T0.replace(hour=13)) == 1
-    assert await mark_update_processed(session, 1)
-    assert not await mark_update_processed(session, 2)
+    await session.commit()
+    assert await _mark(sessionmaker, 1)
+    assert not await _mark(sessionmaker, 2)
 
 
 async def test_activity_log_appends_and_filters(session: AsyncSession) -> None:
