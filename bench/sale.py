@@ -2,7 +2,9 @@
 
 The fake server runs in its own process; this process runs the bot (SQLite, house provider). A
 sale is a message (preview) and a button press (confirm → ticket text + image): two updates, so
-ratio = 2 × sales_per_s / echo_updates_per_s says what a sale costs against a bare update.
+ratio = 2 × sales_per_s / echo_updates_per_s says what a sale costs against a bare update. Both
+run through the same harness: N users, each sending and waiting for the bot's answer before the
+next step. The echo bot's rate with every message sent at once is printed too, for reference.
 Last line: `sales_per_s=… echo_updates_per_s=… ratio=… image_ms=…`.
 """
 
@@ -64,7 +66,7 @@ async def polling(bot: Bot, dp: Dispatcher) -> AsyncIterator[None]:
         await bot.session.close()
 
 
-async def echo_rate(base_url: str, client: FakeTelegramClient, users: int, per_user: int) -> float:
+def echo_bot(base_url: str, token: str) -> tuple[Bot, Dispatcher]:
     router = Router()
 
     @router.message(F.text)
@@ -73,23 +75,38 @@ async def echo_rate(base_url: str, client: FakeTelegramClient, users: int, per_u
 
     dp = Dispatcher()
     dp.include_router(router)
-    token = (await client.info())["token"]
     bot = Bot(
         token,
         session=AiohttpSession(api=TelegramAPIServer.from_base(base_url)),
         default=DefaultBotProperties(parse_mode="HTML"),
     )
+    return bot, dp
+
+
+async def _one_chatter(client: FakeTelegramClient, user_id: int, messages: int) -> None:
+    for i in range(messages):
+        await client.send_user_message(user_id, f"hola {i}")
+        await client.wait(chats={user_id: i + 1}, timeout=30)
+
+
+async def echo_rate(
+    base_url: str, client: FakeTelegramClient, users: int, per_user: int, *, batch: bool = False
+) -> float:
+    """Updates/s of an echo bot. By default through the sales harness (each user writes, waits
+    for the answer, writes again); ``batch`` sends every message at once instead (the bot's
+    ceiling when it never waits for a person)."""
+    bot, dp = echo_bot(base_url, (await client.info())["token"])
     await client.reset()
     async with polling(bot, dp):
         start = time.perf_counter()
-        await client.send_user_messages(
-            [
-                {"user_id": 1000 + u, "text": f"hola {i}"}
-                for i in range(per_user)
-                for u in range(users)
-            ]
-        )
-        await client.wait(messages_sent=users * per_user, timeout=120)
+        if batch:
+            await client.send_user_messages(
+                [{"user_id": 1000 + u, "text": f"hola {i}"}
+                 for i in range(per_user) for u in range(users)]
+            )
+            await client.wait(messages_sent=users * per_user, timeout=120)
+        else:
+            await asyncio.gather(*(_one_chatter(client, 1000 + u, per_user) for u in range(users)))
         elapsed = time.perf_counter() - start
     return users * per_user / elapsed
 
@@ -163,8 +180,10 @@ async def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     async with fake_server() as (base_url, client):
+        batch = await echo_rate(base_url, client, args.users, args.echo, batch=True)
+        print(f"echo, all messages at once: {batch:.0f} updates/s")
         echo = await echo_rate(base_url, client, args.users, args.echo)
-        print(f"echo: {echo:.0f} updates/s ({args.users * args.echo} messages)")
+        print(f"echo, {args.users} users each waiting for the answer: {echo:.0f} updates/s")
         sales = await sales_rate(base_url, client, args.users, args.sales, args.database_url)
         print(f"sales: {sales:.1f} complete sales/s ({args.users * args.sales} tickets)")
     img = image_ms()
