@@ -86,8 +86,8 @@ class BanklotProvider(BanklotExtras):
             password=setting(settings, "BANKLOT_PASSWORD", required=True) or "",
             base_catalog=catalog, clock=clock, journal=journal, transport=transport,
             timeout=float(setting(settings, "PROVIDER_TIMEOUT", "10") or 10),
-            catalog_ttl=timedelta(seconds=int(setting(settings, "PROVIDER_CATALOG_TTL", "900")
-                                              or 900)),
+            catalog_ttl=timedelta(seconds=float(setting(settings, "PROVIDER_CATALOG_TTL", "900")
+                                                or 900)),
         )
 
     def __repr__(self) -> str:
@@ -261,10 +261,12 @@ class BanklotProvider(BanklotExtras):
                 return money(summary.get("prize", 0))
         return None
 
-    async def cancel_ticket(self, ticket: ProviderTicket, now: datetime) -> ProviderTicket:
+    async def cancel_ticket(self, ticket: ProviderTicket, now: datetime, *,
+                            actor_id: int | None = None) -> ProviderTicket:
         return await self._void(ticket, "cancel")
 
-    async def pay_ticket(self, ticket: ProviderTicket, pin: str, now: datetime) -> ProviderTicket:
+    async def pay_ticket(self, ticket: ProviderTicket, pin: str, now: datetime, *,
+                         actor_id: int | None = None) -> ProviderTicket:
         if not pin.isdigit():
             raise ProviderError(ErrorCode.WRONG_PIN, "the PIN is a number")
         body = {"ticket_number": int(ticket.provider_ticket_id), "pin_number": int(pin),

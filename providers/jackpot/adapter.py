@@ -274,13 +274,15 @@ class JackpotProvider:
             wagers=(BookedWager(wager),), total=from_cents(data.get("price")),
             currency=str(data.get("currency", self.currency)), created_at=created, extra=extra)
 
-    async def cancel_ticket(self, ticket: ProviderTicket, now: datetime) -> ProviderTicket:
+    async def cancel_ticket(self, ticket: ProviderTicket, now: datetime, *,
+                            actor_id: int | None = None) -> ProviderTicket:
         raise ProviderError(ErrorCode.NOT_CANCELLABLE, "jackpot tickets cannot be cancelled")
 
     async def results(self, day: date, lottery: str | None = None) -> list[DrawResult]:
         return []  # the seed has no results; the ticket's ``result`` tells the outcome
 
-    async def pay_ticket(self, ticket: ProviderTicket, pin: str, now: datetime) -> ProviderTicket:
+    async def pay_ticket(self, ticket: ProviderTicket, pin: str, now: datetime, *,
+                         actor_id: int | None = None) -> ProviderTicket:
         raise ProviderError(ErrorCode.NOT_SUPPORTED, "jackpot prizes go to the player's wallet")
 
     async def sales_report(self, since: date, until: date) -> SalesReport:

@@ -78,8 +78,8 @@ class SoportexProvider:
             token=setting(settings, "SOPORTEX_TOKEN", "") or "",
             base_catalog=catalog, clock=clock, transport=transport,
             timeout=float(setting(settings, "PROVIDER_TIMEOUT", "10") or 10),
-            catalog_ttl=timedelta(seconds=int(setting(settings, "PROVIDER_CATALOG_TTL", "900")
-                                              or 900)),
+            catalog_ttl=timedelta(seconds=float(setting(settings, "PROVIDER_CATALOG_TTL", "900")
+                                                or 900)),
         )
 
     def __repr__(self) -> str:
@@ -238,7 +238,8 @@ class SoportexProvider:
             return self._clock().astimezone(self._base.timezone)
         return stamp.replace(tzinfo=self._base.timezone)
 
-    async def cancel_ticket(self, ticket: ProviderTicket, now: datetime) -> ProviderTicket:
+    async def cancel_ticket(self, ticket: ProviderTicket, now: datetime, *,
+                            actor_id: int | None = None) -> ProviderTicket:
         body = {"token": self._token, "ticket": ticket.reference}
         try:
             data = await self._post("reversarticket", body)
@@ -258,7 +259,8 @@ class SoportexProvider:
             raise ProviderError(ErrorCode.NOT_CANCELLABLE, str(data.get("mensaje", "")))
         raise ProviderUnavailable(f"reversarticket: unexpected respuesta {answer!r}")
 
-    async def pay_ticket(self, ticket: ProviderTicket, pin: str, now: datetime) -> ProviderTicket:
+    async def pay_ticket(self, ticket: ProviderTicket, pin: str, now: datetime, *,
+                         actor_id: int | None = None) -> ProviderTicket:
         raise ProviderError(ErrorCode.NOT_SUPPORTED, "soportex's API has no pay operation")
 
     # -- reports ---------------------------------------------------------------------------
