@@ -25,19 +25,24 @@ _COMMANDS: tuple[tuple[str, str], ...] = (
     ("verificar", N_("Verify a ticket")),
     ("idioma", N_("Change the language")),
 )
+#: commands only some providers offer
+_PROVIDER_COMMANDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "jackpot": (("jackpot", N_("Buy a jackpot ticket")),),
+}
 
 
-def commands_for(locale: str) -> list[BotCommand]:
+def commands_for(locale: str, provider: str = "house") -> list[BotCommand]:
+    listed = (*_COMMANDS[:2], *_PROVIDER_COMMANDS.get(provider, ()), *_COMMANDS[2:])
     return [
-        BotCommand(command=name, description=i18n.gettext(text, locale)) for name, text in _COMMANDS
+        BotCommand(command=name, description=i18n.gettext(text, locale)) for name, text in listed
     ]
 
 
-async def set_bot_commands(bot: Bot, default_locale: str) -> bool:
+async def set_bot_commands(bot: Bot, default_locale: str, provider: str = "house") -> bool:
     try:
-        await bot.set_my_commands(commands_for(default_locale))
+        await bot.set_my_commands(commands_for(default_locale, provider))
         for locale in i18n.SUPPORTED_LOCALES:
-            await bot.set_my_commands(commands_for(locale), language_code=locale)
+            await bot.set_my_commands(commands_for(locale, provider), language_code=locale)
     except Exception:
         log.exception("could not set the commands menu; the bot goes on without it")
         return False

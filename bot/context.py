@@ -32,6 +32,9 @@ class AppContext:
     clock: Clock = field(default=system_clock)
     #: Started with the bot (it needs one to send); None in code that runs without a bot.
     broadcaster: BroadcastWorker | None = None
+    #: When ``catalog`` last came from a remote provider; None while it is the bundled base one
+    #: (house mode, or the provider has not answered yet). See ``bot.jobs``.
+    catalog_loaded_at: datetime | None = None
 
     def wake_broadcaster(self) -> None:
         """After committing an enqueue: send now rather than at the worker's next poll."""

@@ -31,6 +31,7 @@ from providers.house import HouseProvider
 from providers.registry import make_provider as remote_provider
 from services.broadcast import BroadcastWorker, Limits, install_rate_limiter, make_limiter
 from storage.db import make_engine, make_sessionmaker, migrate
+from storage.journal import DbJournal
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +43,17 @@ def make_provider(
     secret: bytes,
     clock: Clock,
 ) -> Provider:
+    """The house banca on our database, or the remote adapter ``PROVIDER`` names, with a
+    database journal so that its tickets are still found by reference after a restart."""
     if settings.provider == "house":
         return HouseProvider(sessionmaker, catalog, pin_hasher=PinHasher(secret), clock=clock)
     try:
         return remote_provider(
-            settings.provider, settings.provider_settings(), clock=clock, catalog=catalog
+            settings.provider,
+            settings.provider_settings(),
+            clock=clock,
+            catalog=catalog,
+            journal=DbJournal(sessionmaker, settings.provider),
         )
     except ValueError as exc:
         raise SettingsError(f"Invalid setting PROVIDER: {exc}") from None
@@ -54,7 +61,13 @@ def make_provider(
 
 @asynccontextmanager
 async def app_context(settings: Settings, clock: Clock = system_clock) -> AsyncIterator[AppContext]:
-    """Migrated database, catalog, provider and the jobs that keep draws current."""
+    """Migrated database, catalog, provider and the jobs that keep draws current.
+
+    With a remote provider the parser reads the provider's catalog (its lotteries, draws and
+    plays over the bundled base one): the jobs' first run, before the app is handed out, loads
+    it, and later runs refresh it every PROVIDER_CATALOG_TTL. A provider that does not answer
+    at start-up leaves the base catalog in place (sales then answer that the lottery system is
+    not answering) and is asked again on every tick until it does."""
     await migrate(settings.database_url)
     engine = make_engine(settings.database_url)
     sessionmaker = make_sessionmaker(engine)
@@ -118,7 +131,7 @@ def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot
 
 async def run_polling(bot: Bot, dp: Dispatcher, app: AppContext) -> None:
     await bot.delete_webhook(drop_pending_updates=False)
-    await set_bot_commands(bot, app.settings.default_locale)
+    await set_bot_commands(bot, app.settings.default_locale, app.settings.provider)
     log.info("polling started")
     await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
 
@@ -148,7 +161,7 @@ async def run_webhook(bot: Bot, dp: Dispatcher, app: AppContext) -> None:
             secret_token=settings.webhook_secret.get_secret_value(),
             allowed_updates=dp.resolve_used_update_types(),
         )
-        await set_bot_commands(bot, settings.default_locale)
+        await set_bot_commands(bot, settings.default_locale, settings.provider)
         log.info("webhook listening", extra={"host": settings.host, "port": settings.port})
         await asyncio.Event().wait()
     finally:

@@ -47,6 +47,9 @@ class WagerRejection:
     index: int
     code: ErrorCode
     detail: str = ""
+    #: ``detail`` is written for the person buying (the house's own messages, in their
+    #: language); a remote provider's raw text is for the log, not for the chat.
+    readable: bool = False
 
 
 class ProviderError(Exception):

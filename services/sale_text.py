@@ -103,8 +103,8 @@ def _rejected_lines(rejected: Rejected, catalog: Catalog, user: User) -> list[st
 
 
 def _shows_detail(rejection: WagerRejection) -> bool:
-    """House details are written for people (limits, what is left); remote ones may not be."""
-    return bool(rejection.detail) and rejection.code in (
+    """House details are written for people (limits, what is left); remote ones are not."""
+    return rejection.readable and bool(rejection.detail) and rejection.code in (
         ErrorCode.LIMIT,
         ErrorCode.SOLD_OUT,
         ErrorCode.INVALID_AMOUNT,

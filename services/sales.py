@@ -367,14 +367,16 @@ async def _confirm_remote(
         )
         return SaleResult(Outcome.PENDING, ticket=ticket)
     except ProviderError as exc:
-        await return_funds(session, user, total)
-        await tickets_repo.mark_rejected(session, ticket.id)
+        # Refund only if this call is the one that settles the ticket: a very slow answer may
+        # arrive after the reconciliation job has already settled it.
+        if await tickets_repo.mark_rejected(session, ticket.id):
+            await return_funds(session, user, total)
         await session.commit()
         return _refused(draft, exc)
 
     if booked.pin:
         pin = booked.pin
-    await tickets_repo.set_ticket_status(
+    settled_here = await tickets_repo.set_ticket_status(
         session,
         ticket.id,
         TicketStatus.SOLD,
@@ -383,6 +385,11 @@ async def _confirm_remote(
         cancel_deadline=_cancel_deadline(booked, catalog, now),
         pin_hash=pins.hash(pin),
     )
+    if not settled_here:  # reconciliation got there first and told the buyer (its PIN stands)
+        await session.commit()
+        return SaleResult(
+            Outcome.ALREADY_SOLD, ticket=await tickets_repo.get_ticket(session, ticket.id)
+        )
     await _remember_lottery(session, user, draft)
     await activity.log_activity(
         session,

@@ -489,3 +489,24 @@ class BroadcastDelivery(Base):
     error: Mapped[str | None] = mapped_column(Text)
     #: A personal text for this chat only (winner notifications); declared last, as above.
     text: Mapped[str | None] = mapped_column(Text)
+
+
+class ProviderJournalEntry(Base):
+    """A create sent to a remote provider, kept so a restart still finds its ticket (the
+    persistent ``providers.http.exactly_once.Journal``; see ``storage.journal``).
+
+    ``content`` is what identifies the ticket at the provider (adapter-specific JSON) and
+    ``sent_at`` when it was sent; both are NULL for a reference that only claimed a ticket.
+    ``provider_id`` is the provider's ticket the reference claimed: unique per provider, so one
+    provider ticket never answers for two references, even across worker processes.
+    """
+
+    __tablename__ = "provider_journal"
+    __table_args__ = (UniqueConstraint("provider", "provider_id"),)
+
+    reference: Mapped[str] = mapped_column(String(64), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(32))
+    content: Mapped[Any | None] = mapped_column(JSONDoc, nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    provider_id: Mapped[str | None] = mapped_column(String(64))
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc, nullable=True)

@@ -102,7 +102,7 @@ async def book(session: AsyncSession, catalog: Catalog, sale: Sale) -> ProviderT
             draw = scheduled_draw(lottery, wagers[i].draw)
             assert draw is not None  # static checks passed
             rejected[i] = WagerRejection(i, ErrorCode.CLOSED_DRAW,
-                                         closed_message(lottery, draw, now))
+                                         closed_message(lottery, draw, now), readable=True)
     refuse(rejected, len(wagers), sale.partial)
     draw_ids = {key: value[0] for key, value in rows.items()}
     booking_id = await _claim(session, catalog, sale, draw_ids, rejected)

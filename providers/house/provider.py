@@ -194,7 +194,8 @@ class HouseProvider:
         lottery = self._catalog.lottery(wager.lottery)
         draw = scheduled_draw(lottery, wager.draw)
         assert draw is not None
-        return WagerRejection(index, ErrorCode.CLOSED_DRAW, closed_message(lottery, draw, now))
+        return WagerRejection(
+            index, ErrorCode.CLOSED_DRAW, closed_message(lottery, draw, now), readable=True)
 
 
 def _with_pin(ticket: ProviderTicket, pin: str) -> ProviderTicket:

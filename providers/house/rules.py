@@ -58,11 +58,11 @@ def static_rejections(
             continue  # reported by the limits below
         reason = draw_problem(lottery, wager.draw, now)
         if reason is not None:
-            found[index] = WagerRejection(index, ErrorCode.CLOSED_DRAW, reason)
+            found[index] = WagerRejection(index, ErrorCode.CLOSED_DRAW, reason, readable=True)
     for problem in check_wagers(catalog, wagers):
         if problem.index not in found:
             found[problem.index] = WagerRejection(
-                problem.index, ErrorCode(problem.code), problem.message
+                problem.index, ErrorCode(problem.code), problem.message, readable=True
             )
     return found
 
@@ -149,7 +149,7 @@ def sold_out_rejection(
     detail = M.render_message(HM.SOLD_OUT, {
         "text": shown(wager), "lottery": lottery.name,
         "time": wager.draw.astimezone(lottery.timezone), "left": left})
-    return WagerRejection(item.index, ErrorCode.SOLD_OUT, detail)
+    return WagerRejection(item.index, ErrorCode.SOLD_OUT, detail, readable=True)
 
 
 def refusal_code(rejections: Sequence[WagerRejection]) -> ErrorCode:

@@ -194,14 +194,18 @@ async def mark_sent(
     session: AsyncSession, delivery_id: int, message_id: int, now: datetime
 ) -> bool:
     return await _finish_delivery(
-        session, delivery_id, state=DeliveryState.SENT, message_id=message_id, finished_at=now
+        session, delivery_id, state=DeliveryState.SENT, message_id=message_id, finished_at=now,
+        text=None,
     )
 
 
 async def mark_sent_many(
     session: AsyncSession, sent: Sequence[tuple[int, int]], now: datetime
 ) -> None:
-    """:func:`mark_sent` for many ``(delivery_id, message_id)`` pairs in one executemany."""
+    """:func:`mark_sent` for many ``(delivery_id, message_id)`` pairs in one executemany.
+
+    A delivered personal text is forgotten: it may carry a ticket's PIN (a ticket confirmed by
+    reconciliation), and PINs are never kept in clear; the chat holds the message."""
     if not sent:
         return
     table = _D.__table__
@@ -209,7 +213,8 @@ async def mark_sent_many(
         update(table)
         .where(table.c.id == bindparam("_id"), table.c.state == DeliveryState.SENDING.value)
         .values(
-            state=DeliveryState.SENT.value, message_id=bindparam("_message_id"), finished_at=now
+            state=DeliveryState.SENT.value, message_id=bindparam("_message_id"), finished_at=now,
+            text=None,
         )
     )
     await session.execute(stmt, [{"_id": d, "_message_id": m} for d, m in sent])

@@ -323,3 +323,22 @@ async def set_wager_outcome(
     if changed:
         refresh_loaded(session, Wager, wager_id, outcome=outcome, prize=prize)
     return changed
+
+
+async def pending_tickets(
+    session: AsyncSession, *, provider: str, created_before: datetime, limit: int = 100
+) -> Sequence[Ticket]:
+    """Tickets of ``provider`` still pending (booking outcome unknown) created before
+    ``created_before``, oldest first, wagers loaded: what the reconciliation job settles."""
+    stmt = (
+        _with_wagers()
+        .where(
+            Ticket.status == TicketStatus.PENDING,
+            Ticket.provider == provider,
+            Ticket.created_at < created_before,
+        )
+        .order_by(Ticket.created_at, Ticket.id)
+        .limit(limit)
+        .execution_options(populate_existing=True)
+    )
+    return (await session.scalars(stmt)).all()
