@@ -9,6 +9,7 @@ from handlers import (
     account,
     admin,
     broadcast,
+    jackpot,
     language,
     my_tickets,
     payments,
@@ -33,6 +34,7 @@ def build_root_router() -> Router:
         tickets.make_router(),
         my_tickets.make_router(),
         results.make_router(),
+        jackpot.make_router(),  # before sales: its price step reads free text
         sales.make_router(),  # free text: anything that is not a command is read as plays
         start.make_fallback_router(),
     )

@@ -10,7 +10,7 @@ from aiogram.types import Message
 
 from bot.context import AppContext
 from lottery.i18n import _
-from services.help import examples_for
+from services.help import examples_for, provider_help
 from storage.models import User, UserRole
 
 
@@ -67,6 +67,7 @@ async def help_(message: Message, app: AppContext) -> None:
             "nothing is sold until you confirm."
         ),
         "",
+        *(line + "\n" for line in provider_help(app.provider.name)),
         _(
             "/tickets your tickets (reprint, cancel, repeat) · /resultados results · "
             "/premio SERIAL checks a prize · /pagar SERIAL PIN collects it · /saldo your balance"

@@ -40,8 +40,9 @@ class CancelResult:
 def first_close(ticket: Ticket, catalog: Catalog) -> datetime:
     """When sales close for the earliest draw on the ticket."""
     closes = [
-        w.draw.draw_at - timedelta(minutes=catalog.lottery(w.lottery_id).close_minutes)
+        w.draw.draw_at - timedelta(minutes=lottery.close_minutes if lottery else 0)
         for w in ticket.wagers
+        for lottery in (catalog.get_lottery(w.lottery_id),)
     ]
     return min(closes)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lottery.catalog import Catalog
+from lottery.i18n import _
 
 _EXAMPLES: tuple[tuple[str, str, str], ...] = (
     # (game the lottery must sell, lottery alias to look for, example text with {alias})
@@ -27,3 +28,11 @@ def examples_for(catalog: Catalog) -> list[str]:
         if example not in out:
             out.append(example)
     return out
+
+
+def provider_help(provider: str) -> list[str]:
+    """What /help adds for what the provider sells besides plays (jackpot: betcards)."""
+    if provider == "jackpot":
+        return [_("🎯 /jackpot buys a jackpot ticket: choose a betcard, the outcome of each of its "
+                  "events and your price; you see the payout and taxes before paying.")]
+    return []

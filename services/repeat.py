@@ -17,7 +17,9 @@ DAYS_AHEAD = 8  # a week covers every lottery's days; one more for today's close
 def next_same_time(
     catalog: Catalog, lottery_id: str, at: datetime, now: datetime
 ) -> datetime | None:
-    lottery = catalog.lottery(lottery_id)
+    lottery = catalog.get_lottery(lottery_id)
+    if lottery is None:  # a jackpot betcard, or a lottery no longer sold: nothing to repeat on
+        return None
     local = at.astimezone(lottery.timezone)
     today = now.astimezone(lottery.timezone).date()
     for offset in range(DAYS_AHEAD):

@@ -31,11 +31,12 @@ def ticket_view(
 ) -> TicketView:
     lines = []
     for wager in ticket.wagers:
-        lottery = catalog.lottery(wager.lottery_id)
-        draw = wager.draw.draw_at.astimezone(lottery.timezone)
+        # A jackpot betcard, or a lottery the provider no longer lists: the ticket still shows.
+        lottery = catalog.get_lottery(wager.lottery_id)
+        draw = wager.draw.draw_at.astimezone(lottery.timezone if lottery else catalog.timezone)
         lines.append(
             TicketLine(
-                lottery_name=lottery.name,
+                lottery_name=lottery.name if lottery else wager.lottery_id,
                 draw_at=draw,
                 game=wager.game,
                 number=wager.number,
@@ -43,7 +44,7 @@ def ticket_view(
                 amount=from_minor(wager.amount, ticket.currency),
                 prize=from_minor(wager.prize, ticket.currency) if wager.prize is not None else None,
                 animal=animal_name(lottery.animals, wager.number)
-                if wager.game == "animal"
+                if lottery and wager.game == "animal"
                 else None,
             )
         )

@@ -105,3 +105,16 @@ async def running_bot(
                 await task
             await dp.storage.close()
             await bot.session.close()
+
+
+def jackpot_settings(tg: FakeTelegram, db_url: str, sim: Any, **overrides: Any) -> Settings:
+    """PROVIDER=jackpot against a running ``tests.fakes.providers.jackpot.JackpotSimulator``."""
+    return make_settings(
+        tg,
+        db_url,
+        provider="jackpot",
+        jackpot_url=sim.base_url,
+        jackpot_operator=sim.operator,
+        jackpot_token=sim.token,
+        **overrides,
+    )
