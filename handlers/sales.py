@@ -23,6 +23,7 @@ from lottery.ticket import TicketView
 from providers.base import ProviderError
 from services import sale_text
 from services.draft import SaleDraft
+from services.help import sells_plays
 from services.sales import Outcome, Preview, confirm_sale, prepare_sale
 from services.tickets import ticket_png, ticket_text, ticket_view
 from storage.models import User
@@ -55,6 +56,9 @@ async def on_plays(
     message: Message, state: FSMContext, session: AsyncSession, user: User, app: AppContext
 ) -> None:
     text = message.text or ""
+    if not sells_plays(app.provider.name):
+        await message.answer(_("Here only jackpot tickets are sold: send /jackpot to buy one."))
+        return
     if len(text) > MAX_TEXT:
         await message.answer(_("That message is too long; send at most 4096 characters."))
         return

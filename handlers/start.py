@@ -10,7 +10,7 @@ from aiogram.types import Message
 
 from bot.context import AppContext
 from lottery.i18n import _
-from services.help import examples_for, provider_help
+from services.help import examples_for, provider_help, sells_plays
 from storage.models import User, UserRole
 
 
@@ -50,6 +50,13 @@ async def start(message: Message, user: User, app: AppContext) -> None:
 
 
 async def help_(message: Message, app: AppContext) -> None:
+    if not sells_plays(app.provider.name):
+        lines = [*provider_help(app.provider.name), "", _(
+            "/tickets your tickets (reprint, cancel, repeat) · /resultados results · "
+            "/premio SERIAL checks a prize · /pagar SERIAL PIN collects it · /saldo your balance"
+        )]
+        await message.answer("\n".join(lines))
+        return
     lines = [
         _("<b>How to write plays</b>"),
         _("Write the number, the amount and the lottery with its draw time, one play per line:"),

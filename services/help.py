@@ -30,6 +30,11 @@ def examples_for(catalog: Catalog) -> list[str]:
     return out
 
 
+def sells_plays(provider: str) -> bool:
+    """Jackpot operators sell betcards only; every other provider sells lottery plays."""
+    return provider != "jackpot"
+
+
 def provider_help(provider: str) -> list[str]:
     """What /help adds for what the provider sells besides plays (jackpot: betcards)."""
     if provider == "jackpot":

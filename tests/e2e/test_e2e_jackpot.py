@@ -266,7 +266,7 @@ async def test_the_selection_survives_a_restart(tg: FakeTelegram, db_url: str) -
                 (101, 1003), (102, 1011), (103, 1021)]
 
 
-async def test_plays_written_during_the_price_step_are_read_as_plays(
+async def test_plays_written_during_the_price_step_are_not_taken_for_a_price(
     tg: FakeTelegram, db_url: str
 ) -> None:
     async with jackpot_bot(tg, db_url) as (run, _sim):
@@ -275,14 +275,16 @@ async def test_plays_written_during_the_price_step_are_read_as_plays(
         await tap(run, menu, menu.button_texts[0])
         for _ in range(3):
             await tap(run, menu, "1 · 2,10")
-        preview = await run.say(PLAYER, "123 x5 zulia 12:45")
-        assert "123 · Triple Zulia" in preview.content  # the plays reader answered
-        assert "múltiplo" not in preview.content
+        answer = await run.say(PLAYER, "123 x5 zulia 12:45")
+        assert "solo se venden tickets de jackpot" in answer.content  # this operator sells no plays
+        assert "múltiplo" not in answer.content
 
 
 async def test_help_mentions_jackpot_only_where_it_is_sold(tg: FakeTelegram, db_url: str) -> None:
     async with jackpot_bot(tg, db_url) as (run, _sim):
-        assert "/jackpot" in (await run.say(PLAYER, "/help")).content
+        jackpot_help = (await run.say(PLAYER, "/help")).content
+        assert "/jackpot" in jackpot_help
+        assert "zulia" not in jackpot_help.lower()  # no lottery plays to teach here
     async with running_bot(tg, make_settings(tg, db_url)) as run:
         assert "/jackpot" not in (await run.say(PLAYER, "/help")).content
         refused = await run.say(PLAYER, "/jackpot")
