@@ -8,6 +8,8 @@ I18n reads.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
@@ -22,6 +24,17 @@ SUPPORTED_LOCALES = ("es", "en")
 DEFAULT_LOCALE = "es"
 
 current_locale: ContextVar[str] = ContextVar("taquilla_locale", default=DEFAULT_LOCALE)
+
+
+@contextmanager
+def in_locale(locale: str) -> Iterator[None]:
+    """Write in ``locale`` inside the block (a message for someone other than the sender,
+    e.g. a notice queued for a buyer)."""
+    token = current_locale.set(locale)
+    try:
+        yield
+    finally:
+        current_locale.reset(token)
 
 
 @cache

@@ -399,6 +399,28 @@ def price_prompt(card: Betcard, picking: Picking, catalog: Catalog, user: User, 
     ])
 
 
+def _figures(summary: Summary, catalog: Catalog, user: User) -> list[str]:
+    """Odds, price, taxes and payouts: the same lines on the summary and on the ticket."""
+    def m(amount: Decimal) -> str:
+        return money(amount, summary.currency, catalog, user)
+
+    lines = [
+        _("Total odds: {odds}").format(odds=odds_text(summary.odds, catalog, user)),
+        _("Price: {amount}").format(amount=m(summary.price)),
+    ]
+    if summary.ext_amount:
+        lines.append(_("Excise tax ({rate}): {amount}").format(
+            rate=percent_text(summary.ext, catalog, user), amount=m(summary.ext_amount)))
+    return [
+        *lines,
+        _("Stake: {amount}").format(amount=m(summary.stake)),
+        _("Gross payout: {amount}").format(amount=m(summary.gross_payout)),
+        _("Withholding tax ({rate}): {amount}").format(
+            rate=percent_text(summary.wht, catalog, user), amount=m(summary.wht_amount)),
+        "<b>" + _("Net payout: {amount}").format(amount=m(summary.net_payout)) + "</b>",
+    ]
+
+
 def summary_text(summary: Summary, catalog: Catalog, user: User, *,
                  before: Summary | None = None, short: Decimal | None = None) -> str:
     """The summary: every pick and its odds, price, stake, payouts and taxes."""
@@ -421,21 +443,7 @@ def summary_text(summary: Summary, catalog: Catalog, user: User, *,
         if line.event_id in old and old[line.event_id] != line.odds:
             shown = f"<s>{odds_text(old[line.event_id], catalog, user)}</s> → <b>{shown}</b>"
         parts.append(f"{i}. {escape(line.event)}: <b>{escape(line.bet)}</b> ({shown})")
-    parts += [
-        "",
-        _("Total odds: {odds}").format(odds=odds_text(summary.odds, catalog, user)),
-        _("Price: {amount}").format(amount=m(summary.price)),
-    ]
-    if summary.ext_amount:
-        parts.append(_("Excise tax ({rate}): {amount}").format(
-            rate=percent_text(summary.ext, catalog, user), amount=m(summary.ext_amount)))
-    parts += [
-        _("Stake: {amount}").format(amount=m(summary.stake)),
-        _("Gross payout: {amount}").format(amount=m(summary.gross_payout)),
-        _("Withholding tax ({rate}): {amount}").format(
-            rate=percent_text(summary.wht, catalog, user), amount=m(summary.wht_amount)),
-        "<b>" + _("Net payout: {amount}").format(amount=m(summary.net_payout)) + "</b>",
-    ]
+    parts += ["", *_figures(summary, catalog, user)]
     if wrong_currency(user, summary):
         parts += ["", _("💰 This jackpot is sold in {currency} and your account is in {mine}: "
                         "it cannot be paid from it.").format(currency=summary.currency,
@@ -473,21 +481,7 @@ def ticket_text(ticket: Ticket, pin: str | None, summary: Summary, catalog: Cata
     parts.append("")
     parts += [f"{i}. {escape(p.event)}: <b>{escape(p.bet)}</b> ({odds_text(p.odds, catalog, user)})"
               for i, p in enumerate(summary.lines, 1)]
-    parts += [
-        "",
-        _("Total odds: {odds}").format(odds=odds_text(summary.odds, catalog, user)),
-        _("Price: {amount}").format(amount=m(summary.price)),
-    ]
-    if summary.ext_amount:
-        parts.append(_("Excise tax ({rate}): {amount}").format(
-            rate=percent_text(summary.ext, catalog, user), amount=m(summary.ext_amount)))
-    parts += [
-        _("Stake: {amount}").format(amount=m(summary.stake)),
-        _("Gross payout: {amount}").format(amount=m(summary.gross_payout)),
-        _("Withholding tax ({rate}): {amount}").format(
-            rate=percent_text(summary.wht, catalog, user), amount=m(summary.wht_amount)),
-        "<b>" + _("Net payout: {amount}").format(amount=m(summary.net_payout)) + "</b>",
-    ]
+    parts += ["", *_figures(summary, catalog, user)]
     if pin:
         parts += ["", escape(_("PIN: {pin}")).format(pin=f"<code>{escape(pin)}</code>"),
                   escape(_("Keep your PIN: you need it to collect a prize."))]

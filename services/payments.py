@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from html import escape
@@ -45,7 +44,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from lottery.catalog import Catalog
-from lottery.i18n import _, current_locale
+from lottery.i18n import _, in_locale
 from lottery.money import Money, format_locale, format_money
 from lottery.ticket_codes import PinHasher, format_serial, normalize_serial
 from providers.base import ErrorCode, Provider, ProviderError
@@ -344,14 +343,6 @@ async def expire_prizes(session: AsyncSession, catalog: Catalog, now: datetime) 
 # --- winner notices -----------------------------------------------------------------------------
 
 
-@contextmanager
-def _in_language(locale: str) -> Iterator[None]:
-    token = current_locale.set(locale)
-    try:
-        yield
-    finally:
-        current_locale.reset(token)
-
 
 def deadline_text(deadline: Deadline | None, locale: str) -> str:
     """The last day to collect, as people read it (``jue, 26 nov. 2026``); Babel locale."""
@@ -401,7 +392,7 @@ async def winner_notices(
     notices = []
     for buyer_id, own in by_buyer.items():
         buyer = buyers[buyer_id]
-        with _in_language(buyer.locale):
+        with in_locale(buyer.locale):
             notices.append((buyer_id, "\n\n".join(_notice_line(t, buyer, catalog)
                                                   for t in own)))
     return notices

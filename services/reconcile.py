@@ -25,8 +25,6 @@ than ``give_up`` after it was sent would hold a ticket we refunded.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
@@ -34,7 +32,7 @@ from html import escape
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from lottery.catalog import Catalog
-from lottery.i18n import _, current_locale
+from lottery.i18n import _, in_locale
 from lottery.money import Money, format_locale, format_money, from_minor
 from lottery.ticket_codes import PinHasher, format_serial, new_pin
 from providers.base import Provider, ProviderError, ProviderTicket, ProviderUnavailable, TicketState
@@ -251,14 +249,6 @@ async def _refund(
     return True
 
 
-@contextmanager
-def _in_language(locale: str) -> Iterator[None]:
-    token = current_locale.set(locale)
-    try:
-        yield
-    finally:
-        current_locale.reset(token)
-
 
 def _money(amount: int, currency: str, catalog: Catalog, user: User) -> str:
     return format_money(
@@ -270,7 +260,7 @@ def confirmed_notice(ticket: Ticket, catalog: Catalog, buyer: User, *, brand: st
                      ) -> str:
     """The buyer's message when a pending ticket turns out booked: the ticket with its PIN, or
     (if it cannot be rendered or is too long for one message) its serial and total."""
-    with _in_language(buyer.locale):
+    with in_locale(buyer.locale):
         serial = f"<b>{format_serial(ticket.serial)}</b>"
         head = _("✅ The lottery system confirmed your ticket {serial}: it is sold.").format(
             serial=serial
@@ -296,7 +286,7 @@ def refunded_notice(
 ) -> str:
     """The buyer's message when a pending ticket was not booked: nothing sold, and where the
     money went back (``paid_with``: the payer's role, as ``return_funds`` treated it)."""
-    with _in_language(buyer.locale):
+    with in_locale(buyer.locale):
         serial = f"<b>{format_serial(ticket.serial)}</b>"
         amount = _money(ticket.total, ticket.currency, catalog, buyer)
         if paid_with == UserRole.PLAYER:

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import case, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from storage.models import PaidHow, Ticket, TicketStatus, Wager, WagerOutcome
 from storage.repositories._dialect import upsert_insert
@@ -42,6 +42,19 @@ class NewWager:
 
 def _with_wagers() -> Any:
     return select(Ticket).options(selectinload(Ticket.wagers).selectinload(Wager.draw))
+
+
+async def _one_ticket(session: AsyncSession, *where: Any) -> Ticket | None:
+    """One ticket with its wagers and their draws in a single joined query (three with
+    ``selectinload``, which pays off for lists, not for the one ticket of a sale)."""
+    stmt = (
+        select(Ticket)
+        .options(joinedload(Ticket.wagers).joinedload(Wager.draw))
+        .where(*where)
+        .execution_options(populate_existing=True)
+    )
+    result = await session.execute(stmt)
+    return result.unique().scalar_one_or_none()
 
 
 async def create_ticket(
@@ -123,15 +136,11 @@ async def create_ticket(
 
 async def get_ticket(session: AsyncSession, ticket_id: int) -> Ticket | None:
     """The ticket with its wagers loaded (``ticket.wagers`` in position order)."""
-    return await session.scalar(
-        _with_wagers().where(Ticket.id == ticket_id).execution_options(populate_existing=True)
-    )
+    return await _one_ticket(session, Ticket.id == ticket_id)
 
 
 async def get_ticket_by_serial(session: AsyncSession, serial: str) -> Ticket | None:
-    return await session.scalar(
-        _with_wagers().where(Ticket.serial == serial).execution_options(populate_existing=True)
-    )
+    return await _one_ticket(session, Ticket.serial == serial)
 
 
 async def ticket_id_by_reference(session: AsyncSession, reference: str) -> int | None:
@@ -140,11 +149,7 @@ async def ticket_id_by_reference(session: AsyncSession, reference: str) -> int |
 
 
 async def get_ticket_by_reference(session: AsyncSession, reference: str) -> Ticket | None:
-    return await session.scalar(
-        _with_wagers()
-        .where(Ticket.reference == reference)
-        .execution_options(populate_existing=True)
-    )
+    return await _one_ticket(session, Ticket.reference == reference)
 
 
 async def list_tickets(
