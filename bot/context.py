@@ -30,6 +30,9 @@ class AppContext:
     ticket_secret: bytes
     limiter: RateLimiter
     clock: Clock = field(default=system_clock)
+    #: The bundled market catalog. With a remote provider ``catalog`` is the provider's, and
+    #: this one still names the lotteries people know that the provider does not sell.
+    market_catalog: Catalog | None = None
     #: Started with the bot (it needs one to send); None in code that runs without a bot.
     broadcaster: BroadcastWorker | None = None
     #: When ``catalog`` last came from a remote provider; None while it is the bundled base one

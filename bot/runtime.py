@@ -82,6 +82,7 @@ async def app_context(settings: Settings, clock: Clock = system_clock) -> AsyncI
     app = AppContext(
         settings=settings,
         catalog=catalog,
+        market_catalog=catalog,
         sessionmaker=sessionmaker,
         provider=provider,
         ticket_secret=secret,

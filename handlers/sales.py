@@ -70,6 +70,7 @@ async def on_plays(
             user=user,
             text=text,
             now=app.clock(),
+            market=app.market_catalog,
         )
     except ProviderError as exc:
         await message.answer(sale_text.provider_error(exc.code))

@@ -12,14 +12,15 @@ from __future__ import annotations
 import enum
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lottery.catalog import Catalog
+from lottery.catalog import Catalog, fold_name
+from lottery.i18n import N_
 from lottery.money import from_minor, to_minor
 from lottery.plays import PlayError, Wager, parse_message
 from lottery.ticket_codes import PinHasher, new_pin, new_serial
@@ -43,6 +44,7 @@ from storage.repositories.draw_rows import ensure_draw_rows
 
 log = logging.getLogger(__name__)
 
+NOT_SOLD_HERE = N_("{lottery} is not sold through this lottery system.")
 _CUSTOMER_LINE = re.compile(r"^\s*cliente\s*[:\-]?\s*(?P<name>\S.*?)\s*$", re.IGNORECASE)
 Rejected = tuple[tuple[Wager, WagerRejection], ...]
 
@@ -108,7 +110,10 @@ async def prepare_sale(
     user: User,
     text: str,
     now: datetime,
+    market: Catalog | None = None,
 ) -> Preview:
+    """``market``: the bundled catalog, when ``catalog`` is a provider's (see
+    :func:`_not_sold_here`)."""
     customer = None
     if sells_for_others(user):
         text, customer = split_customer(text)
@@ -120,10 +125,24 @@ async def prepare_sale(
         user=user,
         wagers=parsed.wagers,
         now=now,
-        errors=tuple(parsed.errors),
+        errors=tuple(_not_sold_here(e, catalog, market) for e in parsed.errors),
         customer=customer,
         default_lottery=user.last_lottery_id if parsed.used_default_lottery else None,
     )
+
+
+def _not_sold_here(error: PlayError, catalog: Catalog, market: Catalog | None) -> PlayError:
+    """"I did not understand «caracas»" is true but unhelpful when Caracas is a lottery people
+    know that this provider does not sell: say that instead."""
+    if market is None or market is catalog or error.code != "unknown_token":
+        return error
+    word = fold_name(str(error.params.get("text", "")))
+    for lottery in market.lotteries:
+        if catalog.get_lottery(lottery.id) is None and (
+            word == fold_name(lottery.name) or word in lottery.aliases
+        ):
+            return replace(error, msgid=NOT_SOLD_HERE, params={"lottery": lottery.name})
+    return error
 
 
 async def preview_wagers(
