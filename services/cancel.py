@@ -95,7 +95,7 @@ async def cancel_ticket(
         session,
         "TICKET_VOID",
         actor_id=user.id,
-        target_type="ticket",
+        target_type="TICKET",
         target_id=ticket.serial,
         details={"total": ticket.total, "currency": ticket.currency},
         at=now,

@@ -167,9 +167,9 @@ async def _confirm(
             return False
         await activity.log_activity(
             session,
-            "TICKET_SOLD",
+            "TICKET_SELL",
             actor_id=ticket.seller_id or ticket.buyer_id,
-            target_type="ticket",
+            target_type="TICKET",
             target_id=ticket.serial,
             details={
                 "reference": ticket.reference,
@@ -219,7 +219,7 @@ async def _refund(
             session,
             "TICKET_REJECT",
             actor_id=None,
-            target_type="ticket",
+            target_type="TICKET",
             target_id=ticket.serial,
             details={
                 "reference": ticket.reference,

@@ -412,9 +412,9 @@ async def _confirm_remote(
     await _remember_lottery(session, user, draft)
     await activity.log_activity(
         session,
-        "TICKET_SOLD",
+        "TICKET_SELL",
         actor_id=user.id,
-        target_type="ticket",
+        target_type="TICKET",
         target_id=ticket.serial,
         details={
             "reference": draft.reference,

@@ -174,7 +174,7 @@ async def test_a_ticket_booked_after_the_sale_gave_up_is_sold_once(world: World)
     assert "confirmó tu ticket" in notice and "Triple Zulia" in notice
     pin = re.search(r"PIN\D*(\d{4,})", notice)
     assert pin is not None and PINS.verify(pin.group(1), ticket.pin_hash)
-    assert "TICKET_SOLD" in await _actions(world)
+    assert "TICKET_SELL" in await _actions(world)
 
     world.clock.advance(minutes=30)
     assert await world.reconcile() == (0, 0, 0)  # settled: never again
