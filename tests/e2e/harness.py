@@ -16,6 +16,8 @@ from bot.context import AppContext
 from bot.dispatcher import create_dispatcher
 from bot.runtime import app_context, broadcasting, create_bot
 from bot.settings import Settings, load_settings
+from storage.models import User, UserRole
+from storage.repositories import users as users_repo
 from tests.fakes.telegram.session import LoopbackSession
 from tests.fakes.telegram_server import FakeTelegram, SentMessage
 
@@ -67,6 +69,26 @@ class RunningBot:
     async def press(self, user_id: int, message: SentMessage, text: str) -> SentMessage:
         self.tg.press_button(user_id, message, text=text)
         return await self.tg.next_message(user_id)
+
+    async def fund(self, user_id: int, *, balance: int = 0, credit: int = 0,
+                   role: UserRole = UserRole.PLAYER) -> None:
+        """Register ``user_id`` with ``role``, topping up ``balance`` and setting a seller's
+        ``credit`` limit (minor units of the catalog's currency)."""
+        currency = self.app.catalog.currency
+        async with self.app.sessionmaker() as session, session.begin():
+            await users_repo.ensure_user(session, user_id, currency=currency,
+                                         first_name="Ana", role=role)
+            await users_repo.set_role(session, user_id, role)
+            if balance:
+                await users_repo.credit_balance(session, user_id, balance, currency)
+            if credit:
+                await users_repo.set_credit_limit(session, user_id, credit)
+
+    async def balance(self, user_id: int) -> int:
+        async with self.app.sessionmaker() as session:
+            user = await session.get(User, user_id)
+            assert user is not None
+            return user.balance
 
     async def buy(self, user_id: int, plays: str) -> tuple[SentMessage, SentMessage]:
         """Preview and confirm; returns the ticket text and its image."""

@@ -28,17 +28,6 @@ async def jackpot_bot(tg: FakeTelegram, db_url: str) -> AsyncIterator[tuple[Runn
         yield run, sim
 
 
-async def fund(run: RunningBot, user_id: int, *, balance: int = 0, credit: int = 0,
-               role: UserRole = UserRole.PLAYER) -> None:
-    async with run.app.sessionmaker() as session, session.begin():
-        currency = run.app.catalog.currency
-        await users_repo.ensure_user(session, user_id, currency=currency, first_name="Ana",
-                                     role=role)
-        await users_repo.set_role(session, user_id, role)
-        if balance:
-            await users_repo.credit_balance(session, user_id, balance, currency)
-        if credit:
-            await users_repo.set_credit_limit(session, user_id, credit)
 
 
 async def sold_tickets(run: RunningBot) -> list[Ticket]:
@@ -83,7 +72,7 @@ async def test_player_buys_a_jackpot_ticket_and_sees_payout_and_taxes(
     tg: FakeTelegram, db_url: str
 ) -> None:
     async with jackpot_bot(tg, db_url) as (run, sim):
-        await fund(run, PLAYER, balance=10_000)  # Bs. 100,00
+        await run.fund(PLAYER, balance=10_000)  # Bs. 100,00
         menu = await run.say(PLAYER, "/jackpot")
         assert "Jackpot Liga FUTVE" in menu.content
         assert "9:25" in menu.content  # 13:25 UTC on the catalog's clock (Caracas)
@@ -137,7 +126,7 @@ async def test_a_jackpot_ticket_shows_in_the_last_ticket_and_the_list(
 ) -> None:
     # The betcard is not a lottery of the catalog: the after-sale commands must still answer.
     async with jackpot_bot(tg, db_url) as (run, _sim):
-        await fund(run, PLAYER, balance=10_000)
+        await run.fund(PLAYER, balance=10_000)
         summary = await summary_for(run)
         await run.press(PLAYER, summary, "✅ Confirmar")
         [mine] = await sold_tickets(run)
@@ -155,7 +144,7 @@ async def test_odds_that_moved_are_shown_and_must_be_confirmed_again(
     tg: FakeTelegram, db_url: str
 ) -> None:
     async with jackpot_bot(tg, db_url) as (run, sim):
-        await fund(run, PLAYER, balance=10_000)
+        await run.fund(PLAYER, balance=10_000)
         summary = await summary_for(run, ("1", "1", "1"))
         assert "9,26" in summary.content
         sim.set_odds(101, 1001, "2.40")  # the operator moves the first match's odds
@@ -186,7 +175,7 @@ async def test_a_betcard_that_closed_is_refused_with_the_reason(
     tg: FakeTelegram, db_url: str
 ) -> None:
     async with jackpot_bot(tg, db_url) as (run, sim):
-        await fund(run, PLAYER, balance=10_000)
+        await run.fund(PLAYER, balance=10_000)
         menu = await run.say(PLAYER, "/jackpot")
         summary = await summary_for(run)
         run.clock.advance(days=1)  # the betcard closed at 9:25 a. m. (Caracas)
@@ -206,12 +195,12 @@ async def test_insufficient_balance_is_refused_before_booking(
     tg: FakeTelegram, db_url: str
 ) -> None:
     async with jackpot_bot(tg, db_url) as (run, sim):
-        await fund(run, PLAYER, balance=100)  # Bs. 1,00
+        await run.fund(PLAYER, balance=100)  # Bs. 1,00
         short = await summary_for(run, price="2")
         assert "te faltan Bs. 1,00" in short.content
         assert short.button_texts == ["✖️ Cancelar"]
 
-        await fund(run, PLAYER, balance=900)  # Bs. 10,00 now
+        await run.fund(PLAYER, balance=900)  # Bs. 10,00 now
         summary = await summary_for(run, price="5")
         assert summary.button_texts == ["✅ Confirmar", "✖️ Cancelar"]
         async with run.app.sessionmaker() as session, session.begin():  # spent elsewhere
@@ -228,7 +217,7 @@ async def test_double_tap_and_redelivered_confirm_book_one_ticket(
     tg: FakeTelegram, db_url: str
 ) -> None:
     async with jackpot_bot(tg, db_url) as (run, sim):
-        await fund(run, SELLER, credit=100_000, role=UserRole.SELLER)
+        await run.fund(SELLER, credit=100_000, role=UserRole.SELLER)
         summary = await summary_for(run, ("X", "2", "1"), price="3", user_id=SELLER)
         data = summary.button("✅ Confirmar").callback_data
         first = tg.press_button(SELLER, summary, data)
@@ -249,7 +238,7 @@ async def test_the_selection_survives_a_restart(tg: FakeTelegram, db_url: str) -
     async with JackpotSimulator(clock=clock) as sim:
         settings = jackpot_settings(tg, db_url, sim, **FAST)
         async with running_bot(tg, settings, clock) as run:
-            await fund(run, PLAYER, balance=10_000)
+            await run.fund(PLAYER, balance=10_000)
             menu = await run.say(PLAYER, "/jackpot")
             await tap(run, menu, menu.button_texts[0])
             await tap(run, menu, "2 · 3,50")
@@ -270,7 +259,7 @@ async def test_plays_written_during_the_price_step_are_not_taken_for_a_price(
     tg: FakeTelegram, db_url: str
 ) -> None:
     async with jackpot_bot(tg, db_url) as (run, _sim):
-        await fund(run, PLAYER, balance=10_000)
+        await run.fund(PLAYER, balance=10_000)
         menu = await run.say(PLAYER, "/jackpot")
         await tap(run, menu, menu.button_texts[0])
         for _ in range(3):

@@ -8,8 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from services.settlement import enter_and_settle
-from storage.models import PaidHow, Ticket, TicketStatus, User, UserRole
-from storage.repositories import users as users_repo
+from storage.models import PaidHow, Ticket, TicketStatus, UserRole
 from storage.repositories.tickets import get_ticket_by_serial
 from tests.e2e.harness import RunningBot, make_settings, running_bot
 from tests.fakes.telegram_server import FakeTelegram
@@ -23,16 +22,6 @@ ZULIA_1245 = datetime(2026, 11, 23, 12, 45, tzinfo=CARACAS)  # the harness clock
 WIN = {"number": "123", "sign": "ACU"}
 
 
-async def _fund(run: RunningBot, user_id: int, *, balance: int = 0, credit: int = 0,
-                role: UserRole = UserRole.PLAYER) -> None:
-    async with run.app.sessionmaker() as session, session.begin():
-        await users_repo.ensure_user(session, user_id, currency=run.app.catalog.currency,
-                                     first_name="Ana", role=role)
-        await users_repo.set_role(session, user_id, role)
-        if balance:
-            await users_repo.credit_balance(session, user_id, balance, run.app.catalog.currency)
-        if credit:
-            await users_repo.set_credit_limit(session, user_id, credit)
 
 
 def _serial_and_pin(ticket_text: str) -> tuple[str, str]:
@@ -49,7 +38,7 @@ async def _buy(run: RunningBot, user_id: int, plays: str = "123 x5 zulia 12:45")
 
 async def _draw_result(run: RunningBot, values: dict[str, str] = WIN) -> None:
     """Results are the admin's command (another module): entered straight into the books."""
-    await _fund(run, ADMIN, role=UserRole.ADMIN)
+    await run.fund(ADMIN, role=UserRole.ADMIN)
     run.clock.now = datetime(2026, 11, 23, 12, 50, tzinfo=CARACAS)
     async with run.app.sessionmaker() as session, session.begin():
         await enter_and_settle(session, run.app.catalog, "zulia", ZULIA_1245, values,
@@ -63,18 +52,13 @@ async def _ticket(run: RunningBot, serial: str) -> Ticket:
         return ticket
 
 
-async def _balance(run: RunningBot, user_id: int) -> int:
-    async with run.app.sessionmaker() as session:
-        user = await session.get(User, user_id)
-        assert user is not None
-        return user.balance
 
 
 async def test_the_winner_checks_collects_into_the_balance_and_only_once(
     tg: FakeTelegram, db_url: str
 ) -> None:
     async with running_bot(tg, make_settings(tg, db_url)) as run:
-        await _fund(run, PLAYER, balance=10_000)
+        await run.fund(PLAYER, balance=10_000)
         serial, pin = await _buy(run, PLAYER)
         waiting = await run.say(PLAYER, f"/premio {serial}")
         assert "vendido" in waiting.content and "esperando" in waiting.content
@@ -91,11 +75,11 @@ async def test_the_winner_checks_collects_into_the_balance_and_only_once(
         assert "pagado" in paid.content and "saldo" in paid.content
         assert "Bs. 3.000,00" in paid.content
         assert "Bs. 3.095,00" in paid.content  # 100,00 - 5,00 + 3.000,00
-        assert await _balance(run, PLAYER) == 309_500
+        assert await run.balance(PLAYER) == 309_500
 
         again = await run.say(PLAYER, f"/cobrar {serial} {pin}")
         assert "ya fue pagado el" in again.content and "23 nov. 2026" in again.content
-        assert await _balance(run, PLAYER) == 309_500
+        assert await run.balance(PLAYER) == 309_500
         assert "pagado" in (await run.say(PLAYER, f"/premio {serial}")).content
         ticket = await _ticket(run, serial)
         assert (ticket.status, ticket.paid_how, ticket.paid_by) == (
@@ -106,8 +90,8 @@ async def test_a_seller_pays_a_customers_ticket_in_cash_players_cannot(
     tg: FakeTelegram, db_url: str
 ) -> None:
     async with running_bot(tg, make_settings(tg, db_url)) as run:
-        await _fund(run, SELLER, credit=100_000, role=UserRole.SELLER)
-        await _fund(run, OTHER)
+        await run.fund(SELLER, credit=100_000, role=UserRole.SELLER)
+        await run.fund(OTHER)
         serial, pin = await _buy(run, SELLER, "cliente: Juan\n123 x5 zulia 12:45")
         await _draw_result(run)
 
@@ -120,7 +104,7 @@ async def test_a_seller_pays_a_customers_ticket_in_cash_players_cannot(
         ticket = await _ticket(run, serial)
         assert (ticket.status, ticket.paid_how, ticket.paid_by) == (
             TicketStatus.PAID, PaidHow.CASH, SELLER)
-        assert await _balance(run, OTHER) == 0
+        assert await run.balance(OTHER) == 0
         assert "ya fue pagado" in (await run.say(SELLER, f"/pagar {serial} {pin}")).content
 
 
@@ -128,7 +112,7 @@ async def test_five_wrong_pins_lock_the_payment_for_fifteen_minutes(
     tg: FakeTelegram, db_url: str
 ) -> None:
     async with running_bot(tg, make_settings(tg, db_url)) as run:
-        await _fund(run, PLAYER, balance=10_000)
+        await run.fund(PLAYER, balance=10_000)
         serial, pin = await _buy(run, PLAYER)
         await _draw_result(run)
         wrong = str((int(pin) + 1) % 10**8).zfill(8)
@@ -143,12 +127,12 @@ async def test_five_wrong_pins_lock_the_payment_for_fifteen_minutes(
         assert "bloqueado hasta las 1:05" in during.content
         run.clock.advance(minutes=14)
         assert "bloqueado" in (await run.say(PLAYER, f"/pagar {serial} {pin}")).content
-        assert await _balance(run, PLAYER) == 9_500
+        assert await run.balance(PLAYER) == 9_500
 
         run.clock.advance(minutes=1)
         paid = await run.say(PLAYER, f"/pagar {serial} {pin}")
         assert "pagado" in paid.content
-        assert await _balance(run, PLAYER) == 309_500
+        assert await run.balance(PLAYER) == 309_500
         ticket = await _ticket(run, serial)
         assert (ticket.pin_failures, ticket.locked_until) == (0, None)
 
@@ -157,7 +141,7 @@ async def test_an_uncollected_prize_expires_after_the_expiration_days(
     tg: FakeTelegram, db_url: str
 ) -> None:
     async with running_bot(tg, make_settings(tg, db_url)) as run:
-        await _fund(run, PLAYER, balance=10_000)
+        await run.fund(PLAYER, balance=10_000)
         serial, pin = await _buy(run, PLAYER)
         await _draw_result(run)
         assert run.app.catalog.ticket_expiration_days == 3
@@ -169,7 +153,7 @@ async def test_an_uncollected_prize_expires_after_the_expiration_days(
         run.clock.now = datetime(2026, 11, 27, 0, 0, tzinfo=CARACAS)
         late = await run.say(PLAYER, f"/pagar {serial} {pin}")
         assert "venció" in late.content and "jue, 26 nov. 2026" in late.content
-        assert await _balance(run, PLAYER) == 9_500
+        assert await run.balance(PLAYER) == 9_500
         assert (await _ticket(run, serial)).status is TicketStatus.EXPIRED
         check = await run.say(PLAYER, f"/premio {serial}")
         assert "vencido" in check.content
@@ -179,7 +163,7 @@ async def test_losers_and_unknown_serials_are_refused_plainly(
     tg: FakeTelegram, db_url: str
 ) -> None:
     async with running_bot(tg, make_settings(tg, db_url)) as run:
-        await _fund(run, PLAYER, balance=10_000)
+        await run.fund(PLAYER, balance=10_000)
         serial, pin = await _buy(run, PLAYER, "124 x5 zulia 12:45")
         await _draw_result(run)
         lost = await run.say(PLAYER, f"/pagar {serial} {pin}")
@@ -188,4 +172,4 @@ async def test_losers_and_unknown_serials_are_refused_plainly(
         assert "No existe" in (await run.say(PLAYER, f"/pagar ZZZZZ-ZZZZZ {pin}")).content
         assert "Uso: /pagar" in (await run.say(PLAYER, f"/pagar {serial}")).content
         assert "Uso: /premio" in (await run.say(PLAYER, "/premio")).content
-        assert await _balance(run, PLAYER) == 9_500
+        assert await run.balance(PLAYER) == 9_500

@@ -12,7 +12,6 @@ from PIL import Image
 
 from storage.models import PaidHow, TicketStatus, UserRole
 from storage.repositories import draws, tickets
-from storage.repositories import users as users_repo
 from storage.repositories.draws import DrawSpec
 from storage.repositories.tickets import NewWager
 from tests.e2e.harness import RunningBot, make_settings, running_bot
@@ -25,16 +24,6 @@ CARACAS = ZoneInfo("America/Caracas")
 TODAY = date(2026, 11, 23)  # the harness clock's day in Caracas (09:30)
 
 
-async def _fund(run: RunningBot, user_id: int, *, balance: int = 0, credit: int = 0,
-                role: UserRole = UserRole.PLAYER) -> None:
-    async with run.app.sessionmaker() as session, session.begin():
-        await users_repo.ensure_user(session, user_id, currency=run.app.catalog.currency,
-                                     first_name="Ana", role=role)
-        await users_repo.set_role(session, user_id, role)
-        if balance:
-            await users_repo.credit_balance(session, user_id, balance, run.app.catalog.currency)
-        if credit:
-            await users_repo.set_credit_limit(session, user_id, credit)
 
 
 async def _win_and_pay_cash(run: RunningBot, plays_lottery: str, prize: int, paid_by: int) -> None:
@@ -62,7 +51,7 @@ async def test_a_seller_sees_sales_commission_prizes_and_balance(
     tg: FakeTelegram, db_url: str
 ) -> None:
     async with running_bot(tg, make_settings(tg, db_url)) as run:
-        await _fund(run, SELLER, credit=100_000, role=UserRole.SELLER)
+        await run.fund(SELLER, credit=100_000, role=UserRole.SELLER)
         await run.buy(SELLER, "123 x5 zulia 12:45")
         await run.buy(SELLER, "leon x10 lotto activo 10am")
         report = await run.say(SELLER, "/ventas")
@@ -88,11 +77,11 @@ async def test_a_seller_sees_sales_commission_prizes_and_balance(
 
 async def test_players_are_refused_and_typos_explained(tg: FakeTelegram, db_url: str) -> None:
     async with running_bot(tg, make_settings(tg, db_url)) as run:
-        await _fund(run, PLAYER, balance=10_000)
+        await run.fund(PLAYER, balance=10_000)
         await run.buy(PLAYER, "123 x5 zulia 12:45")
         refused = await run.say(PLAYER, "/ventas")
         assert "vendedores" in refused.content and "/saldo" in refused.content
-        await _fund(run, SELLER, role=UserRole.SELLER)
+        await run.fund(SELLER, role=UserRole.SELLER)
         typo = await run.say(SELLER, "/ventas mañana")
         assert "«mañana»" in typo.content and "/ventas" in typo.content
         other = await run.say(SELLER, f"/ventas {PLAYER}")
@@ -103,8 +92,8 @@ async def test_the_banca_sees_everyone_with_a_chart_and_survives_a_failed_upload
     tg: FakeTelegram, db_url: str
 ) -> None:
     async with running_bot(tg, make_settings(tg, db_url, admin_ids=str(ADMIN))) as run:
-        await _fund(run, SELLER, credit=100_000, role=UserRole.SELLER)
-        await _fund(run, PLAYER, balance=10_000)
+        await run.fund(SELLER, credit=100_000, role=UserRole.SELLER)
+        await run.fund(PLAYER, balance=10_000)
         await run.buy(SELLER, "123 x5 zulia 12:45")
         await run.buy(PLAYER, "456 x7 zulia 12:45")
         await run.say(SELLER, "/saldo", username="luis", first_name="Luis")  # names the seller
@@ -139,7 +128,7 @@ async def test_a_month_of_sales_is_split_under_telegrams_limit(
     tg: FakeTelegram, db_url: str
 ) -> None:
     async with running_bot(tg, make_settings(tg, db_url, admin_ids=str(ADMIN))) as run:
-        await _fund(run, SELLER, credit=1, role=UserRole.SELLER)
+        await run.fund(SELLER, credit=1, role=UserRole.SELLER)
         await run.say(SELLER, "/start", username="luis", first_name="Luis")
         lotteries = [lot.id for lot in run.app.catalog.lotteries]
         async with run.app.sessionmaker() as session, session.begin():

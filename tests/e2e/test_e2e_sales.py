@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from storage.models import Ticket, User
-from storage.repositories import users as users_repo
+from storage.models import Ticket, User, UserRole
 from tests.e2e.harness import RunningBot, make_settings, running_bot
 from tests.fakes.telegram_server import FakeTelegram
 
@@ -14,24 +13,6 @@ SELLER = 6001
 ADMIN = 9001
 
 
-async def _fund(
-    run: RunningBot, user_id: int, balance: int = 0, credit: int = 0, role: str = "player"
-) -> None:
-    from storage.models import UserRole
-
-    async with run.app.sessionmaker() as session, session.begin():
-        await users_repo.ensure_user(
-            session,
-            user_id,
-            currency=run.app.catalog.currency,
-            first_name="Ana",
-            role=UserRole(role),
-        )
-        await users_repo.set_role(session, user_id, UserRole(role))
-        if balance:
-            await users_repo.credit_balance(session, user_id, balance, run.app.catalog.currency)
-        if credit:
-            await users_repo.set_credit_limit(session, user_id, credit)
 
 
 async def _tickets(run: RunningBot) -> int:
@@ -39,18 +20,13 @@ async def _tickets(run: RunningBot) -> int:
         return int(await session.scalar(select(func.count()).select_from(Ticket)) or 0)
 
 
-async def _balance(run: RunningBot, user_id: int) -> int:
-    async with run.app.sessionmaker() as session:
-        user = await session.get(User, user_id)
-        assert user is not None
-        return user.balance
 
 
 async def test_player_buys_previews_confirms_and_gets_ticket_and_image(
     tg: FakeTelegram, db_url: str
 ) -> None:
     async with running_bot(tg, make_settings(tg, db_url)) as run:
-        await _fund(run, PLAYER, balance=10_000)  # Bs 100,00
+        await run.fund(PLAYER, balance=10_000)  # Bs 100,00
         preview = await run.say(PLAYER, "123-ARI 5 zamorano 12pm")
         assert "Triple Zamorano" in preview.content
         assert "123" in preview.content and "Aries" in preview.content
@@ -65,7 +41,7 @@ async def test_player_buys_previews_confirms_and_gets_ticket_and_image(
         photo = await tg.wait_for(lambda: tg.photos(PLAYER) or None)
         assert photo[0].file_bytes.startswith(b"\x89PNG")
         assert await _tickets(run) == 1
-        assert await _balance(run, PLAYER) == 9_500
+        assert await run.balance(PLAYER) == 9_500
         assert tg.messages(PLAYER)[0].buttons == []  # the preview cannot be pressed again
 
 
@@ -73,7 +49,7 @@ async def test_double_tap_and_redelivered_confirm_book_one_ticket(
     tg: FakeTelegram, db_url: str
 ) -> None:
     async with running_bot(tg, make_settings(tg, db_url)) as run:
-        await _fund(run, PLAYER, balance=10_000)
+        await run.fund(PLAYER, balance=10_000)
         preview = await run.say(PLAYER, "123 x5 zulia 12:45")
         data = preview.button("✅ Confirmar").callback_data
         first = tg.press_button(PLAYER, preview, data)
@@ -82,7 +58,7 @@ async def test_double_tap_and_redelivered_confirm_book_one_ticket(
         tg.redeliver(first)
         await run.say(PLAYER, "/saldo")
     assert await _tickets(run) == 1
-    assert await _balance(run, PLAYER) == 9_500
+    assert await run.balance(PLAYER) == 9_500
 
 
 async def test_a_preview_survives_a_restart_and_confirms_once(
@@ -90,19 +66,19 @@ async def test_a_preview_survives_a_restart_and_confirms_once(
 ) -> None:
     settings = make_settings(tg, db_url)
     async with running_bot(tg, settings) as run:
-        await _fund(run, PLAYER, balance=10_000)
+        await run.fund(PLAYER, balance=10_000)
         preview = await run.say(PLAYER, "leon x10 lotto activo 10am")
         assert "5 León" in preview.content
     async with running_bot(tg, settings) as run:  # a new process: state comes from the database
         ticket = await run.press(PLAYER, preview, "✅ Confirmar")
         assert "PIN" in ticket.content
         assert await _tickets(run) == 1
-        assert await _balance(run, PLAYER) == 9_000
+        assert await run.balance(PLAYER) == 9_000
 
 
 async def test_seller_sells_a_multiline_order_for_a_customer(tg: FakeTelegram, db_url: str) -> None:
     async with running_bot(tg, make_settings(tg, db_url)) as run:
-        await _fund(run, SELLER, credit=100_000, role="seller")
+        await run.fund(SELLER, credit=100_000, role=UserRole.SELLER)
         order = "cliente: Juan Pérez\nzulia 12:45\n123 456 x5\n789 x10\n23 x2 4:45pm"
         preview = await run.say(SELLER, order)
         assert "Juan Pérez" in preview.content
@@ -118,7 +94,7 @@ async def test_seller_sells_a_multiline_order_for_a_customer(tg: FakeTelegram, d
 
 async def test_sold_out_number_is_refused_in_the_preview(tg: FakeTelegram, db_url: str) -> None:
     async with running_bot(tg, make_settings(tg, db_url)) as run:
-        await _fund(run, PLAYER, balance=100_000)
+        await run.fund(PLAYER, balance=100_000)
         await run.buy(PLAYER, "123 x100 zulia 12:45")
         again = await run.say(PLAYER, "123 x5 zulia 12:45")
         assert "agotado" in again.content
@@ -130,14 +106,14 @@ async def test_a_draw_that_closes_before_confirm_is_refused_with_the_reason(
     tg: FakeTelegram, db_url: str
 ) -> None:
     async with running_bot(tg, make_settings(tg, db_url)) as run:
-        await _fund(run, PLAYER, balance=10_000)
+        await run.fund(PLAYER, balance=10_000)
         preview = await run.say(PLAYER, "123 x5 zulia 12:45")
         run.clock.advance(hours=3, minutes=11)  # 12:41 in Caracas: closed at 12:40
         answer = await run.press(PLAYER, preview, "✅ Confirmar")
         assert "No se vendió nada" in answer.content
         assert "cerrado" in answer.content
         assert await _tickets(run) == 0
-        assert await _balance(run, PLAYER) == 10_000
+        assert await run.balance(PLAYER) == 10_000
         closed = await run.say(PLAYER, "456 x5 zulia 12:45")
         assert "cerró" in closed.content and closed.button_texts == []
 
@@ -147,24 +123,24 @@ async def test_a_number_sold_out_between_preview_and_confirm_takes_no_money(
 ) -> None:
     # The refusal comes from the booking itself, after the debit: all of it must be undone.
     async with running_bot(tg, make_settings(tg, db_url)) as run:
-        await _fund(run, PLAYER, balance=10_000)
-        await _fund(run, PLAYER + 1, balance=100_000)
+        await run.fund(PLAYER, balance=10_000)
+        await run.fund(PLAYER + 1, balance=100_000)
         preview = await run.say(PLAYER, "123 x5 zulia 12:45")
         await run.buy(PLAYER + 1, "123 x100 zulia 12:45")  # takes the whole tope
         answer = await run.press(PLAYER, preview, "✅ Confirmar")
         assert "No se vendió nada" in answer.content and "agotado" in answer.content
         assert await _tickets(run) == 1
-        assert await _balance(run, PLAYER) == 10_000
+        assert await run.balance(PLAYER) == 10_000
         # the conversation goes on: the same player buys another number at once
         ticket, _ = await run.buy(PLAYER, "124 x5 zulia 12:45")
         assert "124" in ticket.content
-        assert await _balance(run, PLAYER) == 9_500
+        assert await run.balance(PLAYER) == 9_500
         assert await _tickets(run) == 2
 
 
 async def test_insufficient_balance_offers_no_confirm(tg: FakeTelegram, db_url: str) -> None:
     async with running_bot(tg, make_settings(tg, db_url)) as run:
-        await _fund(run, PLAYER, balance=300)  # Bs. 3,00
+        await run.fund(PLAYER, balance=300)  # Bs. 3,00
         preview = await run.say(PLAYER, "123 x5 zulia 12:45")
         assert "Bs. 2,00" in preview.content  # what is missing
         assert "Confirmar" not in " ".join(preview.button_texts)
@@ -174,17 +150,17 @@ async def test_a_partly_unreadable_message_sells_the_readable_lines(
     tg: FakeTelegram, db_url: str
 ) -> None:
     async with running_bot(tg, make_settings(tg, db_url)) as run:
-        await _fund(run, PLAYER, balance=10_000)
+        await run.fund(PLAYER, balance=10_000)
         preview = await run.say(PLAYER, "123 x5 zulia 12:45\n1234 x5 zulia 12:45")
         assert "Línea 2" in preview.content and "1234" in preview.content
         assert "(1 jugada)" in preview.content
         await run.press(PLAYER, preview, "✅ Confirmar")
-        assert await _balance(run, PLAYER) == 9_500
+        assert await run.balance(PLAYER) == 9_500
 
 
 async def test_the_last_lottery_is_remembered(tg: FakeTelegram, db_url: str) -> None:
     async with running_bot(tg, make_settings(tg, db_url)) as run:
-        await _fund(run, PLAYER, balance=10_000)
+        await run.fund(PLAYER, balance=10_000)
         await run.buy(PLAYER, "123 x5 zamorano 12pm")
         preview = await run.say(PLAYER, "456 x5")
         assert "Triple Zamorano" in preview.content
@@ -216,7 +192,7 @@ async def test_correct_offers_the_plays_as_text_and_cancel_sells_nothing(
     tg: FakeTelegram, db_url: str
 ) -> None:
     async with running_bot(tg, make_settings(tg, db_url)) as run:
-        await _fund(run, PLAYER, balance=10_000)
+        await run.fund(PLAYER, balance=10_000)
         preview = await run.say(PLAYER, "zulia 12:45\n123 456 x5")
         hint = await run.press(PLAYER, preview, "✏️ Corregir")
         assert "Copia esto" in hint.content
@@ -224,4 +200,4 @@ async def test_correct_offers_the_plays_as_text_and_cancel_sells_nothing(
         cancelled = await run.press(PLAYER, preview, "✖️ Cancelar")
         assert "no se vendió nada" in cancelled.content
         assert await _tickets(run) == 0
-        assert await _balance(run, PLAYER) == 10_000
+        assert await run.balance(PLAYER) == 10_000
