@@ -201,3 +201,10 @@ class BooksInTransaction(Protocol):
         """Like ``create_ticket`` in ``session``'s transaction; raises ProviderError or
         ReferenceTaken, after which the caller must roll back."""
         ...
+
+    async def record_payment_in(
+        self, session: AsyncSession, reference: str, now: datetime
+    ) -> bool:
+        """The booth paid this ticket's prize; record it in ``session``'s transaction. False
+        when the provider holds no payable ticket for the reference."""
+        ...

@@ -32,6 +32,7 @@ across a provider call.
 from __future__ import annotations
 
 import enum
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -47,7 +48,7 @@ from lottery.catalog import Catalog
 from lottery.i18n import _, in_locale
 from lottery.money import Money, format_locale, format_money
 from lottery.ticket_codes import PinHasher, format_serial, normalize_serial
-from providers.base import ErrorCode, Provider, ProviderError
+from providers.base import BooksInTransaction, ErrorCode, Provider, ProviderError
 from services.settlement import SettlementSummary
 from storage.models import Draw, PaidHow, Ticket, TicketStatus, User, UserRole, Wager
 from storage.repositories import activity
@@ -59,6 +60,8 @@ DEFAULT_EXPIRATION_DAYS = 3
 MAX_PIN_FAILURES = 5
 PIN_LOCK = timedelta(minutes=15)
 _CHUNK = 1000
+
+log = logging.getLogger(__name__)
 
 
 class Refusal(enum.StrEnum):
@@ -283,6 +286,11 @@ async def pay_ticket(
         ticket = await _reload(session, ticket.id)
         return Payment(ticket, _STATUS_REFUSAL.get(ticket.status, Refusal.ALREADY_PAID),
                        prize=ticket_prize(ticket), deadline=deadline)
+    if isinstance(provider, BooksInTransaction) and ticket.provider == provider.name and not (
+        await provider.record_payment_in(session, ticket.reference, now)
+    ):
+        log.warning("the house ledger holds no payable booking for a paid ticket",
+                    extra={"serial": ticket.serial, "reference": ticket.reference})
     balance = None
     if how is PaidHow.BALANCE:
         minor = await users_repo.credit_balance(session, user.id, ticket.prize, ticket.currency)

@@ -30,6 +30,7 @@ from providers.base import (
 from providers.house import messages as HM
 from providers.house.booking import Replay, Sale, book, refuse
 from providers.house.cancelling import cancel
+from providers.house.paying import record_paid
 from providers.house.records import to_ticket
 from providers.house.reports import sales_report
 from providers.house.results import EnteredResult, enter_result, results_on
@@ -181,7 +182,15 @@ class HouseProvider:
     async def pay_ticket(
         self, ticket: ProviderTicket, pin: str, now: datetime, *, actor_id: int | None = None
     ) -> ProviderTicket:
-        raise NotImplementedError("house payments arrive with issue 5")
+        """House prizes are paid by the booth (``services.payments``: who may collect, the PIN,
+        the money), which records it here with :meth:`record_payment_in`."""
+        raise ProviderError(ErrorCode.NOT_SUPPORTED, "house tickets are paid by the booth")
+
+    async def record_payment_in(
+        self, session: AsyncSession, reference: str, now: datetime
+    ) -> bool:
+        """The booth paid the ticket: the house ledger says so too, in the same transaction."""
+        return await record_paid(session, reference, now)
 
     async def sales_report(self, since: date, until: date) -> SalesReport:
         async with self._sessionmaker() as session:

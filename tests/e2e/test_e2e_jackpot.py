@@ -28,8 +28,6 @@ async def jackpot_bot(tg: FakeTelegram, db_url: str) -> AsyncIterator[tuple[Runn
         yield run, sim
 
 
-
-
 async def sold_tickets(run: RunningBot) -> list[Ticket]:
     async with run.app.sessionmaker() as session:
         rows = await session.scalars(select(Ticket).where(Ticket.status == TicketStatus.SOLD))

@@ -7,8 +7,10 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from services.settlement import enter_and_settle
-from storage.models import PaidHow, Ticket, TicketStatus, UserRole
+from storage.models import HouseBooking, HouseBookingState, PaidHow, Ticket, TicketStatus, UserRole
 from storage.repositories.tickets import get_ticket_by_serial
 from tests.e2e.harness import RunningBot, make_settings, running_bot
 from tests.fakes.telegram_server import FakeTelegram
@@ -20,8 +22,6 @@ ADMIN = 9001
 CARACAS = ZoneInfo("America/Caracas")
 ZULIA_1245 = datetime(2026, 11, 23, 12, 45, tzinfo=CARACAS)  # the harness clock's day
 WIN = {"number": "123", "sign": "ACU"}
-
-
 
 
 def _serial_and_pin(ticket_text: str) -> tuple[str, str]:
@@ -50,8 +50,6 @@ async def _ticket(run: RunningBot, serial: str) -> Ticket:
         ticket = await get_ticket_by_serial(session, serial.replace("-", ""))
         assert ticket is not None
         return ticket
-
-
 
 
 async def test_the_winner_checks_collects_into_the_balance_and_only_once(
@@ -84,6 +82,10 @@ async def test_the_winner_checks_collects_into_the_balance_and_only_once(
         ticket = await _ticket(run, serial)
         assert (ticket.status, ticket.paid_how, ticket.paid_by) == (
             TicketStatus.PAID, PaidHow.BALANCE, PLAYER)
+        async with run.app.sessionmaker() as session:  # the house's own ledger agrees
+            booking = await session.scalar(
+                select(HouseBooking).where(HouseBooking.reference == ticket.reference))
+        assert booking is not None and booking.state is HouseBookingState.PAID
 
 
 async def test_a_seller_pays_a_customers_ticket_in_cash_players_cannot(

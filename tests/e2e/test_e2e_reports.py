@@ -24,8 +24,6 @@ CARACAS = ZoneInfo("America/Caracas")
 TODAY = date(2026, 11, 23)  # the harness clock's day in Caracas (09:30)
 
 
-
-
 async def _win_and_pay_cash(run: RunningBot, plays_lottery: str, prize: int, paid_by: int) -> None:
     """Results and payment are other modules' commands: written straight into the books."""
     async with run.app.sessionmaker() as session, session.begin():

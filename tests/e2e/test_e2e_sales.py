@@ -13,13 +13,9 @@ SELLER = 6001
 ADMIN = 9001
 
 
-
-
 async def _tickets(run: RunningBot) -> int:
     async with run.app.sessionmaker() as session:
         return int(await session.scalar(select(func.count()).select_from(Ticket)) or 0)
-
-
 
 
 async def test_player_buys_previews_confirms_and_gets_ticket_and_image(

@@ -174,7 +174,16 @@ def house_sessions(house: HouseProvider) -> async_sessionmaker[AsyncSession]:
     return house._sessionmaker
 
 
-async def test_payment_is_not_part_of_this_issue(house: HouseProvider) -> None:
+async def test_the_booth_pays_and_the_house_ledger_records_it_once(
+    house: HouseProvider, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
     ticket = await house.create_ticket(order(bet()), NOW)
-    with pytest.raises(NotImplementedError, match="issue 5"):
-        await house.pay_ticket(ticket, "12345678", NOW)
+    with pytest.raises(ProviderError) as direct:  # who may collect is the booth's call
+        await house.pay_ticket(ticket, ticket.pin or "", NOW)
+    assert direct.value.code is ErrorCode.NOT_SUPPORTED
+    async with sessionmaker() as s, s.begin():
+        assert await house.record_payment_in(s, ticket.reference, NOW)
+    async with sessionmaker() as s, s.begin():
+        assert not await house.record_payment_in(s, ticket.reference, NOW)  # paid once
+        assert not await house.record_payment_in(s, "no-such-reference", NOW)
+    assert (await house.find_ticket(ticket.reference)).state is TicketState.PAID  # type: ignore[union-attr]
