@@ -8,6 +8,8 @@ Result shapes (``result_problem`` is the one validator; the house provider and t
 ``/resultado`` parser use it too):
 
 - triples: ``{"number": "123", "sign": "ACU"}`` — the sign where the lottery sells sign games;
+  a remote provider that draws the sign with a triple of its own (the zodiacal list, seed 000's
+  sorteo ``C``, seed 001's list 3: ``"000-ACU"``) adds it as ``"sign_number": "000"``;
 - A+B lotteries (Triple Chance): ``{"number": "<A>", "number_b": "<B>", "sign": "…"}``;
 - animals: ``{"animal": "5"}`` (``"0"`` and ``"00"`` are different animals);
 - tiempos: ``{"number": "25"}``, plus ``"reventado": "<multiplier>"`` when the red ball came out
@@ -19,7 +21,8 @@ Rules, including the decisions where the brief was silent:
 - terminal: the two digits equal the last two of the result's triple (``07`` wins on ``007``
   and on ``107``). A triple wager never also wins the terminal: those are separate wagers.
 - triple_sign / terminal_sign: the same, and the sign equals the result's sign (the sign
-  belongs to A on A+B lotteries).
+  belongs to A on A+B lotteries); where the sign came with its own triple (``sign_number``),
+  the number is compared with that triple, as the provider that drew it pays.
 - triple_ab ``AAA-BBB``: both triples equal A and B, in that order. terminal_ab ``AA-BB``: the
   last two digits of A and of B, in that order.
 - animal: the animal equals the result's animal.
@@ -104,6 +107,8 @@ def result_problem(
     if (
         not number_is_valid(lottery, "triple", values.get("number", ""), None)
         or (signs and values.get("sign") not in SIGNS)
+        or ("sign_number" in values
+            and not number_is_valid(lottery, "triple", values["sign_number"], None))
         or (ab and not number_is_valid(lottery, "triple", values.get("number_b", ""), None))
     ):
         if ab:
@@ -214,10 +219,10 @@ def _wins(game: str, number: str, sign: str | None, values: Mapping[str, str]) -
         return number == a
     if game == "terminal":
         return number == a[-2:]
-    if game == "triple_sign":
-        return number == a and sign == values["sign"]
-    if game == "terminal_sign":
-        return number == a[-2:] and sign == values["sign"]
+    if game in SIGN_GAMES:
+        drawn = values.get("sign_number") or a
+        return number == (drawn if game == "triple_sign" else drawn[-2:]) and (
+            sign == values["sign"])
     if game in AB_GAMES:
         b = values["number_b"]
         first, _, second = number.partition("-")

@@ -53,13 +53,17 @@ def read_query(catalog: Catalog, args: str | None, now: datetime) -> ResultsQuer
 
 
 def result_text(lottery: Lottery, values: dict[str, str]) -> str:
-    """`123 Acuario`, `5 León`, `A 123 · B 456`, `25 · reventado ×5`."""
+    """`123 Acuario`, `5 León`, `A 123 · B 456`, `25 · reventado ×5`; `123 · 987 Acuario` when
+    the sign was drawn with a triple of its own."""
     if "animal" in values:
         number = values["animal"]
         return f"{number} {animal_name(lottery.animals, number)}".strip()
-    parts = [values.get("number", "")]
+    parts = [values["number"]] if values.get("number") else []
     if "number_b" in values:
-        parts = [f"A {values['number']}", f"B {values['number_b']}"]
+        parts = [f"A {values.get('number', '')}", f"B {values['number_b']}"]
+    own = values.get("sign_number")
+    if own and own != values.get("number"):
+        parts.append(own)  # the sign draw's own triple (only it is out yet, or it differs)
     text = " · ".join(parts)
     if values.get("sign"):
         text += f" {sign_name(values['sign'])}"

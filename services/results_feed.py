@@ -255,8 +255,9 @@ async def _take(
 
 def _result_values(lottery: Lottery, values: Mapping[object, object]) -> dict[str, str]:
     """The provider's values reduced to what a result of this lottery is made of (what an admin
-    would type): a list the lottery does not sell (soportex's second triple on Triple Zulia, the
-    sign draw's own number) arriving later must not look like a correction."""
+    would type, plus the sign draw's own triple, which the sign games settle on): a list the
+    lottery does not sell (soportex's second triple on Triple Zulia) arriving later must not
+    look like a correction."""
     text = {str(k): str(v).strip() for k, v in values.items() if v is not None}
     games = set(lottery.games)
     if games & ANIMAL_GAMES:
@@ -267,7 +268,7 @@ def _result_values(lottery: Lottery, values: Mapping[object, object]) -> dict[st
         keys.append("reventado")
     else:
         if games & SIGN_GAMES:
-            keys.append("sign")
+            keys += ["sign", "sign_number"]
         if games & AB_GAMES:
             keys.append("number_b")
     out = {k: text[k] for k in keys if text.get(k)}

@@ -274,6 +274,5 @@ def _merge(values: dict[str, str], list_id: Any, category: str, result: str) -> 
     elif list_id == 3:
         number, _, sign = result.partition("-")
         values["sign"], values["sign_number"] = sign, number
-        values.setdefault("number", number)
     else:
         values["number"] = result

@@ -319,7 +319,6 @@ def _merge(values: dict[str, str], tipo: str, sorteo: str, numero: str,
         number, _, sign = numero.partition("-")
         values["sign"] = signs.get(sign, sign)
         values["sign_number"] = number
-        values.setdefault("number", number)
     elif sorteo == "D":
         values["ab"] = numero
 

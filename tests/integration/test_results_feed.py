@@ -68,7 +68,8 @@ class World:
             await subscriptions.subscribe(s, OTHER, "zulia", now=START)
             await subscriptions.subscribe(s, STRANGER, "activo", now=START)
 
-    async def sell(self, number: str, buyer: int) -> str:
+    async def sell(self, number: str, buyer: int, game: str = "triple",
+                   sign: str | None = None) -> str:
         """A ticket of ``number`` ×5 on Triple Zulia 12:45, as the booth records a sold one."""
         self.serials += 1
         serial = f"FEED{self.serials:04d}"
@@ -77,7 +78,7 @@ class World:
             await draws.ensure_draws(s, "zulia", [draw_spec(lottery, ZULIA)], now=START)
             draw = await draws.find_draw(s, "zulia", ZULIA)
             assert draw is not None
-            wager = NewWager("zulia", draw.id, "triple", number, None, to_minor(Decimal(5), "VES"))
+            wager = NewWager("zulia", draw.id, game, number, sign, to_minor(Decimal(5), "VES"))
             ticket, _ = await tickets.create_ticket(
                 s, serial=serial, reference=f"ref-{serial}", pin_hash="x",
                 provider=self.backend.name, buyer_id=buyer, total=wager.amount, currency="VES",
@@ -86,8 +87,9 @@ class World:
         return serial
 
     async def publish(self, number: str, sign: str = "ACU", *, lists: str = "AC",
-                      at: datetime = ZULIA) -> None:
-        """The provider draws Triple Zulia: list A (the number) and the sign draw (C)."""
+                      at: datetime = ZULIA, sign_number: str | None = None) -> None:
+        """The provider draws Triple Zulia: list A (the number) and the sign draw (C), whose
+        own triple is ``sign_number`` (the same as A's unless given)."""
         if "A" in lists:
             await self.backend.publish("zulia", at, number)
         if "C" not in lists:
@@ -98,12 +100,12 @@ class World:
             letter = next(s.product.letter for s in sim.sorteos.values()  # type: ignore[union-attr]
                           if fold_name(s.product.name) == name)
             sim.set_result(sim.code(letter, at.strftime("%H:%M"), "C"),  # type: ignore[union-attr]
-                           f"{number}-{sign}", at.date())
+                           f"{sign_number or number}-{sign}", at.date())
         else:
             product = next(p for p in sim.world.products  # type: ignore[union-attr]
                            if fold_name(p.name) == name)
             sim.set_result(sim.event(product.id, at.strftime("%H:%M"), 3,  # type: ignore[union-attr]
-                                     at.date()), f"{number}-{sign}")
+                                     at.date()), f"{sign_number or number}-{sign}")
 
     async def run(self, sm: async_sessionmaker[AsyncSession] | None = None) -> FeedSummary:
         return await fetch_due_results(sm or self.sm, self.catalog, self.backend.provider,
@@ -162,7 +164,8 @@ async def test_a_result_is_fetched_after_its_draw_settled_and_told_once(world: W
     summary = await world.run()
     assert summary.entered == [("zulia", ZULIA, 1)]
     assert await world.results() == [
-        (1, {"number": "123", "sign": "ACU"}, f"provider:{world.backend.name}")]
+        (1, {"number": "123", "sign": "ACU", "sign_number": "123"},
+         f"provider:{world.backend.name}")]
     prize = to_minor(Decimal(5) * payout(world.catalog, "zulia", "triple"), "VES")
     assert await world.ticket(winner) == (TicketStatus.WINNER, prize)
     assert (await world.ticket(loser))[0] is TicketStatus.LOSER
@@ -194,7 +197,41 @@ async def test_a_triple_waits_for_its_sign(world: World) -> None:
     world.backend.clock.advance(minutes=1)
     assert (await world.run()).entered == [("zulia", ZULIA, 1)]
     assert [values for _, values, _ in await world.results()] == [
-        {"number": "123", "sign": "ACU"}]
+        {"number": "123", "sign": "ACU", "sign_number": "123"}]
+
+
+async def test_a_triple_does_not_take_the_sign_draws_number(world: World) -> None:
+    await world.publish("987", lists="C")  # the sign draw is out first: 987-ACU
+    world.backend.clock.set(ZULIA + timedelta(minutes=5))
+    assert (await world.run()).entered == []  # list A is not: nothing to settle triples on
+    await world.publish("123", lists="A")
+    world.backend.clock.advance(minutes=1)
+    assert (await world.run()).entered == [("zulia", ZULIA, 1)]
+    assert [values for _, values, _ in await world.results()] == [
+        {"number": "123", "sign": "ACU", "sign_number": "987"}]  # one revision, no correction
+
+
+async def test_astral_plays_settle_on_the_sign_draws_own_triple(world: World) -> None:
+    # The provider draws the sign with a triple of its own (list C: "987-ACU") and pays the
+    # astral plays on it; list A's 123 pays the plain triples.
+    astral = await world.sell("987", PLAYER, "triple_sign", "ACU")
+    a_with_sign = await world.sell("123", PLAYER, "triple_sign", "ACU")
+    terminal = await world.sell("87", OTHER, "terminal_sign", "ACU")
+    plain = await world.sell("123", OTHER)
+    await world.publish("123", sign_number="987")
+    world.backend.clock.set(ZULIA + timedelta(minutes=3))
+    assert (await world.run()).entered == [("zulia", ZULIA, 1)]
+    five = Decimal(5)
+    assert await world.ticket(astral) == (
+        TicketStatus.WINNER, to_minor(five * payout(world.catalog, "zulia", "triple_sign"), "VES"))
+    assert (await world.ticket(a_with_sign))[0] is TicketStatus.LOSER
+    assert await world.ticket(terminal) == (
+        TicketStatus.WINNER,
+        to_minor(five * payout(world.catalog, "zulia", "terminal_sign"), "VES"))
+    assert await world.ticket(plain) == (
+        TicketStatus.WINNER, to_minor(five * payout(world.catalog, "zulia", "triple"), "VES"))
+    told = await world.deliveries(BroadcastKind.RESULTS)
+    assert told and all("123 · 987 Acuario" in text for _, text in told)  # both triples shown
 
 
 @pytest.mark.parametrize("fault", [Fault.ERROR_500, Fault.MALFORMED])

@@ -103,6 +103,18 @@ def test_signs_must_match_too() -> None:
     assert prize("zulia", "terminal_sign", "23", ZULIA, sign="PIS") == 0
 
 
+def test_a_sign_drawn_with_its_own_triple_pays_the_astral_plays_on_that_triple() -> None:
+    # seed 001's zodiacal list "987-ACU" beside list A's 123: astral plays go by 987
+    drawn = {"number": "123", "sign": "ACU", "sign_number": "987"}
+    assert prize("zulia", "triple_sign", "987", drawn, sign="ACU") == 6000
+    assert prize("zulia", "triple_sign", "123", drawn, sign="ACU") == 0
+    assert prize("zulia", "terminal_sign", "87", drawn, sign="ACU", amount="0.50") == 300
+    assert prize("zulia", "terminal_sign", "23", drawn, sign="ACU") == 0
+    assert prize("zulia", "triple", "123", drawn) == 600  # list A still pays the triples
+    with pytest.raises(BadResult):
+        prize("zulia", "triple_sign", "987", drawn | {"sign_number": "98"}, sign="ACU")
+
+
 def test_a_signed_wager_needs_a_signed_result() -> None:
     with pytest.raises(BadResult):
         prize("zulia", "triple_sign", "123", {"number": "123"}, sign="ACU")
