@@ -23,7 +23,9 @@ from lottery.i18n import _
 from providers.base import ProviderError
 from providers.jackpot import Betcard, JackpotProvider
 from services import jackpot as jp
+from services import jackpot_text as jt
 from services import sale_text
+from services.jackpot_format import money
 from storage.models import User
 from storage.repositories.tickets import get_ticket_by_reference
 
@@ -48,7 +50,7 @@ def _nav_row() -> list[InlineKeyboardButton]:
 
 
 def _cards_keyboard(cards: list[Betcard], app: AppContext, user: User) -> InlineKeyboardMarkup:
-    rows = [[_button(jp.card_button(c, app.catalog, user), f"jp:card:{c.code}")] for c in cards]
+    rows = [[_button(jt.card_button(c, app.catalog, user), f"jp:card:{c.code}")] for c in cards]
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -56,7 +58,7 @@ def _event_keyboard(card: Betcard, picking: jp.Picking, app: AppContext, user: U
                     ) -> InlineKeyboardMarkup:
     event = picking.next_event(card)
     assert event is not None
-    buttons = [_button(jp.bet_button(b.name, b.odds, app.catalog, user),
+    buttons = [_button(jt.bet_button(b.name, b.odds, app.catalog, user),
                        f"jp:bet:{event.id}:{b.id}") for b in event.bets]
     rows = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
     return InlineKeyboardMarkup(inline_keyboard=[*rows, _nav_row()])
@@ -64,7 +66,7 @@ def _event_keyboard(card: Betcard, picking: jp.Picking, app: AppContext, user: U
 
 def _price_keyboard(card: Betcard, provider: JackpotProvider, app: AppContext, user: User
                     ) -> InlineKeyboardMarkup:
-    quick = [_button(jp.money(price, provider.currency, app.catalog, user), f"jp:lines:{n}")
+    quick = [_button(money(price, provider.currency, app.catalog, user), f"jp:lines:{n}")
              for n, price in jp.quick_prices(card)]
     return InlineKeyboardMarkup(inline_keyboard=[quick[:2], quick[2:], _nav_row()])
 
@@ -127,7 +129,7 @@ async def _open_card(query: CallbackQuery, provider: JackpotProvider, code: str,
     try:
         card = await provider.betcard(code)
     except ProviderError as exc:
-        await query.answer(jp.provider_error_text(exc), show_alert=True)
+        await query.answer(jt.provider_error_text(exc), show_alert=True)
         return None
     if card is None or not jp.is_open(card, app.clock()):
         await state.clear()
@@ -144,22 +146,22 @@ async def _open_card(query: CallbackQuery, provider: JackpotProvider, code: str,
 async def on_jackpot(message: Message, user: User, app: AppContext) -> None:
     provider = _provider(app)
     if provider is None:
-        await message.answer(jp.not_available())
+        await message.answer(jt.not_available())
         return
     try:
         cards = await jp.open_betcards(provider, app.clock())
     except ProviderError as exc:
-        await message.answer(jp.provider_error_text(exc))
+        await message.answer(jt.provider_error_text(exc))
         return
     cards = [c for c in cards if len(f"jp:card:{c.code}".encode()) <= MAX_CALLBACK]
-    text = jp.betcards_text(cards, app.catalog, user, provider.currency)
+    text = jt.betcards_text(cards, app.catalog, user, provider.currency)
     await message.answer(text, reply_markup=_cards_keyboard(cards, app, user) if cards else None)
 
 
 async def on_card(query: CallbackQuery, state: FSMContext, user: User, app: AppContext) -> None:
     provider = _provider(app)
     if provider is None:
-        await query.answer(jp.not_available(), show_alert=True)
+        await query.answer(jt.not_available(), show_alert=True)
         return
     code = (query.data or "").removeprefix("jp:card:")
     card = await _open_card(query, provider, code, app, state)
@@ -169,7 +171,7 @@ async def on_card(query: CallbackQuery, state: FSMContext, user: User, app: AppC
     await state.set_state(JackpotFlow.picking)
     await state.set_data({KEY: {"picking": picking.to_data()}})
     await query.answer()
-    await _show(query, jp.event_text(card, picking, app.catalog, user),
+    await _show(query, jt.event_text(card, picking, app.catalog, user),
                 _event_keyboard(card, picking, app, user))
 
 
@@ -197,11 +199,11 @@ async def on_bet(query: CallbackQuery, state: FSMContext, user: User, app: AppCo
     if picked.complete(card):
         await state.set_state(JackpotFlow.price)
         await state.set_data({KEY: {"picking": picked.to_data()}})
-        await _show(query, jp.price_prompt(card, picked, app.catalog, user, provider.currency),
+        await _show(query, jt.price_prompt(card, picked, app.catalog, user, provider.currency),
                     _price_keyboard(card, provider, app, user))
         return
     await state.set_data({KEY: {"picking": picked.to_data()}})
-    await _show(query, jp.event_text(card, picked, app.catalog, user),
+    await _show(query, jt.event_text(card, picked, app.catalog, user),
                 _event_keyboard(card, picked, app, user))
 
 
@@ -219,13 +221,13 @@ async def on_back(query: CallbackQuery, state: FSMContext, user: User, app: AppC
     if not picking.picks:  # back from the first event: the list of jackpots
         await state.clear()
         cards = await jp.open_betcards(provider, app.clock())
-        await _show(query, jp.betcards_text(cards, app.catalog, user, provider.currency),
+        await _show(query, jt.betcards_text(cards, app.catalog, user, provider.currency),
                     _cards_keyboard(cards, app, user) if cards else None)
         return
     earlier = picking.back()
     await state.set_state(JackpotFlow.picking)
     await state.set_data({KEY: {"picking": earlier.to_data()}})
-    await _show(query, jp.event_text(card, earlier, app.catalog, user),
+    await _show(query, jt.event_text(card, earlier, app.catalog, user),
                 _event_keyboard(card, earlier, app, user))
 
 
@@ -265,7 +267,7 @@ async def on_price_text(message: Message, state: FSMContext, user: User, app: Ap
     try:
         card = await provider.betcard(picking.code)
     except ProviderError as exc:
-        await message.answer(jp.provider_error_text(exc))
+        await message.answer(jt.provider_error_text(exc))
         return
     if card is None or not jp.is_open(card, app.clock()):
         await state.clear()
@@ -297,7 +299,7 @@ async def _offer(target: Message | CallbackQuery, state: FSMContext, user: User,
     try:
         summary = await jp.price_selection(provider, picking, price, app.clock())
     except ProviderError as exc:
-        await _reply(target, jp.provider_error_text(exc))
+        await _reply(target, jt.provider_error_text(exc))
         return
     await _present(target, state, summary, user, app)
 
@@ -305,7 +307,7 @@ async def _offer(target: Message | CallbackQuery, state: FSMContext, user: User,
 async def _present(target: Message | CallbackQuery, state: FSMContext, summary: jp.Summary,
                    user: User, app: AppContext, before: jp.Summary | None = None) -> None:
     """The summary with Confirm/Cancel, kept in FSM data until confirmed or cancelled."""
-    text = jp.summary_text(summary, app.catalog, user, before=before,
+    text = jt.summary_text(summary, app.catalog, user, before=before,
                            short=jp.shortfall(user, summary))
     await _reply(target, text, _summary_keyboard(summary, user))
     await state.set_state(JackpotFlow.summary)
@@ -320,7 +322,7 @@ async def on_confirm(
     provider = _provider(app)
     if summary is None or provider is None:
         sold = await get_ticket_by_reference(session, reference)
-        await query.answer(jp.stale_text(sold), show_alert=True)
+        await query.answer(jt.stale_text(sold), show_alert=True)
         return
     await query.answer(_("⏳ Confirming with the provider…"))
     await _drop_buttons(query)
@@ -332,19 +334,19 @@ async def on_confirm(
     await state.clear()
     if sale.result is jp.Result.SOLD:
         assert sale.sale is not None and sale.sale.ticket is not None
-        await _send(query, jp.ticket_text(sale.sale.ticket, sale.sale.pin, summary, app.catalog,
+        await _send(query, jt.ticket_text(sale.sale.ticket, sale.sale.pin, summary, app.catalog,
                                           user))
     elif sale.result is jp.Result.ALREADY_SOLD:
         assert sale.sale is not None and sale.sale.ticket is not None
-        await _send(query, jp.stale_text(sale.sale.ticket) + "\n\n"
-                    + jp.ticket_text(sale.sale.ticket, None, summary, app.catalog, user))
+        await _send(query, jt.stale_text(sale.sale.ticket) + "\n\n"
+                    + jt.ticket_text(sale.sale.ticket, None, summary, app.catalog, user))
     elif sale.result is jp.Result.PENDING:
         assert sale.sale is not None
         await _send(query, sale_text.pending(sale.sale))
     elif sale.result is jp.Result.STALE:
-        await _send(query, jp.stale_text(None))
+        await _send(query, jt.stale_text(None))
     else:
-        await _send(query, jp.refusal_text(sale, summary, app.catalog, user))
+        await _send(query, jt.refusal_text(sale, summary, app.catalog, user))
 
 
 async def on_cancel(query: CallbackQuery, state: FSMContext) -> None:

@@ -15,6 +15,7 @@ from lottery.catalog import bundled_catalog_path, load_catalog
 from providers.jackpot import Bet, Betcard, JackpotEvent, Quote, wager_for
 from providers.jackpot.models import quote
 from services import jackpot as jp
+from services import jackpot_text as jt
 from storage.models import User, UserRole
 
 VE = load_catalog(bundled_catalog_path("ve"))
@@ -118,7 +119,7 @@ def test_the_sale_catalog_files_the_betcard_without_touching_the_market() -> Non
 
 def test_the_summary_shows_picks_payouts_and_taxes_in_spanish() -> None:
     summary = jp.Summary.from_quote(priced())
-    text = jp.summary_text(summary, VE, user(balance=10_000))
+    text = jt.summary_text(summary, VE, user(balance=10_000))
     for shown in ("Caracas FC - Deportivo Táchira: <b>1</b> (2,10)", "Cuota total: 7,35",
                   "Precio: Bs. 2,00", "Impuesto especial (12,5 %): Bs. 0,25",
                   "Apuesta: Bs. 1,75", "Premio bruto: Bs. 500.000,00",
@@ -128,7 +129,7 @@ def test_the_summary_shows_picks_payouts_and_taxes_in_spanish() -> None:
 
 def test_an_english_reader_gets_english_words_and_numbers(english: None) -> None:
     summary = jp.Summary.from_quote(priced(currency="USD"))
-    text = jp.summary_text(summary, VE, user(locale="en", currency="USD", balance=10_000))
+    text = jt.summary_text(summary, VE, user(locale="en", currency="USD", balance=10_000))
     assert "Net payout: $400,000.35" in text and "Withholding tax (20 %): $99,999.65" in text
 
 
@@ -141,13 +142,13 @@ def test_who_can_pay_for_it() -> None:
     assert jp.can_confirm(user(balance=200), summary)
     dollars = jp.Summary.from_quote(priced("2.00", currency="USD"))
     assert not jp.can_confirm(user(balance=100_000), dollars)  # a VES wallet cannot pay USD
-    assert "USD" in jp.summary_text(dollars, VE, user(balance=100_000))
+    assert "USD" in jt.summary_text(dollars, VE, user(balance=100_000))
 
 
 def test_changed_odds_show_before_and_now() -> None:
     before = jp.Summary.from_quote(priced())
     first = jp.PickLine(101, "Caracas FC - Deportivo Táchira", 1001, "1", Decimal("2.40"))
     now = replace(before, reference="r2", lines=(first, before.lines[1]))
-    text = jp.summary_text(now, VE, user(balance=10_000), before=before)
+    text = jt.summary_text(now, VE, user(balance=10_000), before=before)
     assert "cuotas cambiaron" in text and "<s>2,10</s> → <b>2,40</b>" in text
     assert "(3,50)" in text and "<s>3,50</s>" not in text  # an unchanged pick reads as before
