@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
 from handlers.sales import show_preview
+from lottery.catalog import Catalog
 from lottery.i18n import _
 from lottery.labels import format_clock, format_day_time, state_name
 from lottery.money import format_locale
@@ -88,11 +89,15 @@ async def list_page(
         await _send_list(query.message, session, user, app, int((query.data or "0").split(":")[2]))
 
 
-def _actions(ticket: Ticket) -> InlineKeyboardMarkup:
+def _actions(ticket: Ticket, catalog: Catalog) -> InlineKeyboardMarkup:
+    """Reprint always; cancel while sold (a passed window is explained when pressed), except
+    a ticket that never had one (a jackpot's); repeat when its lotteries are still sold."""
     row = [InlineKeyboardButton(text=_("🖨 Reprint"), callback_data=f"tk:r:{ticket.id}")]
-    if ticket.status == TicketStatus.SOLD:
+    never = ticket.cancel_deadline is not None and ticket.cancel_deadline <= ticket.created_at
+    if ticket.status == TicketStatus.SOLD and not never:
         row.append(InlineKeyboardButton(text=_("🗑 Cancel"), callback_data=f"tk:x:{ticket.id}"))
-    row.append(InlineKeyboardButton(text=_("🔁 Repeat"), callback_data=f"tk:p:{ticket.id}"))
+    if all(catalog.get_lottery(w.lottery_id) for w in ticket.wagers):
+        row.append(InlineKeyboardButton(text=_("🔁 Repeat"), callback_data=f"tk:p:{ticket.id}"))
     return InlineKeyboardMarkup(inline_keyboard=[row])
 
 
@@ -100,7 +105,7 @@ async def _show(
     target: Message, ticket: Ticket, app: AppContext, user: User, *, image: bool
 ) -> None:
     view = ticket_view(ticket, app.catalog, brand=app.settings.brand_name)
-    await target.answer(ticket_text(view, user), reply_markup=_actions(ticket))
+    await target.answer(ticket_text(view, user), reply_markup=_actions(ticket, app.catalog))
     if not image:
         return
     try:

@@ -130,8 +130,8 @@ class Formatter:
     def deadline(self) -> str | None:
         """When the ticket can still be cancelled: the time alone on the day of the sale."""
         deadline = self.ticket.cancel_deadline
-        if deadline is None or self.ticket.state != "sold":
-            return None
+        if deadline is None or self.ticket.state != "sold" or deadline <= self.ticket.issued_at:
+            return None  # a ticket that could never be cancelled (a jackpot's) says nothing
         tz = self.ticket.timezone
         same_day = deadline.astimezone(tz).date() == self.ticket.issued_at.astimezone(tz).date()
         moment = self.clock(deadline) if same_day else self.when(deadline)

@@ -132,6 +132,8 @@ async def test_a_jackpot_ticket_shows_in_the_last_ticket_and_the_list(
         last = await run.say(PLAYER, "/ultimo")
         assert shown in last.content
         assert "101:1001" in last.content  # the selection, as stored
+        assert "anular" not in last.content  # jackpot tickets cannot be cancelled
+        assert last.button_texts == ["🖨 Reimprimir"]  # nor repeated on a lottery
         picture = await run.tg.next_message(PLAYER)
         assert picture.file is not None  # the reprint's image
         listed = await run.say(PLAYER, "/tickets")
