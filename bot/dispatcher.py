@@ -11,6 +11,7 @@ from bot.context import AppContext
 from bot.i18n import UserLocaleMiddleware, make_i18n
 from bot.middlewares.db import DbSessionMiddleware
 from bot.middlewares.dedup import DedupMiddleware
+from bot.middlewares.in_flight import InFlightMiddleware
 from bot.middlewares.throttle import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
 from handlers import build_root_router
@@ -29,8 +30,12 @@ def create_dispatcher(
         isolation = SimpleEventIsolation()
     dp = Dispatcher(storage=storage, events_isolation=isolation, app=app)
 
-    # Order matters: the unit of work wraps everything; duplicates are dropped before any
-    # side effect; the user must be loaded before their language is chosen.
+    # Order matters: stopping waits for the updates in hand; the unit of work wraps everything;
+    # duplicates are dropped before any side effect; the user must be loaded before their
+    # language is chosen.
+    in_flight = InFlightMiddleware()
+    dp.update.outer_middleware(in_flight)
+    dp.shutdown.register(in_flight.drain)
     dp.update.outer_middleware(DbSessionMiddleware(app.sessionmaker))
     dp.update.outer_middleware(DedupMiddleware())
     dp.update.outer_middleware(UserMiddleware())
