@@ -32,10 +32,15 @@ async def show_results(
     if query.problem:
         await message.answer(query.problem)
         return
-    results = await results_for(app.provider, query)
+    results, fresh = await results_for(session, app.provider, query)
     lotteries = [query.lottery] if query.lottery else list(app.catalog.lotteries)
+    text = render_results(app.catalog, results, query, user)
+    if not fresh:
+        text = _(
+            "⚠️ The lottery system is not answering; these are the results received so far."
+        ) + "\n\n" + text
     await message.answer(
-        render_results(app.catalog, results, query, user),
+        text,
         reply_markup=await subscription_buttons(session, user, lotteries),
     )
 

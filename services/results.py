@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,9 +16,12 @@ from lottery.i18n import _
 from lottery.labels import animal_name, format_clock, format_day_time, sign_name
 from lottery.money import format_locale
 from lottery.result_input import ResultEntry, parse_result_input
-from providers.base import DrawResult, Provider
+from providers.base import DrawResult, Provider, ProviderError
+from providers.house.results import results_on
 from services.settlement import SettledResult, enter_and_settle
 from storage.models import User
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -101,9 +105,18 @@ def render_results(
     return "\n".join(lines)
 
 
-async def results_for(provider: Provider, query: ResultsQuery) -> list[DrawResult]:
+async def results_for(
+    session: AsyncSession, provider: Provider, query: ResultsQuery
+) -> tuple[list[DrawResult], bool]:
+    """The provider's results of the day, and True; when the provider cannot answer, the ones
+    stored here (entered by an admin or fetched by the results feed), and False."""
     lottery_id = query.lottery.id if query.lottery else None
-    return await provider.results(query.day, lottery_id)
+    try:
+        return await provider.results(query.day, lottery_id), True
+    except ProviderError as exc:
+        log.warning("results: provider not answering; showing the stored ones",
+                    extra={"provider": provider.name, "code": str(exc.code)})
+    return await results_on(session, query.day, lottery_id), False
 
 
 async def enter_result(

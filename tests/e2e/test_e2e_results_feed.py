@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from services.results_feed import run_results_feed_once
 from tests.e2e.harness import FakeClock, make_settings, running_bot
+from tests.fakes.providers import Fault
 from tests.fakes.providers.soportex import SoportexSimulator
 from tests.fakes.telegram_server import FakeTelegram
 
@@ -50,3 +51,8 @@ async def test_a_subscriber_gets_the_fetched_result_once_with_the_days_image(
             assert "123 Acuario" in shown.content
             assert _results(tg, PLAYER) == ["🎯 Triple Zulia 12:45 p. m.: 123 Acuario"]
             assert _results(tg, OTHER) == []
+
+            # The lottery system stops answering: /resultados says so and shows what it has.
+            sim.faults.set(Fault.ERROR_500, op="resultados", times=3)
+            stale = await run.say(OTHER, "/resultados zulia")
+            assert "no responde" in stale.content and "123 Acuario" in stale.content
