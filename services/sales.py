@@ -352,7 +352,10 @@ async def _confirm_remote(
 ) -> SaleResult:
     """A remote provider: debit and pending ticket commit *before* the call, so a lost answer
     leaves a pending ticket under our reference for reconciliation."""
-    rejections = await provider.validate(draft.wagers, now)
+    try:
+        rejections = await provider.validate(draft.wagers, now)
+    except ProviderError as exc:  # not answering: nothing was taken, nothing was sent
+        return _refused(draft, exc)
     if rejections:
         return SaleResult(
             Outcome.REFUSED, code=rejections[0].code, rejected=_pair(draft.wagers, rejections)

@@ -332,6 +332,22 @@ async def test_an_unreachable_provider_at_start_up_then_its_catalog(env: Env) ->
         assert len(env.sim.tickets) == 1
 
 
+async def test_a_provider_down_at_confirm_sells_nothing_and_says_so(env: Env) -> None:
+    """Long down: what the bot knew of the provider's draws is too old to sell on, and the
+    provider cannot be asked; nothing is taken, nothing is sent."""
+    async with env.bot() as run:
+        await _fund(run)
+        preview = await run.say(PLAYER, "123-ARI 5 zamorano 7pm")
+        assert "Confirmar" in " ".join(preview.button_texts)
+        env.sim.server.faults.set(Fault.ERROR_500, times=1000)  # every operation, from now
+        run.clock.advance(hours=6, minutes=5)  # 15:35: the 7 pm draw is still open
+        answer = await _confirm(run, preview)
+        assert "No se vendió nada" in answer.content and "no responde" in answer.content
+        assert await run.balance(PLAYER) == 10_000
+        assert await _tickets(run) == []
+    assert env.sim.tickets == []
+
+
 async def test_the_catalog_follows_the_provider_on_schedule(env: Env) -> None:
     async with env.bot() as run:
         await _fund(run)
