@@ -30,9 +30,11 @@ def create_dispatcher(
         isolation = SimpleEventIsolation()
     dp = Dispatcher(storage=storage, events_isolation=isolation, app=app)
 
-    # Order matters: stopping waits for the updates in hand; the unit of work wraps everything;
-    # duplicates are dropped before any side effect; the user must be loaded before their
-    # language is chosen.
+    # Order matters: stopping waits for the updates in hand; the unit of work wraps everything
+    # below aiogram's FSM middleware, which must stay outside it: its per-user lock (event
+    # isolation) then covers the commit, so a user's next update cannot read the state before
+    # this one's is written; duplicates are dropped before any side effect; the user must be
+    # loaded before their language is chosen.
     in_flight = InFlightMiddleware()
     dp.update.outer_middleware(in_flight)
     dp.shutdown.register(in_flight.drain)

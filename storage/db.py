@@ -24,6 +24,10 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
+from storage import sqlite_cursor
+
+sqlite_cursor.install()  # one thread trip per SQLite statement (see the module)
+
 STORAGE_DIR = Path(__file__).resolve().parent
 ALEMBIC_INI = STORAGE_DIR / "alembic.ini"
 MIGRATIONS_DIR = STORAGE_DIR / "migrations"

@@ -1,0 +1,111 @@
+"""One trip to the SQLite thread per statement instead of four.
+
+aiosqlite runs each SQLite connection in a thread of its own, and SQLAlchemy's adapter makes a
+round trip to that thread to open a cursor, another to execute, another to fetch the rows and
+another to close the cursor. Each trip wakes the thread, hands the GIL over and wakes the event
+loop through its self-pipe: measured, that overhead cost more than the SQL it carried (about 18
+trips per bare update). This cursor does all four in one function on the connection's thread.
+
+It replaces SQLAlchemy's aiosqlite cursor class (``_cursor_cls``) when ``storage.db`` is
+imported. Server-side cursors and ``executemany`` keep SQLAlchemy's own code.
+"""
+
+from __future__ import annotations
+
+import collections
+import sqlite3
+from typing import Any
+
+from sqlalchemy.connectors.asyncio import AsyncAdapt_dbapi_connection
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_cursor,
+)
+
+_Outcome = tuple[list[Any], Any, int, int | None]
+
+
+def _run(conn: sqlite3.Connection, operation: str, parameters: Any) -> _Outcome:
+    """On the connection's thread: the whole life of one cursor."""
+    cursor = conn.cursor()
+    try:
+        if parameters is None:
+            cursor.execute(operation)
+        else:
+            cursor.execute(operation, parameters)
+        rows = cursor.fetchall() if cursor.description else []
+        return rows, cursor.description, cursor.rowcount, cursor.lastrowid
+    finally:
+        cursor.close()
+
+
+class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
+    """An ``AsyncAdapt_aiosqlite_cursor`` whose ``execute`` is a single thread trip."""
+
+    __slots__ = ("_description", "_lastrowid", "_rowcount")
+
+    def __init__(self, adapt_connection: AsyncAdapt_dbapi_connection) -> None:
+        self._adapt_connection = adapt_connection
+        self._connection = adapt_connection._connection
+        self._cursor = None  # type: ignore[assignment]  # made and closed inside each trip
+        self._soft_closed_memoized = {}
+        self._rows = collections.deque()
+        self._description: Any = None
+        self._rowcount = -1
+        self._lastrowid: int | None = None
+
+    @property
+    def description(self) -> Any:
+        return self._description
+
+    @property
+    def rowcount(self) -> int:
+        return self._rowcount
+
+    @property
+    def lastrowid(self) -> int:
+        return self._lastrowid  # type: ignore[return-value]
+
+    @property
+    def arraysize(self) -> int:
+        return 1
+
+    @arraysize.setter
+    def arraysize(self, value: int) -> None:
+        pass
+
+    async def _async_soft_close(self) -> None:
+        """Nothing stays open between trips."""
+
+    def close(self) -> None:
+        self._rows.clear()
+
+    async def _execute_async(self, operation: Any, parameters: Any) -> Any:
+        connection = self._connection
+        async with self._adapt_connection._execute_mutex:
+            rows, self._description, self._rowcount, self._lastrowid = (
+                await connection._execute(_run, connection._conn, operation, parameters)
+            )
+        self._rows = collections.deque(rows)
+
+    async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> Any:
+        connection = self._connection
+
+        def run_many(conn: sqlite3.Connection) -> tuple[int, int | None]:
+            cursor = conn.cursor()
+            try:
+                cursor.executemany(operation, seq_of_parameters)
+                return cursor.rowcount, cursor.lastrowid
+            finally:
+                cursor.close()
+
+        async with self._adapt_connection._execute_mutex:
+            self._rowcount, self._lastrowid = await connection._execute(
+                run_many, connection._conn
+            )
+        self._description = None
+
+
+def install() -> None:
+    """Make SQLAlchemy's aiosqlite connections use :class:`OneTripCursor`."""
+    AsyncAdapt_aiosqlite_connection._cursor_cls = OneTripCursor
