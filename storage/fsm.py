@@ -30,13 +30,13 @@ from aiogram.fsm.storage.base import (
     StorageKey,
 )
 from aiogram.fsm.storage.redis import RedisStorage
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from storage.deferred_writes import defer_write, pending_write, unit_cache
 from storage.models import FsmRecord
-from storage.repositories._dialect import upsert_insert
 from storage.types import utcnow
 
 _current_session: ContextVar[AsyncSession | None] = ContextVar("taquilla_fsm_session", default=None)
@@ -73,14 +73,29 @@ class _Record:
     data: dict[str, Any]
 
 
-def _upsert_stmt(session: AsyncSession | Session, key: str, values: Mapping[str, Any]) -> Any:
-    table = FsmRecord.__table__
-    now = utcnow()
-    row = {"key": key, "state": None, "data": {}, "updated_at": now} | dict(values)
-    stmt = upsert_insert(session, table).values(**row)
-    return stmt.on_conflict_do_update(
-        index_elements=[table.c.key], set_={**values, "updated_at": now}
-    )
+_TABLE = FsmRecord.__table__
+#: Built once and run through the connection (Core): the FSM is read and written on every
+#: update, and the ORM session's per-statement bookkeeping cost more than these statements.
+_READ = select(_TABLE.c.state, _TABLE.c.data).where(_TABLE.c.key == bindparam("key"))
+_UPSERTS: dict[tuple[str, frozenset[str]], Any] = {}
+
+
+def _upsert_stmt(dialect: str, columns: frozenset[str]) -> Any:
+    """``INSERT … ON CONFLICT (key) DO UPDATE`` of ``columns`` (state, data or both)."""
+    stmt = _UPSERTS.get((dialect, columns))
+    if stmt is None:
+        insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        values = {name: bindparam(name) for name in ("key", "state", "data", "updated_at")}
+        stmt = insert_(_TABLE).values(**values)
+        stmt = _UPSERTS[(dialect, columns)] = stmt.on_conflict_do_update(
+            index_elements=[_TABLE.c.key],
+            set_={name: stmt.excluded[name] for name in (*sorted(columns), "updated_at")},
+        )
+    return stmt
+
+
+def _upsert_params(key: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    return {"key": key, "state": None, "data": {}, "updated_at": utcnow()} | dict(values)
 
 
 @dataclass
@@ -91,7 +106,11 @@ class _Upsert:
     values: dict[str, Any]
 
     def __call__(self, session: Session) -> None:
-        session.execute(_upsert_stmt(session, self.key, self.values))
+        connection = session.connection()
+        connection.execute(
+            _upsert_stmt(connection.dialect.name, frozenset(self.values)),
+            _upsert_params(self.key, self.values),
+        )
 
 
 class SQLStorage(BaseStorage):
@@ -124,18 +143,18 @@ class SQLStorage(BaseStorage):
         return None
 
     async def _upsert(self, session: AsyncSession, key: str, **values: Any) -> None:
-        await session.execute(_upsert_stmt(session, key, values))
+        connection = await session.connection()
+        await connection.execute(
+            _upsert_stmt(connection.dialect.name, frozenset(values)), _upsert_params(key, values)
+        )
 
     async def _record(self, unit: AsyncSession, key: str) -> _Record:
         """The key's row as this unit of work knows it (read once per unit of work)."""
         cache = unit_cache(unit)
         record = cache.get((_CACHE_KEY, key))
         if record is None:
-            row = (
-                await unit.execute(
-                    select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == key)
-                )
-            ).first()
+            connection = await unit.connection()
+            row = (await connection.execute(_READ, {"key": key})).first()
             record = _Record(row[0], dict(row[1] or {})) if row else _Record(None, {})
             cache[(_CACHE_KEY, key)] = record
         return record
@@ -159,10 +178,10 @@ class SQLStorage(BaseStorage):
     async def get_state(self, key: StorageKey) -> str | None:
         if (unit := self._unit()) is not None:
             return (await self._record(unit, self._key(key))).state
-        async with self._session() as session:
-            return await session.scalar(
-                select(FsmRecord.state).where(FsmRecord.key == self._key(key))
-            )
+        engine = self.sessionmaker.kw["bind"]  # a read needs no session, one connection
+        async with engine.connect() as connection:
+            row = (await connection.execute(_READ, {"key": self._key(key)})).first()
+        return None if row is None else row[0]
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         if (unit := self._unit()) is not None:
@@ -174,11 +193,10 @@ class SQLStorage(BaseStorage):
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         if (unit := self._unit()) is not None:
             return copy.deepcopy((await self._record(unit, self._key(key))).data)
-        async with self._session() as session:
-            data = await session.scalar(
-                select(FsmRecord.data).where(FsmRecord.key == self._key(key))
-            )
-        return dict(data or {})
+        engine = self.sessionmaker.kw["bind"]
+        async with engine.connect() as connection:
+            row = (await connection.execute(_READ, {"key": self._key(key)})).first()
+        return dict(row[1] or {}) if row is not None else {}
 
     async def update_data(self, key: StorageKey, data: Mapping[str, Any]) -> dict[str, Any]:
         """Read-merge-write; on its own, in one row-locked transaction (PostgreSQL)."""

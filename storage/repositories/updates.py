@@ -7,21 +7,41 @@ may receive the same one; the primary key on ``update_id`` is the arbiter.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from storage.deferred_writes import defer_write
 from storage.models import ProcessedUpdate
-from storage.repositories._dialect import upsert_insert
 from storage.types import utcnow
+
+_TABLE = ProcessedUpdate.__table__
+#: Built once, run on every update: through the connection (Core), not the ORM session, whose
+#: per-statement bookkeeping cost more than these one-row statements themselves.
+_SEEN = select(_TABLE.c.update_id).where(_TABLE.c.update_id == bindparam("update_id"))
+_MARK: dict[str, Any] = {}
+
+
+def _mark_stmt(dialect: str) -> Any:
+    stmt = _MARK.get(dialect)
+    if stmt is None:
+        insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        stmt = _MARK[dialect] = (
+            insert_(_TABLE)
+            .values(update_id=bindparam("update_id"), processed_at=bindparam("processed_at"))
+            .on_conflict_do_nothing(index_elements=[_TABLE.c.update_id])
+            .returning(_TABLE.c.update_id)
+        )
+    return stmt
 
 
 async def was_processed(session: AsyncSession, update_id: int) -> bool:
-    return await session.scalar(
-        select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update_id)
-    ) is not None
+    connection = await session.connection()
+    seen = await connection.execute(_SEEN, {"update_id": update_id})
+    return seen.first() is not None
 
 
 class DuplicateUpdate(Exception):
@@ -40,13 +60,12 @@ def defer_mark_processed(
     """
 
     def write(sync: Session) -> None:
-        stmt = (
-            upsert_insert(sync, ProcessedUpdate)  # type: ignore[arg-type]
-            .values(update_id=update_id, processed_at=now or utcnow())
-            .on_conflict_do_nothing(index_elements=[ProcessedUpdate.update_id])
-            .returning(ProcessedUpdate.update_id)
+        connection = sync.connection()
+        marked = connection.execute(
+            _mark_stmt(connection.dialect.name),
+            {"update_id": update_id, "processed_at": now or utcnow()},
         )
-        if sync.execute(stmt).scalar_one_or_none() is None:
+        if marked.first() is None:
             raise DuplicateUpdate(update_id)
 
     defer_write(session, ("processed_update", update_id), write)
