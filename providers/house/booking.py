@@ -43,7 +43,7 @@ from providers.house.rules import (
     tope_items,
 )
 from storage.models import DrawStatus, HouseBooking, HouseBookingState
-from storage.repositories._dialect import upsert_insert
+from storage.repositories._dialect import run_core, upsert_insert
 from storage.repositories.activity import log_activity
 from storage.repositories.draw_rows import DrawKey, ensure_draw_rows, sold_totals
 from storage.repositories.number_sales import (
@@ -163,7 +163,7 @@ async def _claim(
             .on_conflict_do_nothing()
             .returning(table.c.id)
         )
-        booking_id = (await session.execute(stmt)).scalar_one_or_none()
+        booking_id = (await run_core(session, stmt)).scalar_one_or_none()
         if booking_id is not None:
             return int(booking_id)
         taken = await session.scalar(

@@ -11,6 +11,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ActivityLog
+from storage.repositories._dialect import run_core
 from storage.types import utcnow
 
 
@@ -30,8 +31,9 @@ async def log_activity(
     ``details`` must be JSON-serialisable (money as integer minor units or strings). Returns
     the entry id.
     """
-    result = await session.execute(
-        insert(ActivityLog)
+    result = await run_core(
+        session,
+        insert(ActivityLog.__table__)
         .values(
             at=at or utcnow(),
             actor_id=actor_id,

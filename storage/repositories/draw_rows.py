@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog, Lottery
 from storage.models import Draw, DrawStatus, NumberSales
+from storage.repositories._dialect import run_core
 from storage.repositories.draws import DrawSpec, ensure_draws
 
 DrawKey = tuple[str, datetime]  # (lottery id, aware draw instant)
@@ -52,7 +53,8 @@ async def find_draw_rows(
     """``{key: (draw id, status)}`` for the draws that exist (read only)."""
     found: dict[DrawKey, tuple[int, DrawStatus]] = {}
     for lottery_id, instants in sorted(_group(keys).items()):
-        rows = await session.execute(
+        rows = await run_core(
+            session,
             select(Draw.id, Draw.draw_at, Draw.status).where(
                 Draw.lottery_id == lottery_id, Draw.draw_at.in_(sorted(instants))
             )
@@ -69,7 +71,8 @@ async def sold_totals(
     if not draw_ids:
         return {}
     by_id = {draw_id: key for key, draw_id in draw_ids.items()}
-    rows = await session.execute(
+    rows = await run_core(
+        session,
         select(NumberSales.draw_id, NumberSales.game, NumberSales.number, NumberSales.sign,
                NumberSales.total)
         .where(NumberSales.draw_id.in_(sorted(by_id)), NumberSales.number.in_(sorted(set(numbers))))

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import NumberSales
-from storage.repositories._dialect import upsert_insert
+from storage.repositories._dialect import run_core, upsert_insert
 
 NO_SIGN = ""
 
@@ -73,7 +73,7 @@ async def reserve_number_sales(
         set_={"total": NumberSales.total + ins.excluded.total},
         where=NumberSales.total + ins.excluded.total <= cap,
     ).returning(NumberSales.total)
-    result = await session.execute(stmt, execution_options={"synchronize_session": False})
+    result = await run_core(session, stmt)
     return result.scalar_one_or_none() is not None
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from storage.models import PaidHow, Ticket, TicketStatus, Wager, WagerOutcome
-from storage.repositories._dialect import upsert_insert
+from storage.repositories._dialect import run_core, upsert_insert
 from storage.repositories._sync import refresh_loaded
 from storage.types import UTCDateTime
 
@@ -106,13 +106,14 @@ async def create_ticket(
         .on_conflict_do_nothing()
         .returning(table.c.id)
     )
-    ticket_id = (await session.execute(stmt)).scalar_one_or_none()
+    ticket_id = (await run_core(session, stmt)).scalar_one_or_none()
     if ticket_id is None:
         existing = await get_ticket_by_reference(session, reference)
         if existing is not None:
             return existing, False
         raise SerialTaken(serial)
-    await session.execute(
+    await run_core(
+        session,
         insert(Wager.__table__),
         [
             {
@@ -145,7 +146,8 @@ async def get_ticket_by_serial(session: AsyncSession, serial: str) -> Ticket | N
 
 async def ticket_id_by_reference(session: AsyncSession, reference: str) -> int | None:
     """A one-column probe for the common case (no ticket yet) of an exactly-once check."""
-    return await session.scalar(select(Ticket.id).where(Ticket.reference == reference))
+    found = await run_core(session, select(Ticket.id).where(Ticket.reference == reference))
+    return found.scalar_one_or_none()
 
 
 async def get_ticket_by_reference(session: AsyncSession, reference: str) -> Ticket | None:
@@ -189,7 +191,8 @@ async def set_ticket_status(
 ) -> bool:
     """Move the ticket to ``status`` iff its status is in ``only_from`` (and ``extra_where``
     holds); ``values`` sets other columns in the same statement. True when it moved."""
-    result = await session.execute(
+    result = await run_core(
+        session,
         update(Ticket)
         .where(Ticket.id == ticket_id, Ticket.status.in_(list(only_from)), *extra_where)
         .values(status=status, **values)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import User, UserRole
-from storage.repositories._dialect import upsert_insert
+from storage.repositories._dialect import run_core, upsert_insert
 from storage.repositories._sync import refresh_loaded
 from storage.types import utcnow
 
@@ -90,7 +90,8 @@ async def list_users(
 
 
 async def _set(session: AsyncSession, user_id: int, **values: object) -> bool:
-    result = await session.execute(
+    result = await run_core(
+        session,
         update(User)
         .where(User.id == user_id)
         .values(**values)
@@ -142,7 +143,8 @@ async def debit_balance(session: AsyncSession, user_id: int, amount: int, curren
     never goes negative, even with concurrent debits.
     """
     _check_amount(amount)
-    result = await session.execute(
+    result = await run_core(
+        session,
         update(User)
         .where(User.id == user_id, User.currency == currency, User.balance >= amount)
         .values(balance=User.balance - amount)
@@ -162,7 +164,8 @@ async def credit_balance(session: AsyncSession, user_id: int, amount: int, curre
     Raises ``LookupError`` when the user does not exist or holds another currency.
     """
     _check_amount(amount)
-    result = await session.execute(
+    result = await run_core(
+        session,
         update(User)
         .where(User.id == user_id, User.currency == currency)
         .values(balance=User.balance + amount)
@@ -179,7 +182,8 @@ async def credit_balance(session: AsyncSession, user_id: int, amount: int, curre
 async def reserve_credit(session: AsyncSession, user_id: int, amount: int, currency: str) -> bool:
     """Use ``amount`` of a seller's *cupo* if ``credit_used + amount <= credit_limit``."""
     _check_amount(amount)
-    result = await session.execute(
+    result = await run_core(
+        session,
         update(User)
         .where(
             User.id == user_id,
@@ -203,7 +207,8 @@ async def release_credit(session: AsyncSession, user_id: int, amount: int, curre
     False (nothing changed) if that would take ``credit_used`` below zero.
     """
     _check_amount(amount)
-    result = await session.execute(
+    result = await run_core(
+        session,
         update(User)
         .where(User.id == user_id, User.currency == currency, User.credit_used >= amount)
         .values(credit_used=User.credit_used - amount)
