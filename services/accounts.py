@@ -95,6 +95,7 @@ async def top_up(
         details={"amount": str(amount), "currency": target.currency},
         at=now,
     )
+    await session.commit()  # durable before the admin is told
     return AccountChange(target, amount=amount)
 
 
@@ -118,6 +119,7 @@ async def set_credit_limit(
         details={"limit": str(amount), "currency": target.currency},
         at=now,
     )
+    await session.commit()  # durable before the admin is told
     return AccountChange(target, amount=amount)
 
 
@@ -145,4 +147,5 @@ async def set_role(
         details={"from": str(before), "to": str(role)},
         at=now,
     )
+    await session.commit()  # durable before the admin is told
     return AccountChange(target)

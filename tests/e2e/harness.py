@@ -43,7 +43,7 @@ def make_settings(tg: FakeTelegram, db_url: str, **overrides: Any) -> Settings:
         "telegram_api_url": tg.base_url,
         "redis_url": None,
         "webhook_url": None,
-        "throttle_per_second": 50.0,
+        "throttle_per_second": 1000.0,  # throttling has its own test (test_e2e_foundation)
         # Telegram's 1/s per chat would make every test wait; the limiter has its own tests.
         "telegram_per_second": 1000.0,
         "telegram_per_chat_per_second": 1000.0,

@@ -16,14 +16,14 @@ from tests.fakes.telegram_server import FakeTelegram, SentMessage
 
 PLAYER = 5101
 SELLER = 6101
-#: a selection is many taps in a row; people tap slower than tests (throttling has its own tests)
-FAST = {"throttle_per_second": 1000.0}
+
+
 @asynccontextmanager
 async def jackpot_bot(tg: FakeTelegram, db_url: str) -> AsyncIterator[tuple[RunningBot,
                                                                              JackpotSimulator]]:
     clock = FakeClock()
     async with JackpotSimulator(clock=clock) as sim, running_bot(
-        tg, jackpot_settings(tg, db_url, sim, **FAST), clock
+        tg, jackpot_settings(tg, db_url, sim), clock
     ) as run:
         yield run, sim
 
@@ -236,7 +236,7 @@ async def test_double_tap_and_redelivered_confirm_book_one_ticket(
 async def test_the_selection_survives_a_restart(tg: FakeTelegram, db_url: str) -> None:
     clock = FakeClock()
     async with JackpotSimulator(clock=clock) as sim:
-        settings = jackpot_settings(tg, db_url, sim, **FAST)
+        settings = jackpot_settings(tg, db_url, sim)
         async with running_bot(tg, settings, clock) as run:
             await run.fund(PLAYER, balance=10_000)
             menu = await run.say(PLAYER, "/jackpot")
