@@ -74,6 +74,16 @@ async def _target_and_amount(
     return target, amount, None
 
 
+async def _logged(
+    session: AsyncSession, admin: User, target: User, action: str, details: dict[str, str],
+    now: datetime,
+) -> None:
+    """Log the admin's change and commit it: durable before the admin is told."""
+    await activity.log_activity(session, action, actor_id=admin.id, target_type="USER",
+                                target_id=str(target.id), details=details, at=now)
+    await session.commit()
+
+
 async def top_up(
     session: AsyncSession, admin: User, args: str | None, now: datetime
 ) -> AccountChange:
@@ -86,16 +96,8 @@ async def top_up(
     await users_repo.credit_balance(
         session, target.id, to_minor(amount, target.currency), target.currency
     )
-    await activity.log_activity(
-        session,
-        "BALANCE_TOP_UP",
-        actor_id=admin.id,
-        target_type="USER",
-        target_id=str(target.id),
-        details={"amount": str(amount), "currency": target.currency},
-        at=now,
-    )
-    await session.commit()  # durable before the admin is told
+    await _logged(session, admin, target, "BALANCE_TOP_UP",
+                  {"amount": str(amount), "currency": target.currency}, now)
     return AccountChange(target, amount=amount)
 
 
@@ -110,16 +112,8 @@ async def set_credit_limit(
         return AccountChange(target, AccountError.NOT_A_SELLER)
     # A limit below what the seller already owes is allowed: they just cannot sell until they pay.
     await users_repo.set_credit_limit(session, target.id, to_minor(amount, target.currency))
-    await activity.log_activity(
-        session,
-        "CREDIT_LIMIT_SET",
-        actor_id=admin.id,
-        target_type="USER",
-        target_id=str(target.id),
-        details={"limit": str(amount), "currency": target.currency},
-        at=now,
-    )
-    await session.commit()  # durable before the admin is told
+    await _logged(session, admin, target, "CREDIT_LIMIT_SET",
+                  {"limit": str(amount), "currency": target.currency}, now)
     return AccountChange(target, amount=amount)
 
 
@@ -138,14 +132,5 @@ async def set_role(
         return AccountChange(target, AccountError.BAD_ROLE)
     before = target.role
     await users_repo.set_role(session, target.id, role)
-    await activity.log_activity(
-        session,
-        "ROLE_SET",
-        actor_id=admin.id,
-        target_type="USER",
-        target_id=str(target.id),
-        details={"from": str(before), "to": str(role)},
-        at=now,
-    )
-    await session.commit()  # durable before the admin is told
+    await _logged(session, admin, target, "ROLE_SET", {"from": str(before), "to": str(role)}, now)
     return AccountChange(target)
