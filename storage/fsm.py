@@ -31,12 +31,12 @@ from aiogram.fsm.storage.base import (
 )
 from aiogram.fsm.storage.redis import RedisStorage
 from sqlalchemy import bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from storage.deferred_writes import defer_write, pending_write, unit_cache
 from storage.models import FsmRecord
+from storage.repositories._dialect import insert_for
 from storage.types import utcnow
 
 _current_session: ContextVar[AsyncSession | None] = ContextVar("taquilla_fsm_session", default=None)
@@ -84,9 +84,8 @@ def _upsert_stmt(dialect: str, columns: frozenset[str]) -> Any:
     """``INSERT … ON CONFLICT (key) DO UPDATE`` of ``columns`` (state, data or both)."""
     stmt = _UPSERTS.get((dialect, columns))
     if stmt is None:
-        insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
         values = {name: bindparam(name) for name in ("key", "state", "data", "updated_at")}
-        stmt = insert_(_TABLE).values(**values)
+        stmt = insert_for(dialect)(_TABLE).values(**values)
         stmt = _UPSERTS[(dialect, columns)] = stmt.on_conflict_do_update(
             index_elements=[_TABLE.c.key],
             set_={name: stmt.excluded[name] for name in (*sorted(columns), "updated_at")},

@@ -16,12 +16,17 @@ def upsert_insert(session: AsyncSession, table: Any) -> Any:
     PostgreSQL and SQLite (>= 3.35) share the same ``ON CONFLICT … DO UPDATE … WHERE`` and
     ``RETURNING`` syntax, so callers build one statement for both.
     """
-    name = session.get_bind().dialect.name
-    if name == "postgresql":
-        return postgresql.insert(table)
-    if name == "sqlite":
-        return sqlite.insert(table)
-    raise NotImplementedError(f"unsupported database dialect: {name}")
+    return insert_for(session.get_bind().dialect.name)(table)
+
+
+def insert_for(dialect: str) -> Any:
+    """The ``insert`` construct with ``on_conflict_do_*`` for the dialect named ``dialect``
+    (for statements built once per dialect and cached)."""
+    if dialect == "postgresql":
+        return postgresql.insert
+    if dialect == "sqlite":
+        return sqlite.insert
+    raise NotImplementedError(f"unsupported database dialect: {dialect}")
 
 
 async def run_core(session: AsyncSession, statement: Any, params: Any = None) -> CursorResult[Any]:

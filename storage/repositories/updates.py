@@ -10,12 +10,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from storage.deferred_writes import defer_write
 from storage.models import ProcessedUpdate
+from storage.repositories._dialect import insert_for
 from storage.types import utcnow
 
 _TABLE = ProcessedUpdate.__table__
@@ -28,9 +28,8 @@ _MARK: dict[str, Any] = {}
 def _mark_stmt(dialect: str) -> Any:
     stmt = _MARK.get(dialect)
     if stmt is None:
-        insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
         stmt = _MARK[dialect] = (
-            insert_(_TABLE)
+            insert_for(dialect)(_TABLE)
             .values(update_id=bindparam("update_id"), processed_at=bindparam("processed_at"))
             .on_conflict_do_nothing(index_elements=[_TABLE.c.update_id])
             .returning(_TABLE.c.update_id)
