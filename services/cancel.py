@@ -12,11 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lottery.catalog import Catalog
 from lottery.money import from_minor
 from providers.base import ErrorCode, Provider, ProviderError, ProviderTicket, TicketState
-from services.sales import return_funds
+from services.sales import refund_ticket
 from storage.models import Ticket, TicketStatus, User
 from storage.repositories import activity
 from storage.repositories import tickets as tickets_repo
-from storage.repositories import users as users_repo
 
 
 class CancelRefusal(enum.StrEnum):
@@ -88,9 +87,7 @@ async def cancel_ticket(
         return CancelResult(ticket, CancelRefusal.PROVIDER, provider_code=exc.code)
     if not await tickets_repo.void_ticket(session, ticket.id, now=now, enforce_deadline=False):
         return CancelResult(ticket, CancelRefusal.NOT_SOLD)  # voided meanwhile by another tap
-    payer = await users_repo.get_user(session, ticket.seller_id or ticket.buyer_id)
-    if payer is not None:
-        await return_funds(session, payer, ticket.total)
+    await refund_ticket(session, ticket)
     await activity.log_activity(
         session,
         "TICKET_VOID",

@@ -38,7 +38,7 @@ from lottery.ticket_codes import PinHasher, format_serial, new_pin
 from providers.base import Provider, ProviderError, ProviderTicket, ProviderUnavailable, TicketState
 from services.broadcast import BroadcastTextError, enqueue_personal
 from services.broadcast.queue import check_text
-from services.sales import return_funds
+from services.sales import log_sale, refund_ticket
 from services.tickets import ticket_text, ticket_view
 from storage.models import Ticket, TicketStatus, User, UserRole
 from storage.repositories import activity
@@ -165,23 +165,8 @@ async def _confirm(
         )
         if not moved:
             return False
-        await activity.log_activity(
-            session,
-            "TICKET_SELL",
-            actor_id=ticket.seller_id or ticket.buyer_id,
-            target_type="TICKET",
-            target_id=ticket.serial,
-            details={
-                "reference": ticket.reference,
-                "total": str(total),
-                "currency": ticket.currency,
-                "provider": provider_name,
-                "customer": ticket.customer_name,
-                "wagers": len(ticket.wagers),
-                "reconciled": True,
-            },
-            at=now,
-        )
+        await log_sale(session, ticket, actor_id=ticket.seller_id or ticket.buyer_id,
+                       provider=provider_name, now=now, reconciled=True)
         sold = await tickets_repo.get_ticket(session, ticket.id)
         buyer = await users_repo.get_user(session, ticket.buyer_id)
         if sold is not None and buyer is not None:
@@ -212,9 +197,7 @@ async def _refund(
     async with sessionmaker() as session, session.begin():
         if not await tickets_repo.mark_rejected(session, ticket.id):
             return False
-        payer = await users_repo.get_user(session, ticket.seller_id or ticket.buyer_id)
-        if payer is not None:
-            await return_funds(session, payer, ticket.total)
+        payer = await refund_ticket(session, ticket)
         await activity.log_activity(
             session,
             "TICKET_REJECT",

@@ -191,6 +191,39 @@ async def return_funds(session: AsyncSession, user: User, amount: int) -> None:
         await users_repo.release_credit(session, user.id, amount, user.currency)
 
 
+async def refund_ticket(session: AsyncSession, ticket: Ticket) -> User | None:
+    """Give a ticket's money back to whoever paid it (its seller, else its buyer); that payer,
+    or None when they are gone."""
+    payer = await users_repo.get_user(session, ticket.seller_id or ticket.buyer_id)
+    if payer is not None:
+        await return_funds(session, payer, ticket.total)
+    return payer
+
+
+async def log_sale(
+    session: AsyncSession, ticket: Ticket, *, actor_id: int | None, provider: str,
+    now: datetime, **extra: object,
+) -> None:
+    """The activity entry of a booth sale (the house ledger logs its own bookings)."""
+    await activity.log_activity(
+        session,
+        "TICKET_SELL",
+        actor_id=actor_id,
+        target_type="TICKET",
+        target_id=ticket.serial,
+        details={
+            "reference": ticket.reference,
+            "total": str(from_minor(ticket.total, ticket.currency)),
+            "currency": ticket.currency,
+            "provider": provider,
+            "customer": ticket.customer_name,
+            "wagers": len(ticket.wagers),
+            **extra,
+        },
+        at=now,
+    )
+
+
 async def _create_ticket(
     session: AsyncSession,
     *,
@@ -413,22 +446,7 @@ async def _confirm_remote(
             Outcome.ALREADY_SOLD, ticket=await tickets_repo.get_ticket(session, ticket.id)
         )
     await _remember_lottery(session, user, draft)
-    await activity.log_activity(
-        session,
-        "TICKET_SELL",
-        actor_id=user.id,
-        target_type="TICKET",
-        target_id=ticket.serial,
-        details={
-            "reference": draft.reference,
-            "total": str(draft.total),
-            "currency": draft.currency,
-            "provider": provider.name,
-            "customer": draft.customer_name,
-            "wagers": len(draft.wagers),
-        },
-        at=now,
-    )
+    await log_sale(session, ticket, actor_id=user.id, provider=provider.name, now=now)
     await session.commit()
     sold = await tickets_repo.get_ticket(session, ticket.id)
     return SaleResult(Outcome.SOLD, ticket=sold, pin=pin)
