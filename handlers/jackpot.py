@@ -116,6 +116,22 @@ async def _picking(state: FSMContext) -> jp.Picking | None:
     return jp.Picking.from_data(data["picking"]) if "picking" in data else None
 
 
+async def _current(
+    query: CallbackQuery, state: FSMContext, app: AppContext, step: State | None
+) -> tuple[JackpotProvider, jp.Picking] | None:
+    """The selection a button belongs to, when it is still the one in progress (at ``step``,
+    if given); otherwise the player is told and None comes back."""
+    provider = _provider(app)
+    picking = await _picking(state)
+    if provider is None or picking is None or (
+        step is not None and await state.get_state() != step.state
+    ):
+        await query.answer(_("This question is no longer current. /jackpot starts again."),
+                           show_alert=True)
+        return None
+    return provider, picking
+
+
 async def _summary(state: FSMContext, reference: str) -> jp.Summary | None:
     data = (await state.get_data()).get(KEY) or {}
     if "summary" not in data or data["summary"].get("reference") != reference:
@@ -176,12 +192,10 @@ async def on_card(query: CallbackQuery, state: FSMContext, user: User, app: AppC
 
 
 async def on_bet(query: CallbackQuery, state: FSMContext, user: User, app: AppContext) -> None:
-    provider = _provider(app)
-    picking = await _picking(state)
-    if provider is None or picking is None or await state.get_state() != JackpotFlow.picking.state:
-        await query.answer(_("This question is no longer current. /jackpot starts again."),
-                           show_alert=True)
+    current = await _current(query, state, app, JackpotFlow.picking)
+    if current is None:
         return
+    provider, picking = current
     try:
         _jp, _bet, event_id, bet_id = (query.data or "").split(":")
         chosen = (int(event_id), int(bet_id))
@@ -208,12 +222,10 @@ async def on_bet(query: CallbackQuery, state: FSMContext, user: User, app: AppCo
 
 
 async def on_back(query: CallbackQuery, state: FSMContext, user: User, app: AppContext) -> None:
-    provider = _provider(app)
-    picking = await _picking(state)
-    if provider is None or picking is None:
-        await query.answer(_("This question is no longer current. /jackpot starts again."),
-                           show_alert=True)
+    current = await _current(query, state, app, None)
+    if current is None:
         return
+    provider, picking = current
     card = await _open_card(query, provider, picking.code, app, state)
     if card is None:
         return
@@ -240,12 +252,10 @@ async def on_quit(query: CallbackQuery, state: FSMContext) -> None:
 
 async def on_quick_price(query: CallbackQuery, state: FSMContext, user: User, app: AppContext
                          ) -> None:
-    provider = _provider(app)
-    picking = await _picking(state)
-    if provider is None or picking is None or await state.get_state() != JackpotFlow.price.state:
-        await query.answer(_("This question is no longer current. /jackpot starts again."),
-                           show_alert=True)
+    current = await _current(query, state, app, JackpotFlow.price)
+    if current is None:
         return
+    provider, picking = current
     card = await _open_card(query, provider, picking.code, app, state)
     if card is None:
         return
