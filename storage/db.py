@@ -1,9 +1,10 @@
 """Engine, sessions and migrations: one code path for SQLite (aiosqlite) and PostgreSQL (asyncpg).
 
 The embedded default is a SQLite file in WAL mode (readers never block the single writer, and
-``busy_timeout`` makes concurrent writers queue instead of failing); PostgreSQL is selected by
-the URL alone. Migrations run through Alembic on a connection we hand it, so ``migrate()`` can be
-awaited from inside a running event loop (bot start-up) as well as from the CLI.
+writers queue at ``storage.sqlite_write_gate``, with ``busy_timeout`` behind it); PostgreSQL is
+selected by the URL alone. Migrations run through Alembic on a connection we hand it, so
+``migrate()`` can be awaited from inside a running event loop (bot start-up) as well as from
+the CLI.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import NullPool
 
 from storage import sqlite_cursor
+from storage.sqlite_write_gate import ATTRIBUTE as WRITE_GATE_ATTRIBUTE
+from storage.sqlite_write_gate import WriteGate
 
-sqlite_cursor.install()  # one thread trip per SQLite statement (see the module)
+sqlite_cursor.install()  # one thread trip per SQLite statement, writers queue at a gate
 
 STORAGE_DIR = Path(__file__).resolve().parent
 ALEMBIC_INI = STORAGE_DIR / "alembic.ini"
@@ -65,9 +68,12 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).parent.mkdir(parents=True, exist_ok=True)  # e.g. data/taquilla.db
     engine = create_async_engine(url, **kwargs)
+    gate = WriteGate(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # the gate lives on aiosqlite's connection object, which the cursor reaches
+        setattr(dbapi_connection._connection, WRITE_GATE_ATTRIBUTE, gate)
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")

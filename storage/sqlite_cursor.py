@@ -22,7 +22,9 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_cursor,
 )
 
-_Outcome = tuple[list[Any], Any, int, int | None]
+from storage import sqlite_write_gate as write_gate
+
+_Outcome = tuple[list[Any], Any, int, int | None, bool]
 
 
 def _run(conn: sqlite3.Connection, operation: str, parameters: Any) -> _Outcome:
@@ -34,7 +36,7 @@ def _run(conn: sqlite3.Connection, operation: str, parameters: Any) -> _Outcome:
         else:
             cursor.execute(operation, parameters)
         rows = cursor.fetchall() if cursor.description else []
-        return rows, cursor.description, cursor.rowcount, cursor.lastrowid
+        return rows, cursor.description, cursor.rowcount, cursor.lastrowid, conn.in_transaction
     finally:
         cursor.close()
 
@@ -82,10 +84,19 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
     async def _execute_async(self, operation: Any, parameters: Any) -> Any:
         connection = self._connection
+        gate = write_gate.gate_of(connection)
         async with self._adapt_connection._execute_mutex:
-            rows, self._description, self._rowcount, self._lastrowid = (
-                await connection._execute(_run, connection._conn, operation, parameters)
-            )
+            if gate is not None and write_gate.may_write(operation) and not gate.holds(connection):
+                await gate.enter(connection)
+            try:
+                rows, self._description, self._rowcount, self._lastrowid, open_transaction = (
+                    await connection._execute(_run, connection._conn, operation, parameters)
+                )
+            except Exception:
+                write_gate.release_if_idle(connection)  # a failed statement may have ended it
+                raise
+            if gate is not None and not open_transaction:
+                gate.leave(connection)  # an autocommit statement, or one that ended the transaction
         self._rows = collections.deque(rows)
 
     async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> Any:
@@ -99,13 +110,20 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
             finally:
                 cursor.close()
 
+        gate = write_gate.gate_of(connection)
         async with self._adapt_connection._execute_mutex:
-            self._rowcount, self._lastrowid = await connection._execute(
-                run_many, connection._conn
-            )
+            if gate is not None and not gate.holds(connection):
+                await gate.enter(connection)
+            try:
+                self._rowcount, self._lastrowid = await connection._execute(
+                    run_many, connection._conn
+                )
+            finally:
+                write_gate.release_if_idle(connection)
         self._description = None
 
 
 def install() -> None:
-    """Make SQLAlchemy's aiosqlite connections use :class:`OneTripCursor`."""
+    """Make SQLAlchemy's aiosqlite connections use :class:`OneTripCursor` and the write gate."""
     AsyncAdapt_aiosqlite_connection._cursor_cls = OneTripCursor
+    write_gate.install()
