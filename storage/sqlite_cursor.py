@@ -7,13 +7,15 @@ loop through its self-pipe: measured, that overhead cost more than the SQL it ca
 trips per bare update). This cursor does all four in one function on the connection's thread.
 
 It replaces SQLAlchemy's aiosqlite cursor class (``_cursor_cls``) when ``storage.db`` is
-imported. Server-side cursors and ``executemany`` keep SQLAlchemy's own code.
+imported. Server-side cursors and ``executemany`` keep SQLAlchemy's own code. A commit or a
+rollback with no transaction open makes no trip at all.
 """
 
 from __future__ import annotations
 
 import collections
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.connectors.asyncio import AsyncAdapt_dbapi_connection
@@ -123,7 +125,28 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._description = None
 
 
+def _skipped_when_idle(method: Callable[[Any], None]) -> Callable[[Any], None]:
+    """sqlite3's commit and rollback do nothing without an open transaction; skip the trip too.
+
+    The pool rolls back every connection it takes back, and read-only units of work commit:
+    three or four empty trips per update."""
+
+    def wrapper(self: AsyncAdapt_aiosqlite_connection) -> None:
+        raw = self._connection._connection  # the sqlite3 connection, None once closed
+        if raw is not None and not raw.in_transaction:
+            return
+        method(self)
+
+    wrapper.__name__ = method.__name__
+    return wrapper
+
+
 def install() -> None:
     """Make SQLAlchemy's aiosqlite connections use :class:`OneTripCursor` and the write gate."""
+    if AsyncAdapt_aiosqlite_connection._cursor_cls is OneTripCursor:
+        return  # installed already
     AsyncAdapt_aiosqlite_connection._cursor_cls = OneTripCursor
+    for name in ("commit", "rollback"):
+        method = getattr(AsyncAdapt_aiosqlite_connection, name)
+        setattr(AsyncAdapt_aiosqlite_connection, name, _skipped_when_idle(method))
     write_gate.install()

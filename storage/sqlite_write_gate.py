@@ -113,10 +113,8 @@ def _releasing(method: Callable[..., None]) -> Callable[..., None]:
 
 
 def install() -> None:
-    """Release the gate wherever SQLAlchemy ends an aiosqlite connection's transaction."""
+    """Release the gate wherever SQLAlchemy ends an aiosqlite connection's transaction (called
+    once, by ``storage.sqlite_cursor.install``)."""
     for name in ("commit", "rollback", "close", "terminate"):
-        method = getattr(AsyncAdapt_aiosqlite_connection, name)
-        if not getattr(method, "_releases_write_gate", False):
-            wrapped = _releasing(method)
-            wrapped._releases_write_gate = True  # type: ignore[attr-defined]
-            setattr(AsyncAdapt_aiosqlite_connection, name, wrapped)
+        setattr(AsyncAdapt_aiosqlite_connection, name,
+                _releasing(getattr(AsyncAdapt_aiosqlite_connection, name)))

@@ -50,19 +50,41 @@ async def test_errors_keep_their_kind_and_the_transaction_rolls_back(
         assert (await conn.execute(text("SELECT count(*) FROM t"))).scalar_one() == 0
 
 
-async def test_a_statement_is_one_trip_to_the_connection_thread(
-    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    trips = 0
+@pytest.fixture
+def trips(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every trip to a connection's thread, from now on."""
+    seen: list[object] = []
     original = aiosqlite.Connection._execute
 
     async def counted(self: aiosqlite.Connection, fn: object, *args: object) -> object:
-        nonlocal trips
-        trips += 1
+        seen.append(fn)
         return await original(self, fn, *args)  # type: ignore[arg-type]
 
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    return seen
+
+
+async def test_a_statement_is_one_trip_to_the_connection_thread(
+    engine: AsyncEngine, trips: list[object]
+) -> None:
     async with engine.connect() as conn:
         await conn.execute(text("SELECT 1"))  # the connection is open and warm
-        monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+        trips.clear()
         rows = (await conn.execute(text("SELECT id, name FROM t"))).all()
-        assert rows == [] and trips == 1
+        assert rows == [] and len(trips) == 1
+
+
+async def test_commit_and_rollback_with_nothing_written_make_no_trip(
+    engine: AsyncEngine, trips: list[object]
+) -> None:
+    async with engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))
+        trips.clear()
+        await conn.commit()
+        await conn.rollback()
+        assert trips == []
+        await conn.execute(text("INSERT INTO t (name) VALUES ('ana')"))
+        await conn.commit()
+        assert len(trips) == 2  # the insert and its commit
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT name FROM t"))).scalars().all() == ["ana"]
