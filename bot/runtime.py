@@ -29,6 +29,7 @@ from lottery.ticket_codes import PinHasher
 from providers.base import Provider
 from providers.house import HouseProvider
 from providers.registry import make_provider as remote_provider
+from services import rendering
 from services.broadcast import BroadcastWorker, Limits, install_rate_limiter, make_limiter
 from storage.db import make_engine, make_sessionmaker, migrate
 from storage.journal import DbJournal
@@ -94,6 +95,7 @@ async def app_context(settings: Settings, clock: Clock = system_clock) -> AsyncI
     keep_response_models()
     gc.collect()
     gc.freeze()
+    rendering.warm_up()
     try:
         async with run_jobs(app):
             yield app

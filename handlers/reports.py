@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from aiogram import Router
@@ -11,7 +10,7 @@ from aiogram.types import BufferedInputFile, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
-from services import reports
+from services import rendering, reports
 from storage.models import User
 
 log = logging.getLogger(__name__)
@@ -29,7 +28,7 @@ async def sales_report(message: Message, command: CommandObject, session: AsyncS
 async def _send_chart(message: Message, chart: reports.ReportChart) -> None:
     """The picture is a bonus: when it fails the reader already has the figures as text."""
     try:
-        png = await asyncio.to_thread(chart.png)  # ~50 ms of drawing: off the event loop
+        png = await rendering.draw(chart.png)  # ~50 ms of drawing: in the picture process
         await message.answer_photo(BufferedInputFile(png, filename="ventas.png"),
                                    caption=chart.caption)
     except Exception:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from html import escape
 
@@ -14,6 +13,7 @@ from lottery.labels import format_clock, format_day_time
 from lottery.money import format_locale
 from lottery.results_image import render_results_png
 from providers.house.results import results_on
+from services import rendering
 from services.broadcast import BroadcastKind, audience, enqueue
 from services.results import find_lottery, result_text
 from storage.repositories import subscriptions as subs_repo
@@ -65,4 +65,4 @@ async def day_image(
     latest = next((i for i, r in enumerate(results) if r.draw == draw_at), None)
     subtitle = format_day_time(draw_at, lottery.timezone, number_locale).rsplit(",", 1)[0]
     title = gettext("Results of {lottery}", locale).format(lottery=lottery.name)
-    return await asyncio.to_thread(render_results_png, title, subtitle, rows, latest=latest)
+    return await rendering.draw(render_results_png, title, subtitle, rows, latest=latest)

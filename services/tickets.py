@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +13,7 @@ from lottery.ticket import TicketLine, TicketView, render_ticket_text
 from lottery.ticket_codes import normalize_serial
 from lottery.ticket_image import render_ticket_png
 from lottery.ticket_signature import parse_payload, sign, verify
+from services import rendering
 from storage.models import Ticket, User
 from storage.repositories.tickets import get_ticket_by_serial
 
@@ -73,9 +73,9 @@ def ticket_text(view: TicketView, user: User) -> str:
 
 
 async def ticket_png(view: TicketView, app: AppContext, user: User) -> bytes:
-    """Rendered in a worker thread: ~10 ms of Pillow work would otherwise stall every chat."""
+    """Drawn in the picture process (services.rendering), away from every other chat."""
     payload = sign(app.ticket_secret, view.serial, view.total, view.currency)
-    return await asyncio.to_thread(render_ticket_png, view, user.locale, payload)
+    return await rendering.draw(render_ticket_png, view, user.locale, payload)
 
 
 class Verification(NamedTuple):
