@@ -11,6 +11,7 @@ from bot.context import AppContext
 from bot.i18n import UserLocaleMiddleware, make_i18n
 from bot.middlewares.db import DbSessionMiddleware
 from bot.middlewares.dedup import DedupMiddleware
+from bot.middlewares.fsm import LockedContextMiddleware, StateMiddleware
 from bot.middlewares.in_flight import InFlightMiddleware
 from bot.middlewares.throttle import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
@@ -28,18 +29,22 @@ def create_dispatcher(
         isolation = RedisEventIsolation(storage.redis)
     else:
         isolation = SimpleEventIsolation()
-    dp = Dispatcher(storage=storage, events_isolation=isolation, app=app)
+    # aiogram's FSM middleware is replaced by one that reads the state inside the unit of work
+    dp = Dispatcher(storage=storage, events_isolation=isolation, disable_fsm=True, app=app)
+    dp.fsm = LockedContextMiddleware(storage=storage, events_isolation=isolation)
+    dp.update.outer_middleware(dp.fsm)
 
     # Order matters: stopping waits for the updates in hand; the unit of work wraps everything
-    # below aiogram's FSM middleware, which must stay outside it: its per-user lock (event
-    # isolation) then covers the commit, so a user's next update cannot read the state before
-    # this one's is written; duplicates are dropped before any side effect; the user must be
-    # loaded before their language is chosen.
+    # below the FSM middleware, which must stay outside it: its per-user lock (event isolation)
+    # then covers the commit, so a user's next update cannot read the state before this one's is
+    # written; duplicates are dropped before any side effect; the state is read inside the unit
+    # of work; the user must be loaded before their language is chosen.
     in_flight = InFlightMiddleware()
     dp.update.outer_middleware(in_flight)
     dp.shutdown.register(in_flight.drain)
     dp.update.outer_middleware(DbSessionMiddleware(app.sessionmaker))
     dp.update.outer_middleware(DedupMiddleware())
+    dp.update.outer_middleware(StateMiddleware())
     dp.update.outer_middleware(UserMiddleware())
     UserLocaleMiddleware(make_i18n(app.settings.default_locale)).setup(dp)
     if throttle:
