@@ -195,6 +195,12 @@ class BooksInTransaction(Protocol):
     """A provider on our own database (the house) can book inside the caller's transaction:
     the debit, the booth's ticket and the booking then commit or roll back as one."""
 
+    async def validate_in(
+        self, session: AsyncSession, wagers: Sequence[Wager], now: datetime
+    ) -> list[WagerRejection]:
+        """Like ``validate``, reading through ``session`` (no connection of its own)."""
+        ...
+
     async def create_ticket_in(
         self, session: AsyncSession, request: TicketRequest, now: datetime
     ) -> ProviderTicket:

@@ -158,8 +158,12 @@ async def preview_wagers(
     default_lottery: str | None = None,
 ) -> Preview:
     """What confirming would sell now; the provider's refusals are shown, not sold."""
-    await session.commit()  # release the connection (and any write lock) before the provider
-    rejections = await provider.validate(wagers, now) if wagers else []
+    rejections: list[WagerRejection] = []
+    if wagers and isinstance(provider, BooksInTransaction):
+        rejections = await provider.validate_in(session, wagers, now)  # our own database
+    elif wagers:
+        await session.commit()  # release the connection (and any write lock) before the call
+        rejections = await provider.validate(wagers, now)
     refused = {r.index for r in rejections}
     sellable = tuple(w for i, w in enumerate(wagers) if i not in refused)
     draft = SaleDraft(new_reference(), sellable, catalog.currency, customer) if sellable else None

@@ -78,24 +78,29 @@ class HouseProvider:
         return self._catalog
 
     async def validate(self, wagers: Sequence[Wager], now: datetime) -> list[WagerRejection]:
+        async with self._sessionmaker() as session:
+            return await self.validate_in(session, wagers, now)
+
+    async def validate_in(
+        self, session: AsyncSession, wagers: Sequence[Wager], now: datetime
+    ) -> list[WagerRejection]:
         """Limits, open draws (by the clock and in the database) and tope headroom, read only:
         nothing is created or reserved. Wagers of one number count against each other."""
         wagers = list(wagers)
         found = static_rejections(self._catalog, wagers, now)
         valid = [i for i in range(len(wagers)) if i not in found]
         if valid:
-            async with self._sessionmaker() as session:
-                rows = await find_draw_rows(
-                    session, {(wagers[i].lottery, wagers[i].draw) for i in valid})
-                for i in valid:
-                    row = rows.get((wagers[i].lottery, wagers[i].draw))
-                    if row is not None and row[1] is not DrawStatus.OPEN:
-                        found[i] = self._closed(wagers[i], i, now)
-                open_ = [i for i in valid if i not in found]
-                items = tope_items(self._catalog, wagers, open_)
-                totals = await sold_totals(
-                    session, {key: row[0] for key, row in rows.items()},
-                    {wagers[i].number for i in open_})
+            rows = await find_draw_rows(
+                session, {(wagers[i].lottery, wagers[i].draw) for i in valid})
+            for i in valid:
+                row = rows.get((wagers[i].lottery, wagers[i].draw))
+                if row is not None and row[1] is not DrawStatus.OPEN:
+                    found[i] = self._closed(wagers[i], i, now)
+            open_ = [i for i in valid if i not in found]
+            items = tope_items(self._catalog, wagers, open_)
+            totals = await sold_totals(
+                session, {key: row[0] for key, row in rows.items()},
+                {wagers[i].number for i in open_})
             for rejection in sold_out(self._catalog, wagers, items, totals):
                 found[rejection.index] = rejection
         return [found[i] for i in sorted(found)]
