@@ -114,6 +114,7 @@ async def on_confirm(
     await _close_preview(query)
     if app.provider.name != "house":
         await _answer(query, _("⏳ Confirming with the provider…"))
+    await state.clear()  # one confirm per preview; written with the sale, kept if it is refused
     result = await confirm_sale(
         session,
         provider=app.provider,
@@ -123,7 +124,6 @@ async def on_confirm(
         now=app.clock(),
         pins=app.pins,
     )
-    await state.clear()
     if result.outcome is Outcome.REFUSED:
         await _answer(query, sale_text.refusal(result, app.catalog, user))
         return

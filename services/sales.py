@@ -320,13 +320,14 @@ async def confirm_sale(
         return SaleResult(
             Outcome.ALREADY_SOLD, ticket=await tickets_repo.get_ticket(session, existing)
         )
-    # The update's own bookkeeping (duplicate-update mark) is kept whatever the sale's fate.
-    await session.commit()
     if isinstance(provider, BooksInTransaction):
+        # the update's bookkeeping rides with the sale's commit (and survives its rollback)
         return await _confirm_in_transaction(
             session, provider=provider, catalog=catalog, user=user, draft=draft, now=now,
             pins=pins,
         )
+    # The update's own bookkeeping (duplicate-update mark) is kept whatever the sale's fate.
+    await session.commit()
     return await _confirm_remote(
         session, provider=provider, catalog=catalog, user=user, draft=draft, now=now, pins=pins
     )

@@ -12,6 +12,7 @@ from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.types import TelegramObject, Update
 
+from storage.deferred_writes import drop_pending_writes
 from storage.repositories.updates import DuplicateUpdate, defer_mark_processed, was_processed
 
 log = logging.getLogger(__name__)
@@ -34,5 +35,6 @@ class DedupMiddleware(BaseMiddleware):
             return await handler(event, data)
         except DuplicateUpdate:  # a commit inside the handler found it handled elsewhere
             await session.rollback()
+            drop_pending_writes(session)  # the bookkeeping too: this update is not ours
             log.info("duplicate update rolled back", extra={"update_id": event.update_id})
             return UNHANDLED

@@ -53,7 +53,8 @@ def defer_mark_processed(
     """Record ``update_id`` when the update's unit of work commits, not before: the write lock
     is then not held while the handler talks to Telegram, and a handler that fails (rollback)
     leaves the update unmarked. If another worker recorded it meanwhile, that commit raises
-    :class:`DuplicateUpdate` instead, so the loser's changes are rolled back.
+    :class:`DuplicateUpdate` instead, so the loser's changes are rolled back. A rollback inside
+    the handler (a refused sale) keeps the mark for the next commit.
 
     ``INSERT … ON CONFLICT DO NOTHING RETURNING``: race-safe on both databases.
     """
@@ -67,7 +68,7 @@ def defer_mark_processed(
         if marked.first() is None:
             raise DuplicateUpdate(update_id)
 
-    defer_write(session, ("processed_update", update_id), write)
+    defer_write(session, ("processed_update", update_id), write, survives_rollback=True)
 
 
 async def prune_processed_updates(session: AsyncSession, *, older_than: datetime) -> int:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from typing import Any
+
+from sqlalchemy import Connection, event, func, select
 
 from storage.models import Ticket, User, UserRole
 from tests.e2e.harness import RunningBot, make_settings, running_bot
@@ -55,6 +57,45 @@ async def test_double_tap_and_redelivered_confirm_book_one_ticket(
         await run.say(PLAYER, "/saldo")
     assert await _tickets(run) == 1
     assert await run.balance(PLAYER) == 9_500
+
+
+async def test_a_sale_is_one_commit_with_its_updates_bookkeeping(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    # The debit, the booking, the ticket, the spent preview and the update's mark commit
+    # together or not at all; the preview's update likewise writes its mark with its state.
+    committed: list[list[str]] = []
+    open_: dict[int, list[str]] = {}
+
+    def statement(conn: Connection, _cursor: Any, sql: str, *_args: Any) -> None:
+        if not sql.lstrip().upper().startswith(("SELECT", "PRAGMA")):
+            open_.setdefault(id(conn), []).append(" ".join(sql.split()[:3]))
+
+    def commit(conn: Connection) -> None:
+        if writes := open_.pop(id(conn), None):
+            committed.append(writes)
+
+    def rollback(conn: Connection) -> None:
+        open_.pop(id(conn), None)
+
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await run.fund(PLAYER, balance=10_000)
+        engine = run.app.sessionmaker.kw["bind"].sync_engine
+        listeners = [("before_cursor_execute", statement), ("commit", commit),
+                     ("rollback", rollback)]
+        for name, fn in listeners:
+            event.listen(engine, name, fn)
+        try:
+            await run.buy(PLAYER, "123 x5 zulia 12:45")
+        finally:
+            for name, fn in listeners:
+                event.remove(engine, name, fn)
+    marks = [writes for writes in committed if "INSERT INTO processed_updates" in writes]
+    assert len(marks) == 2  # the message and the button press, each committed once
+    preview, sale = marks
+    assert "INSERT INTO fsm_states" in preview
+    assert "INSERT INTO fsm_states" in sale and "INSERT INTO tickets" in sale
+    assert [w for w in committed if "INSERT INTO tickets" in w] == [sale]
 
 
 async def test_a_preview_survives_a_restart_and_confirms_once(
@@ -123,10 +164,20 @@ async def test_a_number_sold_out_between_preview_and_confirm_takes_no_money(
         await run.fund(PLAYER + 1, balance=100_000)
         preview = await run.say(PLAYER, "123 x5 zulia 12:45")
         await run.buy(PLAYER + 1, "123 x100 zulia 12:45")  # takes the whole tope
-        answer = await run.press(PLAYER, preview, "✅ Confirmar")
+        data = preview.button("✅ Confirmar").callback_data
+        confirm = tg.press_button(PLAYER, preview, data)
+        answer = await tg.next_message(PLAYER)
         assert "No se vendió nada" in answer.content and "agotado" in answer.content
         assert await _tickets(run) == 1
         assert await run.balance(PLAYER) == 10_000
+        # the sale was rolled back, not the update: the preview is spent and the update marked
+        again = tg.press_button(PLAYER, preview, data, strict=False)
+        alert = await tg.wait_for(lambda: (q := tg.callback_query(again)) and q.answered and q)
+        assert "ya no está vigente" in (alert.text or "")
+        tg.redeliver(confirm)
+        said = len(tg.messages(PLAYER))
+        await run.say(PLAYER, "/saldo")
+        assert len(tg.messages(PLAYER)) == said + 1  # only the balance: no second refusal
         # the conversation goes on: the same player buys another number at once
         ticket, _ = await run.buy(PLAYER, "124 x5 zulia 12:45")
         assert "124" in ticket.content

@@ -8,7 +8,7 @@ import secrets
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.fsm.storage.redis import RedisStorage
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.db import make_engine, make_sessionmaker
@@ -108,6 +108,27 @@ async def test_state_joins_the_unit_of_work(
         await uow.commit()
     assert await storage.get_state(KEY) == "Sale:confirm"
     assert await storage.get_data(KEY) == {"total": 500, "nota": "señor"}
+
+
+async def test_a_rollback_inside_the_handler_keeps_the_updates_state_for_its_commit(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    # A refused sale rolls back its own writes; the state the update set (the preview is
+    # spent) is still the update's decision and is written by the commit that ends it.
+    storage = SQLStorage(sessionmaker)
+    async with sessionmaker() as uow:
+        with use_session(uow):
+            await storage.set_state(KEY, Sale.confirm)
+            await storage.update_data(KEY, {"total": 500})
+            await uow.execute(insert(ActivityLog).values(at=utcnow(), action="SALE", details={}))
+            await uow.rollback()  # the sale was refused
+            assert await storage.get_state(KEY) == "Sale:confirm"
+            await storage.update_data(KEY, {"nota": "señor"})
+        await uow.commit()
+    assert await storage.get_state(KEY) == "Sale:confirm"
+    assert await storage.get_data(KEY) == {"total": 500, "nota": "señor"}
+    async with sessionmaker() as session:
+        assert (await session.scalars(select(ActivityLog.action))).all() == []
 
 
 async def test_make_fsm_storage_without_redis_is_sql(
