@@ -15,9 +15,12 @@ import asyncio
 import functools
 import logging
 import multiprocessing
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+import sys
+import types
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -44,9 +47,27 @@ def _pool() -> ProcessPoolExecutor:
     return _executor
 
 
+@contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """A spawned worker imports the parent's ``__main__`` (the bot's CLI and all it imports, or
+    a benchmark script): seconds of start-up and tens of MB for nothing it needs. The worker is
+    started while ``__main__`` looks empty; nothing of ``__main__`` is ever sent to it."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
+def _submit(call: Callable[[], Any]) -> Future[Any]:
+    with _main_module_hidden():  # a worker is started on submit when there is none
+        return _pool().submit(call)
+
+
 def warm_up() -> None:
     """Start the worker now, so that the first ticket does not wait for it to start."""
-    _pool().submit(int)
+    _submit(int)
 
 
 async def draw(render: Callable[..., bytes], *args: Any, **kwargs: Any) -> bytes:
@@ -56,7 +77,7 @@ async def draw(render: Callable[..., bytes], *args: Any, **kwargs: Any) -> bytes
     if _deaths_in_a_row >= _MAX_DEATHS:
         return await asyncio.to_thread(call)
     try:
-        png = await asyncio.get_running_loop().run_in_executor(_pool(), call)
+        png = await asyncio.wrap_future(_submit(call))
     except BrokenProcessPool:
         _executor, _deaths_in_a_row = None, _deaths_in_a_row + 1
         log.exception("the drawing process died (%d in a row); this picture is drawn in a thread",

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
+import types
+from pathlib import Path
 
 import pytest
 
@@ -54,3 +57,24 @@ async def test_after_two_deaths_in_a_row_pictures_are_drawn_in_threads(
     for _ in range(2):
         assert await rendering.draw(_die_unless_in, os.getpid()) == b"drawn in a thread"
     assert int(await rendering.draw(_pid_as_bytes)) == os.getpid()
+
+
+async def test_the_worker_does_not_import_the_scripts_main_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Run as a script (`taquilla run`, a benchmark), spawn would import the script in the
+    # worker: all of the bot for nothing. Here importing it fails, so a worker that did would
+    # die and the picture would come from a thread of this process.
+    script = tmp_path / "bot_script.py"
+    script.write_text("raise SystemExit('the worker imported the main script')\n")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    monkeypatch.setattr(rendering, "_executor", None)  # a new worker, started from here
+    monkeypatch.setattr(rendering, "_deaths_in_a_row", 0)
+    try:
+        assert int(await rendering.draw(_pid_as_bytes)) != os.getpid()
+        assert sys.modules["__main__"] is main
+    finally:
+        if rendering._executor is not None:
+            rendering._executor.shutdown(wait=False)
