@@ -4,7 +4,9 @@ The fake server runs in its own process; this process runs the bot (SQLite, hous
 sale is a message (preview) and a button press (confirm → ticket text + image): two updates, so
 ratio = 2 × sales_per_s / echo_updates_per_s says what a sale costs against a bare update. Both
 run through the same harness: N users, each sending and waiting for the bot's answer before the
-next step. The echo bot's rate with every message sent at once is printed too, for reference.
+next step. Printed for reference: the echo bot's rate with every message sent at once, and a bot
+that makes a sale's Bot API calls (preview, answer, buttons removed, ticket, image) with no
+database and no logic, whose ratio is the ceiling of this harness.
 Last line: `sales_per_s=… echo_updates_per_s=… ratio=… image_ms=…`.
 """
 
@@ -25,7 +27,13 @@ from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import Message
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -75,12 +83,57 @@ def echo_bot(base_url: str, token: str) -> tuple[Bot, Dispatcher]:
 
     dp = Dispatcher()
     dp.include_router(router)
-    bot = Bot(
+    return _bot(base_url, token), dp
+
+
+def calls_only_bot(base_url: str, token: str, png: bytes) -> tuple[Bot, Dispatcher]:
+    """A sale's Bot API calls, as the house sale makes them, with nothing behind them."""
+    router = Router()
+    buttons = InlineKeyboardMarkup(inline_keyboard=[[
+        InlineKeyboardButton(text=text, callback_data=f"sale:{action}:REF0000001")
+        for text, action in (("✅ Confirmar", "ok"), ("✏️ Corregir", "fix"), ("✖️ Cancelar", "no"))
+    ]])
+
+    @router.message(F.text)
+    async def preview(message: Message) -> None:
+        await message.answer(f"🧾 <b>Vista previa</b>\n{message.text}\nTotal: Bs. 1,00",
+                             reply_markup=buttons)
+
+    @router.callback_query()
+    async def confirm(query: CallbackQuery) -> None:
+        assert isinstance(query.message, Message) and query.bot is not None
+        await query.answer()
+        await query.message.edit_reply_markup(reply_markup=None)
+        await query.message.answer("🎟 <b>Ticket ABCDE-FGHJK</b>\nPIN 1234\nTotal: Bs. 1,00")
+        await query.bot.send_photo(query.from_user.id, BufferedInputFile(png, "ticket.png"))
+
+    dp = Dispatcher()
+    dp.include_router(router)
+    return _bot(base_url, token), dp
+
+
+def _bot(base_url: str, token: str) -> Bot:
+    return Bot(
         token,
         session=AiohttpSession(api=TelegramAPIServer.from_base(base_url)),
         default=DefaultBotProperties(parse_mode="HTML"),
     )
-    return bot, dp
+
+
+async def calls_only_rate(
+    base_url: str, client: FakeTelegramClient, users: int, per_user: int
+) -> float:
+    from bench.ticket_image import sample_ticket
+    from lottery.ticket_image import render_ticket_png
+
+    png = render_ticket_png(sample_ticket(1, random.Random(7)), "es", "TQ1:ABCDEFGHJK:SIG")
+    bot, dp = calls_only_bot(base_url, (await client.info())["token"], png)
+    await client.reset()
+    async with polling(bot, dp):
+        start = time.perf_counter()
+        await asyncio.gather(*(_one_player(client, 2000 + u, per_user) for u in range(users)))
+        elapsed = time.perf_counter() - start
+    return users * per_user / elapsed
 
 
 async def _one_chatter(client: FakeTelegramClient, user_id: int, messages: int) -> None:
@@ -184,6 +237,9 @@ async def main() -> None:
         print(f"echo, all messages at once: {batch:.0f} updates/s")
         echo = await echo_rate(base_url, client, args.users, args.echo)
         print(f"echo, {args.users} users each waiting for the answer: {echo:.0f} updates/s")
+        calls = await calls_only_rate(base_url, client, args.users, args.sales)
+        print(f"a sale's Bot API calls with no database or logic: {calls:.1f} sales/s "
+              f"(ratio {2 * calls / echo:.2f}, the ceiling of this harness)")
         sales = await sales_rate(base_url, client, args.users, args.sales, args.database_url)
         print(f"sales: {sales:.1f} complete sales/s ({args.users * args.sales} tickets)")
     img = image_ms()
