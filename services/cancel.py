@@ -11,7 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog
 from lottery.money import from_minor
-from providers.base import ErrorCode, Provider, ProviderError, ProviderTicket, TicketState
+from providers.base import (
+    BooksInTransaction,
+    ErrorCode,
+    Provider,
+    ProviderError,
+    ProviderTicket,
+    TicketState,
+)
 from services.sales import refund_ticket
 from storage.models import Ticket, TicketStatus, User
 from storage.repositories import activity
@@ -88,14 +95,16 @@ async def cancel_ticket(
     if not await tickets_repo.void_ticket(session, ticket.id, now=now, enforce_deadline=False):
         return CancelResult(ticket, CancelRefusal.NOT_SOLD)  # voided meanwhile by another tap
     await refund_ticket(session, ticket)
-    await activity.log_activity(
-        session,
-        "TICKET_VOID",
-        actor_id=user.id,
-        target_type="TICKET",
-        target_id=ticket.serial,
-        details={"total": ticket.total, "currency": ticket.currency},
-        at=now,
-    )
+    if not isinstance(provider, BooksInTransaction):  # the house ledger logs its own cancels
+        await activity.log_activity(
+            session,
+            "TICKET_CANCEL",
+            actor_id=user.id,
+            target_type="TICKET",
+            target_id=ticket.serial,
+            details={"reference": ticket.reference, "total": ticket.total,
+                     "currency": ticket.currency, "provider": provider.name},
+            at=now,
+        )
     await session.commit()
     return CancelResult(await tickets_repo.get_ticket(session, ticket.id))

@@ -18,6 +18,7 @@ from bot.runtime import app_context, broadcasting, create_bot
 from bot.settings import Settings, load_settings
 from storage.models import User, UserRole
 from storage.repositories import users as users_repo
+from storage.repositories.activity import list_activity
 from tests.fakes.telegram.session import LoopbackSession
 from tests.fakes.telegram_server import FakeTelegram, SentMessage
 
@@ -89,6 +90,13 @@ class RunningBot:
             user = await session.get(User, user_id)
             assert user is not None
             return user.balance
+
+    async def logged(self, **filters: Any) -> list[str]:
+        """The actions in the activity log matching ``filters`` (``list_activity``'s), oldest
+        first."""
+        async with self.app.sessionmaker() as session:
+            entries = await list_activity(session, **filters)
+        return [entry.action for entry in reversed(entries)]
 
     async def buy(self, user_id: int, plays: str) -> tuple[SentMessage, SentMessage]:
         """Preview and confirm; returns the ticket text and its image."""

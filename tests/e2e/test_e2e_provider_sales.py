@@ -311,6 +311,8 @@ async def test_the_buyer_cancels_inside_the_window(env: Env) -> None:
         assert await _balance(run) == 10_000
         (held,) = env.sim.tickets
         assert env.sim.voided(held)
+        assert await run.logged(actor_id=PLAYER, target_type="TICKET") == [
+            "TICKET_SELL", "TICKET_CANCEL"]
 
 
 async def test_an_unreachable_provider_at_start_up_then_its_catalog(env: Env) -> None:
