@@ -240,7 +240,9 @@ async def _create_ticket(
     now: datetime,
     status: TicketStatus = TicketStatus.PENDING,
     booked: ProviderTicket | None = None,
+    serial: str | None = None,
 ) -> tuple[Ticket, bool]:
+    """``serial``: the one to print, when the book already numbered the ticket (the house)."""
     rows = await ensure_draw_rows(
         session, catalog, {(w.lottery, w.draw) for w in draft.wagers}, now
     )
@@ -259,7 +261,7 @@ async def _create_ticket(
         try:
             return await tickets_repo.create_ticket(
                 session,
-                serial=new_serial(),
+                serial=serial or new_serial(),
                 reference=draft.reference,
                 pin_hash=pin_hash,
                 provider=provider.name,
@@ -275,7 +277,7 @@ async def _create_ticket(
                 cancel_deadline=_cancel_deadline(booked, catalog, now) if booked else None,
             )
         except tickets_repo.SerialTaken:
-            continue  # 31^10 serials: a collision is rare and a new draw fixes it
+            serial = None  # 31^10 serials: a collision is rare and a new draw fixes it
 
 
 def _cancel_deadline(booked: ProviderTicket, catalog: Catalog, now: datetime) -> datetime:
@@ -356,6 +358,7 @@ async def _confirm_in_transaction(
             session, provider=cast(Provider, provider), catalog=catalog, user=user,
             draft=draft, total=total, pin_hash=pins.hash(booked.pin), now=now,
             status=TicketStatus.SOLD, booked=booked,
+            serial=booked.provider_ticket_id,  # one serial in the ledger, the log and the chat
         )
         if not created:
             raise ReferenceTaken(draft.reference)
