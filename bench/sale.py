@@ -4,9 +4,10 @@ The fake server runs in its own process; this process runs the bot (SQLite, hous
 sale is a message (preview) and a button press (confirm → ticket text + image): two updates, so
 ratio = 2 × sales_per_s / echo_updates_per_s says what a sale costs against a bare update. Both
 run through the same harness: N users, each sending and waiting for the bot's answer before the
-next step. Printed for reference: the echo bot's rate with every message sent at once, and a bot
-that makes a sale's Bot API calls (preview, answer, buttons removed, ticket, image) with no
-database and no logic, whose ratio is the ceiling of this harness.
+next step; each user's first round is a warm-up, not timed. Printed for reference: the echo
+bot's rate with every message sent at once, and a bot that makes a sale's Bot API calls
+(preview, answer, buttons removed, ticket, image) with no database and no logic, whose ratio is
+the ceiling of this harness.
 Last line: `sales_per_s=… echo_updates_per_s=… ratio=… image_ms=…`.
 """
 
@@ -14,12 +15,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import logging
 import random
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
@@ -130,14 +132,23 @@ async def calls_only_rate(
     bot, dp = calls_only_bot(base_url, (await client.info())["token"], png)
     await client.reset()
     async with polling(bot, dp):
-        start = time.perf_counter()
-        await asyncio.gather(*(_one_player(client, 2000 + u, per_user) for u in range(users)))
-        elapsed = time.perf_counter() - start
-    return users * per_user / elapsed
+        return await _steady_rate(functools.partial(_one_player, client), 2000, users, per_user)
 
 
-async def _one_chatter(client: FakeTelegramClient, user_id: int, messages: int) -> None:
-    for i in range(messages):
+async def _steady_rate(
+    one: Callable[[int, int, int], Awaitable[None]], first_id: int, users: int, per_user: int,
+    warm_up: int = 1,
+) -> float:
+    """Each user's first ``warm_up`` rounds (first-use costs: caches, connections) untimed,
+    then ``per_user`` rounds timed; rounds per second."""
+    await asyncio.gather(*(one(first_id + u, 0, warm_up) for u in range(users)))
+    start = time.perf_counter()
+    await asyncio.gather(*(one(first_id + u, warm_up, per_user) for u in range(users)))
+    return users * per_user / (time.perf_counter() - start)
+
+
+async def _one_chatter(client: FakeTelegramClient, user_id: int, start: int, count: int) -> None:
+    for i in range(start, start + count):
         await client.send_user_message(user_id, f"hola {i}")
         await client.wait(chats={user_id: i + 1}, timeout=30)
 
@@ -151,21 +162,20 @@ async def echo_rate(
     bot, dp = echo_bot(base_url, (await client.info())["token"])
     await client.reset()
     async with polling(bot, dp):
+        if not batch:
+            return await _steady_rate(
+                functools.partial(_one_chatter, client), 1000, users, per_user, warm_up=5)
         start = time.perf_counter()
-        if batch:
-            await client.send_user_messages(
-                [{"user_id": 1000 + u, "text": f"hola {i}"}
-                 for i in range(per_user) for u in range(users)]
-            )
-            await client.wait(messages_sent=users * per_user, timeout=120)
-        else:
-            await asyncio.gather(*(_one_chatter(client, 1000 + u, per_user) for u in range(users)))
-        elapsed = time.perf_counter() - start
-    return users * per_user / elapsed
+        await client.send_user_messages(
+            [{"user_id": 1000 + u, "text": f"hola {i}"}
+             for i in range(per_user) for u in range(users)]
+        )
+        await client.wait(messages_sent=users * per_user, timeout=120)
+        return users * per_user / (time.perf_counter() - start)
 
 
-async def _one_player(client: FakeTelegramClient, user_id: int, sales: int) -> None:
-    for i in range(sales):
+async def _one_player(client: FakeTelegramClient, user_id: int, start: int, count: int) -> None:
+    for i in range(start, start + count):
         await client.send_user_message(user_id, f"{(user_id * 7 + i) % 1000:03d} x1 zulia")
         await client.wait(chats={user_id: 3 * i + 1}, timeout=30)
         preview = await client.last_message(user_id)
@@ -204,12 +214,8 @@ async def sales_rate(
                     )
             bot = create_bot(settings)
             async with polling(bot, create_dispatcher(app)):
-                start = time.perf_counter()
-                await asyncio.gather(
-                    *(_one_player(client, 2000 + u, per_user) for u in range(users))
-                )
-                elapsed = time.perf_counter() - start
-    return users * per_user / elapsed
+                return await _steady_rate(
+                    functools.partial(_one_player, client), 2000, users, per_user)
 
 
 def image_ms(repeat: int = 30) -> float:
