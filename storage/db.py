@@ -1,10 +1,10 @@
 """Engine, sessions and migrations: one code path for SQLite (aiosqlite) and PostgreSQL (asyncpg).
 
 The embedded default is a SQLite file in WAL mode (readers never block the single writer, and
-writers queue at ``storage.sqlite_write_gate``, with ``busy_timeout`` behind it); PostgreSQL is
-selected by the URL alone. Migrations run through Alembic on a connection we hand it, so
-``migrate()`` can be awaited from inside a running event loop (bot start-up) as well as from
-the CLI.
+writers queue at ``storage.sqlite_write_gate``; statements run on the event loop's thread, see
+``storage.sqlite_cursor``); PostgreSQL is selected by the URL alone. Migrations run through
+Alembic on a connection we hand it, so ``migrate()`` can be awaited from inside a running event
+loop (bot start-up) as well as from the CLI.
 """
 
 from __future__ import annotations
@@ -29,14 +29,11 @@ from storage import sqlite_cursor
 from storage.sqlite_write_gate import ATTRIBUTE as WRITE_GATE_ATTRIBUTE
 from storage.sqlite_write_gate import WriteGate
 
-sqlite_cursor.install()  # one thread trip per SQLite statement, writers queue at a gate
+sqlite_cursor.install()  # statements on the loop's thread, writers queue at a gate
 
 STORAGE_DIR = Path(__file__).resolve().parent
 ALEMBIC_INI = STORAGE_DIR / "alembic.ini"
 MIGRATIONS_DIR = STORAGE_DIR / "migrations"
-
-#: How long a SQLite writer waits for the write lock before failing (milliseconds).
-SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 # Any constant works; it only has to be the same for every process migrating the same database.
 _PG_MIGRATION_LOCK_ID = 0x7A9C_11A0
@@ -54,10 +51,10 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """Create the async engine for ``url`` (``sqlite+aiosqlite:///…`` or
     ``postgresql+asyncpg://…``).
 
-    SQLite connections get ``journal_mode=WAL``, ``synchronous=NORMAL``, ``foreign_keys=ON`` and
-    a ``busy_timeout``, and the file's directory is created if missing (use a file, not
-    ``:memory:``, which would give every connection its own empty database). Extra keyword
-    arguments go to :func:`create_async_engine`.
+    SQLite connections get ``journal_mode=WAL``, ``synchronous=NORMAL``, ``foreign_keys=ON``, a
+    write gate and statements on the loop's thread, and the file's directory is created if
+    missing (use a file, not ``:memory:``, which would give every connection its own empty
+    database). Extra keyword arguments go to :func:`create_async_engine`.
     """
     kwargs.setdefault("json_serializer", _json_dumps)
     if not is_sqlite(url):
@@ -67,16 +64,18 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     database = make_url(url).database
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).parent.mkdir(parents=True, exist_ok=True)  # e.g. data/taquilla.db
-    engine = create_async_engine(url, **kwargs)
-    gate = WriteGate(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+    # statements run on the loop's thread, commits on the connection's (storage.sqlite_cursor)
+    connect_args = {"check_same_thread": False, **kwargs.pop("connect_args", {})}
+    engine = create_async_engine(url, connect_args=connect_args, **kwargs)
+    gate = WriteGate(timeout=sqlite_cursor.BUSY_TIMEOUT_S)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         # the gate lives on aiosqlite's connection object, which the cursor reaches
         setattr(dbapi_connection._connection, WRITE_GATE_ATTRIBUTE, gate)
+        sqlite_cursor.prepare(dbapi_connection)  # busy timeout 0: waits happen in the thread
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
             cursor.execute("PRAGMA foreign_keys = ON")

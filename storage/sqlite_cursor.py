@@ -1,22 +1,33 @@
-"""One trip to the SQLite thread per statement instead of four.
+"""SQLite statements run on the event loop's thread; what may wait goes to the connection's.
 
-aiosqlite runs each SQLite connection in a thread of its own, and SQLAlchemy's adapter makes a
-round trip to that thread to open a cursor, another to execute, another to fetch the rows and
-another to close the cursor. Each trip wakes the thread, hands the GIL over and wakes the event
-loop through its self-pipe: measured, that overhead cost more than the SQL it carried (about 18
-trips per bare update). This cursor does all four in one function on the connection's thread.
+aiosqlite runs each SQLite connection in a thread of its own and sends it every call. Each trip
+wakes the thread, hands the GIL over and wakes the event loop through its self-pipe; measured,
+the trip cost far more than the SQL it carried (our statements take microseconds): with about
+20 statements a sale, the trips were a quarter of the bot's CPU time.
 
-It replaces SQLAlchemy's aiosqlite cursor class (``_cursor_cls``) when ``storage.db`` is
-imported. Server-side cursors and ``executemany`` keep SQLAlchemy's own code. A commit or a
-rollback with no transaction open makes no trip at all.
+So a statement runs right here, on the loop's thread, whenever it cannot make the loop wait:
+- the connection's busy timeout is 0, so a statement that meets another process's write lock
+  fails at once instead of sleeping, and is then run again on the connection's thread, which
+  waits for the lock (up to ``BUSY_TIMEOUT_S``) without holding up the loop (writers of this
+  process queue at ``storage.sqlite_write_gate`` and never meet each other's lock);
+- a read that runs past a budget of SQLite VM instructions (a big report) is interrupted and
+  run again on the connection's thread (an interrupted read changes nothing);
+- commits and rollbacks stay on the connection's thread: a commit may checkpoint the WAL, which
+  writes and syncs the database file. One with no transaction open makes no trip at all.
+
+Connections opened by ``storage.db`` are prepared for this (``prepare``); any other connection
+keeps making one trip per statement. The cursor replaces SQLAlchemy's aiosqlite cursor class
+(``_cursor_cls``) when ``storage.db`` is imported; server-side cursors keep SQLAlchemy's own.
 """
 
 from __future__ import annotations
 
 import collections
 import sqlite3
+import time
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy.connectors.asyncio import AsyncAdapt_dbapi_connection
 from sqlalchemy.dialects.sqlite.aiosqlite import (
@@ -26,11 +37,50 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 
 from storage import sqlite_write_gate as write_gate
 
+#: How long a statement waits for another process's write lock before failing.
+BUSY_TIMEOUT_S = 30.0
+
+#: SQLite calls the progress handler every this many VM instructions...
+_PROGRESS_EVERY = 1_000
+#: ...and a read on the loop's thread may take this many calls (~a millisecond) before it is
+#: moved to the connection's thread.
+_READ_BUDGET = 200
+
+_ATTRIBUTE = "taquilla_inline"
+
 _Outcome = tuple[list[Any], Any, int, int | None, bool]
+T = TypeVar("T")
+
+
+@dataclass
+class _Inline:
+    """A prepared connection's state: is a read running on the loop's thread, for how long."""
+
+    reading: bool = False
+    ticks: int = 0
+
+    def progress(self) -> int:
+        """SQLite's progress handler: non-zero interrupts the statement."""
+        if not self.reading:
+            return 0
+        self.ticks += 1
+        return 1 if self.ticks > _READ_BUDGET else 0
+
+
+def prepare(dbapi_connection: Any) -> None:
+    """Let ``dbapi_connection`` (SQLAlchemy's aiosqlite adapter, just opened) run statements on
+    the loop's thread. The sqlite3 connection must allow other threads (``check_same_thread``
+    false): it is used by one thread at a time, never two at once."""
+    connection = dbapi_connection._connection
+    state = _Inline()
+    raw = connection._conn
+    raw.execute("PRAGMA busy_timeout = 0")
+    raw.set_progress_handler(state.progress, _PROGRESS_EVERY)
+    setattr(connection, _ATTRIBUTE, state)
 
 
 def _run(conn: sqlite3.Connection, operation: str, parameters: Any) -> _Outcome:
-    """On the connection's thread: the whole life of one cursor."""
+    """The whole life of one cursor."""
     cursor = conn.cursor()
     try:
         if parameters is None:
@@ -43,15 +93,74 @@ def _run(conn: sqlite3.Connection, operation: str, parameters: Any) -> _Outcome:
         cursor.close()
 
 
-class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
-    """An ``AsyncAdapt_aiosqlite_cursor`` whose ``execute`` is a single thread trip."""
+def _run_many(conn: sqlite3.Connection, operation: str, rows: Any) -> tuple[int, int | None]:
+    cursor = conn.cursor()
+    try:
+        cursor.executemany(operation, rows)
+        return cursor.rowcount, cursor.lastrowid
+    finally:
+        cursor.close()
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY or (
+        "database is locked" in str(exc)
+    )
+
+
+def _interrupted(exc: sqlite3.OperationalError) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_INTERRUPT or (
+        "interrupted" in str(exc)
+    )
+
+
+def _waiting(run: Callable[..., T]) -> Callable[..., T]:
+    """``run`` on the connection's thread, retried while another process holds the lock."""
+
+    def waiting(*args: Any) -> T:
+        deadline, pause = time.monotonic() + BUSY_TIMEOUT_S, 0.001
+        while True:
+            try:
+                return run(*args)
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+
+    return waiting
+
+
+_run_waiting = _waiting(_run)
+_run_many_waiting = _waiting(_run_many)
+
+
+def _here(connection: Any, run: Callable[..., T], *args: Any, read: bool) -> T | None:
+    """``run(*args)`` on the loop's thread; None when it must go to the connection's thread."""
+    state: _Inline | None = getattr(connection, _ATTRIBUTE, None)
+    if state is None:
+        return None
+    state.reading, state.ticks = read, 0
+    try:
+        return run(connection._conn, *args)
+    except sqlite3.OperationalError as exc:
+        if _busy(exc) or (read and _interrupted(exc)):
+            return None  # nothing done: no lock was taken, or a read was stopped
+        raise
+    finally:
+        state.reading = False
+
+
+class LoopCursor(AsyncAdapt_aiosqlite_cursor):
+    """An ``AsyncAdapt_aiosqlite_cursor`` that runs statements on the loop's thread when it can,
+    else in one trip to the connection's thread."""
 
     __slots__ = ("_description", "_lastrowid", "_rowcount")
 
     def __init__(self, adapt_connection: AsyncAdapt_dbapi_connection) -> None:
         self._adapt_connection = adapt_connection
         self._connection = adapt_connection._connection
-        self._cursor = None  # type: ignore[assignment]  # made and closed inside each trip
+        self._cursor = None  # type: ignore[assignment]  # made and closed for each statement
         self._soft_closed_memoized = {}
         self._rows = collections.deque()
         self._description: Any = None
@@ -79,7 +188,7 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         pass
 
     async def _async_soft_close(self) -> None:
-        """Nothing stays open between trips."""
+        """Nothing stays open between statements."""
 
     def close(self) -> None:
         self._rows.clear()
@@ -88,40 +197,38 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         connection = self._connection
         gate = write_gate.gate_of(connection)
         async with self._adapt_connection._execute_mutex:
-            if gate is not None and write_gate.may_write(operation) and not gate.holds(connection):
+            read = not write_gate.may_write(operation)
+            if gate is not None and not read and not gate.holds(connection):
                 await gate.enter(connection)
             try:
-                rows, self._description, self._rowcount, self._lastrowid, open_transaction = (
-                    await connection._execute(_run, connection._conn, operation, parameters)
-                )
+                outcome = _here(connection, _run, operation, parameters, read=read)
+                if outcome is None:
+                    outcome = await connection._execute(
+                        _run_waiting, connection._conn, operation, parameters
+                    )
             except Exception:
                 write_gate.release_if_idle(connection)  # a failed statement may have ended it
                 raise
+            rows, self._description, self._rowcount, self._lastrowid, open_transaction = outcome
             if gate is not None and not open_transaction:
                 gate.leave(connection)  # an autocommit statement, or one that ended the transaction
         self._rows = collections.deque(rows)
 
     async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> Any:
         connection = self._connection
-
-        def run_many(conn: sqlite3.Connection) -> tuple[int, int | None]:
-            cursor = conn.cursor()
-            try:
-                cursor.executemany(operation, seq_of_parameters)
-                return cursor.rowcount, cursor.lastrowid
-            finally:
-                cursor.close()
-
         gate = write_gate.gate_of(connection)
         async with self._adapt_connection._execute_mutex:
             if gate is not None and not gate.holds(connection):
                 await gate.enter(connection)
             try:
-                self._rowcount, self._lastrowid = await connection._execute(
-                    run_many, connection._conn
-                )
+                outcome = _here(connection, _run_many, operation, seq_of_parameters, read=False)
+                if outcome is None:
+                    outcome = await connection._execute(
+                        _run_many_waiting, connection._conn, operation, seq_of_parameters
+                    )
             finally:
                 write_gate.release_if_idle(connection)
+            self._rowcount, self._lastrowid = outcome
         self._description = None
 
 
@@ -142,10 +249,10 @@ def _skipped_when_idle(method: Callable[[Any], None]) -> Callable[[Any], None]:
 
 
 def install() -> None:
-    """Make SQLAlchemy's aiosqlite connections use :class:`OneTripCursor` and the write gate."""
-    if AsyncAdapt_aiosqlite_connection._cursor_cls is OneTripCursor:
+    """Make SQLAlchemy's aiosqlite connections use :class:`LoopCursor` and the write gate."""
+    if AsyncAdapt_aiosqlite_connection._cursor_cls is LoopCursor:
         return  # installed already
-    AsyncAdapt_aiosqlite_connection._cursor_cls = OneTripCursor
+    AsyncAdapt_aiosqlite_connection._cursor_cls = LoopCursor
     for name in ("commit", "rollback"):
         method = getattr(AsyncAdapt_aiosqlite_connection, name)
         setattr(AsyncAdapt_aiosqlite_connection, name, _skipped_when_idle(method))

@@ -1,8 +1,10 @@
-"""The one-trip SQLite cursor (storage/sqlite_cursor.py): same answers as SQLAlchemy's own, one
-trip to the connection's thread per statement."""
+"""The SQLite cursor (storage/sqlite_cursor.py): same answers as SQLAlchemy's own; statements on
+the loop's thread, and on the connection's thread what would make the loop wait."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -64,14 +66,15 @@ def trips(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     return seen
 
 
-async def test_a_statement_is_one_trip_to_the_connection_thread(
+async def test_a_statement_runs_on_the_loops_thread(
     engine: AsyncEngine, trips: list[object]
 ) -> None:
     async with engine.connect() as conn:
         await conn.execute(text("SELECT 1"))  # the connection is open and warm
         trips.clear()
+        await conn.execute(text("INSERT INTO t (name) VALUES ('ana')"))
         rows = (await conn.execute(text("SELECT id, name FROM t"))).all()
-        assert rows == [] and len(trips) == 1
+        assert rows == [(1, "ana")] and trips == []
 
 
 async def test_commit_and_rollback_with_nothing_written_make_no_trip(
@@ -85,6 +88,51 @@ async def test_commit_and_rollback_with_nothing_written_make_no_trip(
         assert trips == []
         await conn.execute(text("INSERT INTO t (name) VALUES ('ana')"))
         await conn.commit()
-        assert len(trips) == 2  # the insert and its commit
+        assert len(trips) == 1  # the commit, on the connection's thread (it may checkpoint)
     async with engine.connect() as conn:
         assert (await conn.execute(text("SELECT name FROM t"))).scalars().all() == ["ana"]
+
+
+async def test_another_process_lock_is_waited_for_off_the_loop(
+    engine: AsyncEngine, trips: list[object], tmp_path: Path
+) -> None:
+    other = sqlite3.connect(tmp_path / "cursor.db", isolation_level=None)  # another process
+    other.execute("BEGIN IMMEDIATE")  # holds the write lock
+    other.execute("INSERT INTO t (name) VALUES ('other')")
+
+    async def write() -> None:
+        async with engine.begin() as conn:
+            await conn.execute(text("INSERT INTO t (name) VALUES ('ours')"))
+
+    async with asyncio.timeout(10):
+        writer = asyncio.create_task(write())
+        ticks = 0
+        while not trips and ticks < 100_000:  # until the insert went to its thread to wait
+            ticks += 1
+            await asyncio.sleep(0)
+        assert trips and not writer.done()
+        for _ in range(100):  # the loop keeps running while the writer waits
+            await asyncio.sleep(0)
+        assert not writer.done()
+        other.execute("COMMIT")
+        await writer
+    other.close()
+    async with engine.connect() as conn:
+        names = (await conn.execute(text("SELECT name FROM t ORDER BY id"))).scalars().all()
+    assert names == ["other", "ours"]
+
+
+async def test_a_long_read_moves_to_the_connections_thread(
+    engine: AsyncEngine, trips: list[object]
+) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(text("INSERT INTO t (name) VALUES (:n)"),
+                           [{"n": f"n{i}"} for i in range(100)])
+    long_count = text("SELECT count(*) FROM t AS a, t AS b, t AS c")  # a million rows
+    async with engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))
+        trips.clear()
+        assert (await conn.execute(long_count)).scalar_one() == 1_000_000
+        assert len(trips) == 1
+        assert (await conn.execute(text("SELECT count(*) FROM t"))).scalar_one() == 100
+        assert len(trips) == 1  # a short one stays on the loop's thread
