@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ActivityLog
@@ -31,20 +31,24 @@ async def log_activity(
     ``details`` must be JSON-serialisable (money as integer minor units or strings). Returns
     the entry id.
     """
-    result = await run_core(
-        session,
-        insert(ActivityLog.__table__)
-        .values(
-            at=at or utcnow(),
-            actor_id=actor_id,
-            action=action,
-            target_type=target_type,
-            target_id=None if target_id is None else str(target_id),
-            details=dict(details or {}),
-        )
-        .returning(ActivityLog.id)
-    )
+    result = await run_core(session, _APPEND, {
+        "at": at or utcnow(),
+        "actor_id": actor_id,
+        "action": action,
+        "target_type": target_type,
+        "target_id": None if target_id is None else str(target_id),
+        "details": dict(details or {}),
+    })
     return int(result.scalar_one())
+
+
+_COLUMNS = ("at", "actor_id", "action", "target_type", "target_id", "details")
+# Built once: every sale, cancel and payment appends an entry.
+_APPEND = (
+    insert(ActivityLog.__table__)
+    .values({name: bindparam(name) for name in _COLUMNS})
+    .returning(ActivityLog.id)
+)
 
 
 async def list_activity(

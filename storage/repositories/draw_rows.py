@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog, Lottery
@@ -16,6 +16,13 @@ from storage.repositories._dialect import run_core
 from storage.repositories.draws import DrawSpec, ensure_draws
 
 DrawKey = tuple[str, datetime]  # (lottery id, aware draw instant)
+
+# Built once: every sale runs it (preview and confirm); building it each time cost more than
+# running it.
+_FIND = select(Draw.id, Draw.draw_at, Draw.status).where(
+    Draw.lottery_id == bindparam("lottery_id"),
+    Draw.draw_at.in_(bindparam("instants", expanding=True)),
+)
 
 
 def draw_spec(lottery: Lottery, at: datetime) -> DrawSpec:
@@ -54,10 +61,7 @@ async def find_draw_rows(
     found: dict[DrawKey, tuple[int, DrawStatus]] = {}
     for lottery_id, instants in sorted(_group(keys).items()):
         rows = await run_core(
-            session,
-            select(Draw.id, Draw.draw_at, Draw.status).where(
-                Draw.lottery_id == lottery_id, Draw.draw_at.in_(sorted(instants))
-            )
+            session, _FIND, {"lottery_id": lottery_id, "instants": sorted(instants)}
         )
         for draw_id, draw_at, status in rows:
             found[(lottery_id, draw_at)] = (draw_id, DrawStatus(status))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, insert, literal, select, update
+from sqlalchemy import bindparam, case, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -146,8 +146,11 @@ async def get_ticket_by_serial(session: AsyncSession, serial: str) -> Ticket | N
 
 async def ticket_id_by_reference(session: AsyncSession, reference: str) -> int | None:
     """A one-column probe for the common case (no ticket yet) of an exactly-once check."""
-    found = await run_core(session, select(Ticket.id).where(Ticket.reference == reference))
+    found = await run_core(session, _ID_BY_REFERENCE, {"reference": reference})
     return found.scalar_one_or_none()
+
+
+_ID_BY_REFERENCE = select(Ticket.id).where(Ticket.reference == bindparam("reference"))
 
 
 async def get_ticket_by_reference(session: AsyncSession, reference: str) -> Ticket | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import User, UserRole
@@ -136,6 +136,17 @@ async def set_credit_limit(session: AsyncSession, user_id: int, limit: int) -> b
     return await _set(session, user_id, credit_limit=limit)
 
 
+# Built once: every player's sale runs it.
+_DEBIT = (
+    update(User)
+    .where(User.id == bindparam("user_id"), User.currency == bindparam("in_currency"),
+           User.balance >= bindparam("amount"))
+    .values(balance=User.balance - bindparam("amount"))
+    .execution_options(synchronize_session=False)
+    .returning(User.balance)
+)
+
+
 async def debit_balance(session: AsyncSession, user_id: int, amount: int, currency: str) -> bool:
     """Take ``amount`` from the player's balance if it covers it.
 
@@ -144,12 +155,7 @@ async def debit_balance(session: AsyncSession, user_id: int, amount: int, curren
     """
     _check_amount(amount)
     result = await run_core(
-        session,
-        update(User)
-        .where(User.id == user_id, User.currency == currency, User.balance >= amount)
-        .values(balance=User.balance - amount)
-        .execution_options(synchronize_session=False)
-        .returning(User.balance)
+        session, _DEBIT, {"user_id": user_id, "in_currency": currency, "amount": amount}
     )
     new_balance = result.scalar_one_or_none()
     if new_balance is None:
