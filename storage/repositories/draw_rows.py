@@ -23,6 +23,12 @@ _FIND = select(Draw.id, Draw.draw_at, Draw.status).where(
     Draw.lottery_id == bindparam("lottery_id"),
     Draw.draw_at.in_(bindparam("instants", expanding=True)),
 )
+_SOLD = select(
+    NumberSales.draw_id, NumberSales.game, NumberSales.number, NumberSales.sign, NumberSales.total
+).where(
+    NumberSales.draw_id.in_(bindparam("draw_ids", expanding=True)),
+    NumberSales.number.in_(bindparam("numbers", expanding=True)),
+)
 
 
 def draw_spec(lottery: Lottery, at: datetime) -> DrawSpec:
@@ -76,10 +82,7 @@ async def sold_totals(
         return {}
     by_id = {draw_id: key for key, draw_id in draw_ids.items()}
     rows = await run_core(
-        session,
-        select(NumberSales.draw_id, NumberSales.game, NumberSales.number, NumberSales.sign,
-               NumberSales.total)
-        .where(NumberSales.draw_id.in_(sorted(by_id)), NumberSales.number.in_(sorted(set(numbers))))
+        session, _SOLD, {"draw_ids": sorted(by_id), "numbers": sorted(set(numbers))}
     )
     totals = {}
     for draw_id, game, number, sign, total in rows:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import NumberSales
-from storage.repositories._dialect import run_core, upsert_insert
+from storage.repositories._dialect import insert_for, run_core
 
 NO_SIGN = ""
 
@@ -60,21 +61,34 @@ async def reserve_number_sales(
     _check(amount, cap)
     if amount > cap:
         return False
-    ins = upsert_insert(session, NumberSales).values(
-        draw_id=draw_id, game=game, number=number, sign=sign or NO_SIGN, total=amount
-    )
-    stmt = ins.on_conflict_do_update(
-        index_elements=[
-            NumberSales.draw_id,
-            NumberSales.game,
-            NumberSales.number,
-            NumberSales.sign,
-        ],
-        set_={"total": NumberSales.total + ins.excluded.total},
-        where=NumberSales.total + ins.excluded.total <= cap,
-    ).returning(NumberSales.total)
-    result = await run_core(session, stmt)
+    result = await run_core(session, _reserve_stmt(session.get_bind().dialect.name), {
+        "draw_id": draw_id, "game": game, "number": number, "sign": sign or NO_SIGN,
+        "total": amount, "cap": cap,
+    })
     return result.scalar_one_or_none() is not None
+
+
+_RESERVE: dict[str, Any] = {}
+
+
+def _reserve_stmt(dialect: str) -> Any:
+    """Built once per dialect: every wager of every sale runs it."""
+    stmt = _RESERVE.get(dialect)
+    if stmt is None:
+        ins = insert_for(dialect)(NumberSales).values(
+            {name: bindparam(name) for name in ("draw_id", "game", "number", "sign", "total")}
+        )
+        stmt = _RESERVE[dialect] = ins.on_conflict_do_update(
+            index_elements=[
+                NumberSales.draw_id,
+                NumberSales.game,
+                NumberSales.number,
+                NumberSales.sign,
+            ],
+            set_={"total": NumberSales.total + ins.excluded.total},
+            where=NumberSales.total + ins.excluded.total <= bindparam("cap"),
+        ).returning(NumberSales.total)
+    return stmt
 
 
 async def release_number_sales(
