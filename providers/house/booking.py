@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog
@@ -43,7 +43,7 @@ from providers.house.rules import (
     tope_items,
 )
 from storage.models import DrawStatus, HouseBooking, HouseBookingState
-from storage.repositories._dialect import run_core, upsert_insert
+from storage.repositories._dialect import insert_for, run_core
 from storage.repositories.activity import log_activity
 from storage.repositories.draw_rows import DrawKey, ensure_draw_rows, sold_totals
 from storage.repositories.number_sales import (
@@ -105,18 +105,19 @@ async def book(session: AsyncSession, catalog: Catalog, sale: Sale) -> ProviderT
                                          closed_message(lottery, draw, now), readable=True)
     refuse(rejected, len(wagers), sale.partial)
     draw_ids = {key: value[0] for key, value in rows.items()}
-    booking_id = await _claim(session, catalog, sale, draw_ids, rejected)
+    booking = await _claim(session, catalog, sale, draw_ids, rejected)
     items = tope_items(catalog, wagers, [i for i in range(len(wagers)) if i not in rejected])
     if sale.partial:
         refused = await _reserve_each(session, catalog, wagers, items, draw_ids)
         if refused:
             rejected.update(refused)
             refuse(rejected, len(wagers), partial=True)
-            await _rewrite(session, booking_id, catalog, sale, draw_ids, rejected)
+            await _rewrite(session, booking.id, catalog, sale, draw_ids, rejected)
+            reread = await session.get(HouseBooking, booking.id, populate_existing=True)
+            assert reread is not None
+            booking = reread
     else:
         await _reserve_all(session, catalog, wagers, items, draw_ids)
-    booking = await session.get(HouseBooking, booking_id, populate_existing=True)
-    assert booking is not None
     await log_activity(
         session, "TICKET_SELL", actor_id=sale.actor_id, target_type="TICKET",
         target_id=booking.serial, at=now,
@@ -145,33 +146,51 @@ def _docs(
 async def _claim(
     session: AsyncSession, catalog: Catalog, sale: Sale, draw_ids: dict[DrawKey, int],
     rejected: dict[int, WagerRejection],
-) -> int:
+) -> HouseBooking:
+    """Insert the booking; returns it as inserted (not attached to the session)."""
     docs, total = _docs(catalog, sale, draw_ids, rejected)
     first, last = draw_days(docs)
-    table = HouseBooking.__table__
+    stmt = _claim_stmt(session.get_bind().dialect.name)
     for _ in range(_SERIAL_ATTEMPTS):
-        stmt = (
-            upsert_insert(session, table)
-            .values(
-                reference=sale.reference, serial=new_serial(), pin_hash=sale.pin_hash,
-                state=HouseBookingState.SOLD, total=total, currency=sale.currency,
-                customer_name=sale.customer_name, actor_id=sale.actor_id, wagers=docs,
-                first_draw_date=first, last_draw_date=last, created_at=sale.now,
-                cancel_deadline=sale.now + timedelta(seconds=catalog.cancel_seconds),
-                updated_at=sale.now,
-            )
-            .on_conflict_do_nothing()
-            .returning(table.c.id)
-        )
-        booking_id = (await run_core(session, stmt)).scalar_one_or_none()
-        if booking_id is not None:
-            return int(booking_id)
+        inserted = (await run_core(session, stmt, {
+            "reference": sale.reference, "serial": new_serial(), "pin_hash": sale.pin_hash,
+            "state": HouseBookingState.SOLD, "total": total, "currency": sale.currency,
+            "customer_name": sale.customer_name, "actor_id": sale.actor_id, "wagers": docs,
+            "first_draw_date": first, "last_draw_date": last, "created_at": sale.now,
+            "cancel_deadline": sale.now + timedelta(seconds=catalog.cancel_seconds),
+            "updated_at": sale.now,
+        })).first()
+        if inserted is not None:
+            return HouseBooking(**inserted._mapping)
         taken = await session.scalar(
             select(HouseBooking.id).where(HouseBooking.reference == sale.reference)
         )
         if taken is not None:
             raise Replay(sale.reference)
     raise RuntimeError(f"no unused serial after {_SERIAL_ATTEMPTS} attempts")
+
+
+_CLAIM: dict[str, Any] = {}
+_CLAIMED = (
+    "reference", "serial", "pin_hash", "state", "total", "currency", "customer_name",
+    "actor_id", "wagers", "first_draw_date", "last_draw_date", "created_at", "cancel_deadline",
+    "updated_at",
+)
+
+
+def _claim_stmt(dialect: str) -> Any:
+    """Built once per dialect (every house sale runs it); answers the whole row, so the
+    booking is not read back."""
+    stmt = _CLAIM.get(dialect)
+    if stmt is None:
+        table = HouseBooking.__table__
+        stmt = _CLAIM[dialect] = (
+            insert_for(dialect)(table)
+            .values({name: bindparam(name) for name in _CLAIMED})
+            .on_conflict_do_nothing()
+            .returning(*table.c)
+        )
+    return stmt
 
 
 async def _rewrite(
