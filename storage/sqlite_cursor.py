@@ -22,6 +22,7 @@ keeps making one trip per statement. The cursor replaces SQLAlchemy's aiosqlite 
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import sqlite3
 import time
@@ -48,7 +49,7 @@ _READ_BUDGET = 200
 
 _ATTRIBUTE = "taquilla_inline"
 
-_Outcome = tuple[list[Any], Any, int, int | None, bool]
+_Outcome = tuple[list[Any], Any, int, int | None]
 T = TypeVar("T")
 
 
@@ -88,7 +89,7 @@ def _run(conn: sqlite3.Connection, operation: str, parameters: Any) -> _Outcome:
         else:
             cursor.execute(operation, parameters)
         rows = cursor.fetchall() if cursor.description else []
-        return rows, cursor.description, cursor.rowcount, cursor.lastrowid, conn.in_transaction
+        return rows, cursor.description, cursor.rowcount, cursor.lastrowid
     finally:
         cursor.close()
 
@@ -194,42 +195,40 @@ class LoopCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows.clear()
 
     async def _execute_async(self, operation: Any, parameters: Any) -> Any:
-        connection = self._connection
-        gate = write_gate.gate_of(connection)
-        async with self._adapt_connection._execute_mutex:
-            read = not write_gate.may_write(operation)
-            if gate is not None and not read and not gate.holds(connection):
-                await gate.enter(connection)
-            try:
-                outcome = _here(connection, _run, operation, parameters, read=read)
-                if outcome is None:
-                    outcome = await connection._execute(
-                        _run_waiting, connection._conn, operation, parameters
-                    )
-            except Exception:
-                write_gate.release_if_idle(connection)  # a failed statement may have ended it
-                raise
-            rows, self._description, self._rowcount, self._lastrowid, open_transaction = outcome
-            if gate is not None and not open_transaction:
-                gate.leave(connection)  # an autocommit statement, or one that ended the transaction
+        read = not write_gate.may_write(operation)
+        rows, self._description, self._rowcount, self._lastrowid = await self._statement(
+            _run, _run_waiting, operation, parameters, read=read
+        )
         self._rows = collections.deque(rows)
 
     async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> Any:
+        self._rowcount, self._lastrowid = await self._statement(
+            _run_many, _run_many_waiting, operation, seq_of_parameters, read=False
+        )
+        self._description = None
+
+    async def _statement(
+        self, run: Callable[..., T], waiting: Callable[..., T], operation: str, args: Any, *,
+        read: bool,
+    ) -> T:
+        """``run`` here or ``waiting`` on the connection's thread, a write holding the gate,
+        which goes back once no transaction is open (an autocommit statement, a failed one)."""
         connection = self._connection
         gate = write_gate.gate_of(connection)
         async with self._adapt_connection._execute_mutex:
-            if gate is not None and not gate.holds(connection):
+            if gate is not None and not read and not gate.holds(connection):
                 await gate.enter(connection)
             try:
-                outcome = _here(connection, _run_many, operation, seq_of_parameters, read=False)
+                outcome = _here(connection, run, operation, args, read=read)
                 if outcome is None:
-                    outcome = await connection._execute(
-                        _run_many_waiting, connection._conn, operation, seq_of_parameters
-                    )
-            finally:
+                    outcome = await connection._execute(waiting, connection._conn, operation, args)
+            except asyncio.CancelledError:
+                raise  # the statement may still run; the rollback that follows frees the gate
+            except BaseException:
                 write_gate.release_if_idle(connection)
-            self._rowcount, self._lastrowid = outcome
-        self._description = None
+                raise
+            write_gate.release_if_idle(connection)
+            return outcome
 
 
 def _skipped_when_idle(method: Callable[[Any], None]) -> Callable[[Any], None]:

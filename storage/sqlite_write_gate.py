@@ -1,17 +1,19 @@
-"""Writers to one SQLite file queue in the event loop, not in SQLite's busy handler.
+"""Writers to one SQLite file queue in the event loop, not in a busy wait.
 
 SQLite has one writer at a time. When a second connection wants to write, SQLite's default busy
 handler puts its thread to sleep and tries again after 1, 2, 5, 10, 15, 20, 25, 50, then 100 ms,
 however soon the lock is freed. Under load this dominated a sale: measured with 20 buyers, each
 sale slept about 26 times in the busy handler, 100 ms at a time in the worst case, while the
-lock sat free.
+lock sat free. (Statements now run on the loop's thread with no busy handler at all, see
+``storage.sqlite_cursor``: without the gate, this process's writers would meet each other's
+lock and be sent off to wait in a thread.)
 
 So every connection of an engine takes this gate before the statement that starts its write
 transaction and gives it back when the transaction ends (commit, rollback, close). A waiting
 writer is woken the moment the gate is released. Reads never take it (WAL lets them run beside
 the writer). The gate only orders this process's writers: other processes on the same file, and
-a writer that waited longer than ``timeout``, still fall back on SQLite's own locking, which stays
-the judge of correctness.
+a writer that waited longer than ``timeout``, meet SQLite's lock and wait for it in the
+connection's thread; SQLite's locking stays the judge of correctness.
 """
 
 from __future__ import annotations
