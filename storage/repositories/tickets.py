@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from storage.models import PaidHow, Ticket, TicketStatus, Wager, WagerOutcome
-from storage.repositories._dialect import run_core, upsert_insert
+from storage.repositories._dialect import insert_for, run_core
 from storage.repositories._sync import refresh_loaded
 from storage.types import UTCDateTime
 
@@ -84,29 +84,15 @@ async def create_ticket(
     """
     if not wagers:
         raise ValueError("a ticket needs at least one wager")
-    table = Ticket.__table__
-    stmt = (
-        upsert_insert(session, table)
-        .values(
-            serial=serial,
-            reference=reference,
-            pin_hash=pin_hash,
-            provider=provider,
-            buyer_id=buyer_id,
-            seller_id=seller_id,
-            customer_name=customer_name,
-            status=status,
-            total=total,
-            currency=currency,
-            created_at=created_at,
-            cancel_deadline=cancel_deadline,
-            provider_ticket_id=provider_ticket_id,
-            updated_at=created_at,
-        )
-        .on_conflict_do_nothing()
-        .returning(table.c.id)
-    )
-    ticket_id = (await run_core(session, stmt)).scalar_one_or_none()
+    stmt = _insert_ticket_stmt(session.get_bind().dialect.name)
+    params = {
+        "serial": serial, "reference": reference, "pin_hash": pin_hash, "provider": provider,
+        "buyer_id": buyer_id, "seller_id": seller_id, "customer_name": customer_name,
+        "status": status, "total": total, "currency": currency, "created_at": created_at,
+        "cancel_deadline": cancel_deadline, "provider_ticket_id": provider_ticket_id,
+        "updated_at": created_at,
+    }
+    ticket_id = (await run_core(session, stmt, params)).scalar_one_or_none()
     if ticket_id is None:
         existing = await get_ticket_by_reference(session, reference)
         if existing is not None:
@@ -114,7 +100,7 @@ async def create_ticket(
         raise SerialTaken(serial)
     await run_core(
         session,
-        insert(Wager.__table__),
+        _INSERT_WAGERS,
         [
             {
                 "ticket_id": ticket_id,
@@ -133,6 +119,29 @@ async def create_ticket(
     ticket = await get_ticket(session, ticket_id)
     assert ticket is not None
     return ticket, True
+
+
+_INSERT_TICKET: dict[str, Any] = {}
+_TICKET_COLUMNS = (
+    "serial", "reference", "pin_hash", "provider", "buyer_id", "seller_id", "customer_name",
+    "status", "total", "currency", "created_at", "cancel_deadline", "provider_ticket_id",
+    "updated_at",
+)
+_INSERT_WAGERS = insert(Wager.__table__)
+
+
+def _insert_ticket_stmt(dialect: str) -> Any:
+    """Built once per dialect: every sale runs it."""
+    stmt = _INSERT_TICKET.get(dialect)
+    if stmt is None:
+        table = Ticket.__table__
+        stmt = _INSERT_TICKET[dialect] = (
+            insert_for(dialect)(table)
+            .values({name: bindparam(name) for name in _TICKET_COLUMNS})
+            .on_conflict_do_nothing()
+            .returning(table.c.id)
+        )
+    return stmt
 
 
 async def get_ticket(session: AsyncSession, ticket_id: int) -> Ticket | None:
