@@ -15,6 +15,7 @@ wait for that lock on a second connection until ``busy_timeout``, i.e. deadlock.
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
@@ -36,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from storage.deferred_writes import defer_write, pending_write, unit_cache
 from storage.models import FsmRecord
-from storage.repositories._dialect import insert_for
+from storage.repositories._dialect import bound, insert_for
 from storage.types import utcnow
 
 _current_session: ContextVar[AsyncSession | None] = ContextVar("taquilla_fsm_session", default=None)
@@ -77,20 +78,16 @@ _TABLE = FsmRecord.__table__
 #: Built once and run through the connection (Core): the FSM is read and written on every
 #: update, and the ORM session's per-statement bookkeeping cost more than these statements.
 _READ = select(_TABLE.c.state, _TABLE.c.data).where(_TABLE.c.key == bindparam("key"))
-_UPSERTS: dict[tuple[str, frozenset[str]], Any] = {}
 
 
+@functools.cache
 def _upsert_stmt(dialect: str, columns: frozenset[str]) -> Any:
     """``INSERT … ON CONFLICT (key) DO UPDATE`` of ``columns`` (state, data or both)."""
-    stmt = _UPSERTS.get((dialect, columns))
-    if stmt is None:
-        values = {name: bindparam(name) for name in ("key", "state", "data", "updated_at")}
-        stmt = insert_for(dialect)(_TABLE).values(**values)
-        stmt = _UPSERTS[(dialect, columns)] = stmt.on_conflict_do_update(
-            index_elements=[_TABLE.c.key],
-            set_={name: stmt.excluded[name] for name in (*sorted(columns), "updated_at")},
-        )
-    return stmt
+    stmt = insert_for(dialect)(_TABLE).values(bound(("key", "state", "data", "updated_at")))
+    return stmt.on_conflict_do_update(
+        index_elements=[_TABLE.c.key],
+        set_={name: stmt.excluded[name] for name in (*sorted(columns), "updated_at")},
+    )
 
 
 def _upsert_params(key: str, values: Mapping[str, Any]) -> dict[str, Any]:

@@ -12,12 +12,13 @@ Order inside the transaction, each step for a reason:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog
@@ -43,7 +44,7 @@ from providers.house.rules import (
     tope_items,
 )
 from storage.models import DrawStatus, HouseBooking, HouseBookingState
-from storage.repositories._dialect import insert_for, run_core
+from storage.repositories._dialect import bound, insert_for, run_core
 from storage.repositories.activity import log_activity
 from storage.repositories.draw_rows import DrawKey, ensure_draw_rows, sold_totals
 from storage.repositories.number_sales import (
@@ -170,7 +171,6 @@ async def _claim(
     raise RuntimeError(f"no unused serial after {_SERIAL_ATTEMPTS} attempts")
 
 
-_CLAIM: dict[str, Any] = {}
 _CLAIMED = (
     "reference", "serial", "pin_hash", "state", "total", "currency", "customer_name",
     "actor_id", "wagers", "first_draw_date", "last_draw_date", "created_at", "cancel_deadline",
@@ -178,19 +178,17 @@ _CLAIMED = (
 )
 
 
+@functools.cache
 def _claim_stmt(dialect: str) -> Any:
     """Built once per dialect (every house sale runs it); answers the whole row, so the
     booking is not read back."""
-    stmt = _CLAIM.get(dialect)
-    if stmt is None:
-        table = HouseBooking.__table__
-        stmt = _CLAIM[dialect] = (
-            insert_for(dialect)(table)
-            .values({name: bindparam(name) for name in _CLAIMED})
-            .on_conflict_do_nothing()
-            .returning(*table.c)
-        )
-    return stmt
+    table = HouseBooking.__table__
+    return (
+        insert_for(dialect)(table)
+        .values(bound(_CLAIMED))
+        .on_conflict_do_nothing()
+        .returning(*table.c)
+    )
 
 
 async def _rewrite(

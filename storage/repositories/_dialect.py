@@ -3,9 +3,10 @@ execution on the session's connection."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import CursorResult
+from sqlalchemy import BindParameter, CursorResult, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +28,11 @@ def insert_for(dialect: str) -> Any:
     if dialect == "sqlite":
         return sqlite.insert
     raise NotImplementedError(f"unsupported database dialect: {dialect}")
+
+
+def bound(columns: Iterable[str]) -> dict[str, BindParameter[Any]]:
+    """``VALUES (:column, …)`` for a statement built once and run with a dict of values."""
+    return {name: bindparam(name) for name in columns}
 
 
 async def run_core(session: AsyncSession, statement: Any, params: Any = None) -> CursorResult[Any]:

@@ -7,11 +7,11 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ActivityLog
-from storage.repositories._dialect import run_core
+from storage.repositories._dialect import bound, run_core
 from storage.types import utcnow
 
 
@@ -46,7 +46,7 @@ _COLUMNS = ("at", "actor_id", "action", "target_type", "target_id", "details")
 # Built once: every sale, cancel and payment appends an entry.
 _APPEND = (
     insert(ActivityLog.__table__)
-    .values({name: bindparam(name) for name in _COLUMNS})
+    .values(bound(_COLUMNS))
     .returning(ActivityLog.id)
 )
 

@@ -8,6 +8,7 @@ number past its cap, and no explicit lock or retry loop is needed.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -16,7 +17,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import NumberSales
-from storage.repositories._dialect import insert_for, run_core
+from storage.repositories._dialect import bound, insert_for, run_core
 
 NO_SIGN = ""
 
@@ -68,27 +69,22 @@ async def reserve_number_sales(
     return result.scalar_one_or_none() is not None
 
 
-_RESERVE: dict[str, Any] = {}
-
-
+@functools.cache
 def _reserve_stmt(dialect: str) -> Any:
     """Built once per dialect: every wager of every sale runs it."""
-    stmt = _RESERVE.get(dialect)
-    if stmt is None:
-        ins = insert_for(dialect)(NumberSales).values(
-            {name: bindparam(name) for name in ("draw_id", "game", "number", "sign", "total")}
-        )
-        stmt = _RESERVE[dialect] = ins.on_conflict_do_update(
-            index_elements=[
-                NumberSales.draw_id,
-                NumberSales.game,
-                NumberSales.number,
-                NumberSales.sign,
-            ],
-            set_={"total": NumberSales.total + ins.excluded.total},
-            where=NumberSales.total + ins.excluded.total <= bindparam("cap"),
-        ).returning(NumberSales.total)
-    return stmt
+    ins = insert_for(dialect)(NumberSales).values(
+        bound(("draw_id", "game", "number", "sign", "total"))
+    )
+    return ins.on_conflict_do_update(
+        index_elements=[
+            NumberSales.draw_id,
+            NumberSales.game,
+            NumberSales.number,
+            NumberSales.sign,
+        ],
+        set_={"total": NumberSales.total + ins.excluded.total},
+        where=NumberSales.total + ins.excluded.total <= bindparam("cap"),
+    ).returning(NumberSales.total)
 
 
 async def release_number_sales(

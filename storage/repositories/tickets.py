@@ -8,6 +8,7 @@ double tap) never sells twice. Every status change is a conditional UPDATE (``â€
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from storage.models import PaidHow, Ticket, TicketStatus, Wager, WagerOutcome
-from storage.repositories._dialect import insert_for, run_core
+from storage.repositories._dialect import bound, insert_for, run_core
 from storage.repositories._sync import refresh_loaded
 from storage.types import UTCDateTime
 
@@ -121,7 +122,6 @@ async def create_ticket(
     return ticket, True
 
 
-_INSERT_TICKET: dict[str, Any] = {}
 _TICKET_COLUMNS = (
     "serial", "reference", "pin_hash", "provider", "buyer_id", "seller_id", "customer_name",
     "status", "total", "currency", "created_at", "cancel_deadline", "provider_ticket_id",
@@ -130,18 +130,16 @@ _TICKET_COLUMNS = (
 _INSERT_WAGERS = insert(Wager.__table__)
 
 
+@functools.cache
 def _insert_ticket_stmt(dialect: str) -> Any:
     """Built once per dialect: every sale runs it."""
-    stmt = _INSERT_TICKET.get(dialect)
-    if stmt is None:
-        table = Ticket.__table__
-        stmt = _INSERT_TICKET[dialect] = (
-            insert_for(dialect)(table)
-            .values({name: bindparam(name) for name in _TICKET_COLUMNS})
-            .on_conflict_do_nothing()
-            .returning(table.c.id)
-        )
-    return stmt
+    table = Ticket.__table__
+    return (
+        insert_for(dialect)(table)
+        .values(bound(_TICKET_COLUMNS))
+        .on_conflict_do_nothing()
+        .returning(table.c.id)
+    )
 
 
 async def get_ticket(session: AsyncSession, ticket_id: int) -> Ticket | None:

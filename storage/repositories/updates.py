@@ -6,6 +6,7 @@ may receive the same one; the primary key on ``update_id`` is the arbiter.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 
@@ -15,26 +16,23 @@ from sqlalchemy.orm import Session
 
 from storage.deferred_writes import defer_write
 from storage.models import ProcessedUpdate
-from storage.repositories._dialect import insert_for
+from storage.repositories._dialect import bound, insert_for
 from storage.types import utcnow
 
 _TABLE = ProcessedUpdate.__table__
 #: Built once, run on every update: through the connection (Core), not the ORM session, whose
 #: per-statement bookkeeping cost more than these one-row statements themselves.
 _SEEN = select(_TABLE.c.update_id).where(_TABLE.c.update_id == bindparam("update_id"))
-_MARK: dict[str, Any] = {}
 
 
+@functools.cache
 def _mark_stmt(dialect: str) -> Any:
-    stmt = _MARK.get(dialect)
-    if stmt is None:
-        stmt = _MARK[dialect] = (
-            insert_for(dialect)(_TABLE)
-            .values(update_id=bindparam("update_id"), processed_at=bindparam("processed_at"))
-            .on_conflict_do_nothing(index_elements=[_TABLE.c.update_id])
-            .returning(_TABLE.c.update_id)
-        )
-    return stmt
+    return (
+        insert_for(dialect)(_TABLE)
+        .values(bound(("update_id", "processed_at")))
+        .on_conflict_do_nothing(index_elements=[_TABLE.c.update_id])
+        .returning(_TABLE.c.update_id)
+    )
 
 
 async def was_processed(session: AsyncSession, update_id: int) -> bool:
