@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from html import escape
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
+from handlers.filters import data_in, data_prefix
 from lottery.catalog import Lottery
 from lottery.i18n import _
 from services.broadcast import BroadcastKind, BroadcastTextError, audience, enqueue
@@ -164,7 +165,7 @@ def make_router() -> Router:
     router.message.register(unsubscribe, Command("desuscribir", "unsubscribe"))
     router.message.register(announce, Command("difundir", "broadcast"))
     router.callback_query.register(
-        announce_confirmed, F.data.in_({"bc:send", "bc:paid", "bc:no"})
+        announce_confirmed, data_in("bc:send", "bc:paid", "bc:no")
     )
-    router.callback_query.register(toggle_button, F.data.startswith("sub:"))
+    router.callback_query.register(toggle_button, data_prefix("sub:"))
     return router

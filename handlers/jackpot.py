@@ -10,15 +10,16 @@ from __future__ import annotations
 import logging
 from decimal import Decimal
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.dispatcher.event.bases import SkipHandler
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
+from handlers.filters import PLAIN_TEXT, data_in, data_prefix
 from lottery.i18n import _
 from providers.base import ProviderError
 from providers.jackpot import Betcard, JackpotProvider
@@ -373,12 +374,12 @@ async def on_cancel(query: CallbackQuery, state: FSMContext) -> None:
 def make_router() -> Router:
     router = Router(name="jackpot")
     router.message.register(on_jackpot, Command("jackpot"))
-    router.callback_query.register(on_card, F.data.startswith("jp:card:"))
-    router.callback_query.register(on_bet, F.data.startswith("jp:bet:"))
-    router.callback_query.register(on_back, F.data == "jp:back")
-    router.callback_query.register(on_quit, F.data == "jp:quit")
-    router.callback_query.register(on_quick_price, F.data.startswith("jp:lines:"))
-    router.callback_query.register(on_confirm, F.data.startswith("jp:ok:"))
-    router.callback_query.register(on_cancel, F.data.startswith("jp:no:"))
-    router.message.register(on_price_text, JackpotFlow.price, F.text & ~F.text.startswith("/"))
+    router.callback_query.register(on_card, data_prefix("jp:card:"))
+    router.callback_query.register(on_bet, data_prefix("jp:bet:"))
+    router.callback_query.register(on_back, data_in("jp:back"))
+    router.callback_query.register(on_quit, data_in("jp:quit"))
+    router.callback_query.register(on_quick_price, data_prefix("jp:lines:"))
+    router.callback_query.register(on_confirm, data_prefix("jp:ok:"))
+    router.callback_query.register(on_cancel, data_prefix("jp:no:"))
+    router.message.register(on_price_text, StateFilter(JackpotFlow.price), PLAIN_TEXT)
     return router

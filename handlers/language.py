@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.filters import data_prefix
 from lottery import i18n
 from lottery.i18n import _
 from services.users import set_locale
@@ -53,5 +54,5 @@ async def chosen(query: CallbackQuery, session: AsyncSession, user: User) -> Non
 def make_router() -> Router:
     router = Router(name="language")
     router.message.register(choose, Command("idioma", "language", "lang"))
-    router.callback_query.register(chosen, F.data.startswith("lang:"))
+    router.callback_query.register(chosen, data_prefix("lang:"))
     return router

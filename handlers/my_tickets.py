@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import (
@@ -17,6 +17,7 @@ from aiogram.types import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
+from handlers.filters import data_prefix
 from handlers.sales import show_preview
 from lottery.catalog import Catalog
 from lottery.i18n import _
@@ -219,9 +220,9 @@ def make_router() -> Router:
     router = Router(name="my_tickets")
     router.message.register(list_tickets, Command("tickets", "mistickets"))
     router.message.register(last, Command("ultimo", "last"))
-    router.callback_query.register(list_page, F.data.startswith("tk:l:"))
-    router.callback_query.register(open_ticket, F.data.startswith("tk:o:"))
-    router.callback_query.register(reprint, F.data.startswith("tk:r:"))
-    router.callback_query.register(cancel, F.data.startswith("tk:x:"))
-    router.callback_query.register(repeat, F.data.startswith("tk:p:"))
+    router.callback_query.register(list_page, data_prefix("tk:l:"))
+    router.callback_query.register(open_ticket, data_prefix("tk:o:"))
+    router.callback_query.register(reprint, data_prefix("tk:r:"))
+    router.callback_query.register(cancel, data_prefix("tk:x:"))
+    router.callback_query.register(repeat, data_prefix("tk:p:"))
     return router

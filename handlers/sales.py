@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
@@ -17,6 +17,7 @@ from aiogram.types import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
+from handlers.filters import PLAIN_TEXT, data_prefix
 from lottery.i18n import _
 from lottery.render import render_wagers
 from lottery.ticket import TicketView
@@ -194,8 +195,8 @@ async def on_cancel(query: CallbackQuery, state: FSMContext, app: AppContext) ->
 
 def make_router() -> Router:
     router = Router(name="sales")
-    router.callback_query.register(on_confirm, F.data.startswith("sale:ok:"))
-    router.callback_query.register(on_correct, F.data.startswith("sale:fix:"))
-    router.callback_query.register(on_cancel, F.data.startswith("sale:no:"))
-    router.message.register(on_plays, F.text & ~F.text.startswith("/"))
+    router.callback_query.register(on_confirm, data_prefix("sale:ok:"))
+    router.callback_query.register(on_correct, data_prefix("sale:fix:"))
+    router.callback_query.register(on_cancel, data_prefix("sale:no:"))
+    router.message.register(on_plays, PLAIN_TEXT)
     return router

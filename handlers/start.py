@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from html import escape
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 
 from bot.context import AppContext
+from handlers.filters import COMMAND_TEXT
 from lottery.i18n import _
 from services.help import examples_for, provider_help, sells_plays
 from storage.models import User, UserRole
@@ -90,7 +91,7 @@ async def unknown_command(message: Message) -> None:
 def make_fallback_router() -> Router:
     """Commands no other router took; included last."""
     router = Router(name="fallback")
-    router.message.register(unknown_command, F.text.startswith("/"))
+    router.message.register(unknown_command, COMMAND_TEXT)
     return router
 
 
