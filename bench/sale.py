@@ -1,13 +1,13 @@
 """Complete sales per second through the fake Bot API over HTTP, against an echo bot's updates/s.
 
 The fake server runs in its own process; this process runs the bot (SQLite, house provider). A
-sale is a message (preview) and a button press (confirm → ticket text + image): two updates, so
-ratio = 2 × sales_per_s / echo_updates_per_s says what a sale costs against a bare update. Both
-run through the same harness: N users, each sending and waiting for the bot's answer before the
-next step; each user's first round is a warm-up, not timed. Printed for reference: the echo
-bot's rate with every message sent at once, and a bot that makes a sale's Bot API calls
-(preview, answer, buttons removed, ticket, image) with no database and no logic, whose ratio is
-the ceiling of this harness.
+sale is a message (preview) and a button press (confirm → the ticket's picture, captioned with
+its text): two updates, so ratio = 2 × sales_per_s / echo_updates_per_s says what a sale costs
+against a bare update. Both run through the same harness: N users, each sending and waiting for
+the bot's answer before the next step; each user's first round is a warm-up, not timed. Printed
+for reference: the echo bot's rate with every message sent at once, and a bot that makes a
+sale's Bot API calls (preview, answer, buttons removed, the captioned picture) with no database
+and no logic, whose ratio is the ceiling of this harness.
 Last line: `sales_per_s=… echo_updates_per_s=… ratio=… image_ms=…`.
 """
 
@@ -106,8 +106,10 @@ def calls_only_bot(base_url: str, token: str, png: bytes) -> tuple[Bot, Dispatch
         assert isinstance(query.message, Message) and query.bot is not None
         await query.answer()
         await query.message.edit_reply_markup(reply_markup=None)
-        await query.message.answer("🎟 <b>Ticket ABCDE-FGHJK</b>\nPIN 1234\nTotal: Bs. 1,00")
-        await query.bot.send_photo(query.from_user.id, BufferedInputFile(png, "ticket.png"))
+        await query.bot.send_photo(
+            query.from_user.id, BufferedInputFile(png, "ticket.png"),
+            caption="🎟 <b>Ticket ABCDE-FGHJK</b>\nPIN 1234\nTotal: Bs. 1,00",
+        )
 
     dp = Dispatcher()
     dp.include_router(router)
@@ -177,11 +179,11 @@ async def echo_rate(
 async def _one_player(client: FakeTelegramClient, user_id: int, start: int, count: int) -> None:
     for i in range(start, start + count):
         await client.send_user_message(user_id, f"{(user_id * 7 + i) % 1000:03d} x1 zulia")
-        await client.wait(chats={user_id: 3 * i + 1}, timeout=30)
+        await client.wait(chats={user_id: 2 * i + 1}, timeout=30)
         preview = await client.last_message(user_id)
         assert preview is not None and preview["buttons"], preview
         await client.press_button(user_id, preview["message_id"], text="✅ Confirmar")
-        await client.wait(chats={user_id: 3 * (i + 1)}, timeout=30)  # preview, ticket, image
+        await client.wait(chats={user_id: 2 * (i + 1)}, timeout=30)  # preview, ticket
 
 
 async def sales_rate(

@@ -119,7 +119,7 @@ class ConsoleSession(BaseSession):
             media = method.photo if isinstance(method, SendPhoto) else method.document
             path = self._save_photo(media)
             caption = html_to_text(method.caption) if isinstance(method.caption, str) else ""
-            self._print(f"bot> [image: {path}] {caption}".rstrip())
+            self._print(f"bot> [image: {path}] {caption}".rstrip().replace("\n", "\n     "))
             message = self._message(bot, method.chat_id, caption=method.caption)
             if isinstance(method, SendPhoto):
                 message["photo"] = [

@@ -26,13 +26,12 @@ from services import sale_text
 from services.draft import SaleDraft
 from services.help import sells_plays
 from services.sales import Outcome, Preview, confirm_sale, prepare_sale
+from services.telegram_text import MAX_TEXT, fits_caption
 from services.tickets import ticket_png, ticket_text, ticket_view
 from storage.models import User
 from storage.repositories.tickets import get_ticket_by_reference
 
 log = logging.getLogger(__name__)
-
-MAX_TEXT = 4096
 
 
 class Sale(StatesGroup):
@@ -135,10 +134,9 @@ async def on_confirm(
     view = ticket_view(result.ticket, app.catalog, brand=app.settings.brand_name, pin=result.pin)
     text = ticket_text(view, user)
     if result.outcome is Outcome.ALREADY_SOLD:
-        text = sale_text.stale_preview(result.ticket) + "\n\n" + text
-    await _answer(query, text)
-    if result.outcome is Outcome.SOLD:
-        await send_ticket_image(query, view, app, user)
+        await _answer(query, sale_text.stale_preview(result.ticket) + "\n\n" + text)
+        return
+    await send_ticket(query, view, text, app, user)
 
 
 async def _close_preview(query: CallbackQuery) -> None:
@@ -158,17 +156,26 @@ async def _answer(query: CallbackQuery, text: str) -> None:
         await query.bot.send_message(query.from_user.id, text)  # type: ignore[union-attr]
 
 
-async def send_ticket_image(
-    query: CallbackQuery, view: TicketView, app: AppContext, user: User
+async def send_ticket(
+    query: CallbackQuery, view: TicketView, text: str, app: AppContext, user: User
 ) -> None:
-    """The picture is a bonus: when it fails the person already has the ticket as text."""
+    """The ticket as one message, its picture captioned with its text: one thing to keep or
+    forward. The text is what counts: too long for a caption, it goes first on its own; when the
+    picture cannot be drawn or sent, it goes alone."""
+    caption = fits_caption(text)
+    if not caption:
+        await _answer(query, text)
     try:
         png = await ticket_png(view, app, user)
         await query.bot.send_photo(  # type: ignore[union-attr]
-            query.from_user.id, BufferedInputFile(png, filename="ticket.png")
+            query.from_user.id,
+            BufferedInputFile(png, filename="ticket.png"),
+            caption=text if caption else None,
         )
     except Exception:
-        log.exception("ticket image could not be sent; the text was")
+        log.exception("ticket image could not be sent; the ticket goes as text")
+        if caption:
+            await _answer(query, text)
 
 
 async def on_correct(query: CallbackQuery, state: FSMContext, app: AppContext) -> None:

@@ -9,18 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from html.parser import HTMLParser
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.broadcast.progress import Progress
+from services.telegram_text import MAX_CAPTION, MAX_TEXT, visible_length
 from storage.models import BroadcastKind
 from storage.repositories import broadcasts as repo
 from storage.repositories import subscriptions as subscriptions_repo
-
-MAX_TEXT = 4096  # Telegram: characters after entity parsing
-MAX_CAPTION = 1024
 
 
 class BroadcastTextError(ValueError):
@@ -31,23 +28,6 @@ class BroadcastTextError(ValueError):
         super().__init__(what)
         self.length = length
         self.limit = limit
-
-
-class _VisibleText(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def visible_length(html: str) -> int:
-    """Characters the reader sees once Telegram has parsed the HTML (tags out, ``&amp;`` → &)."""
-    parser = _VisibleText()
-    parser.feed(html)
-    parser.close()
-    return len("".join(parser.parts))
 
 
 def check_text(html: str | None, *, with_image: bool) -> None:

@@ -98,11 +98,10 @@ class RunningBot:
             entries = await list_activity(session, **filters)
         return [entry.action for entry in reversed(entries)]
 
-    async def buy(self, user_id: int, plays: str) -> tuple[SentMessage, SentMessage]:
-        """Preview and confirm; returns the ticket text and its image."""
+    async def buy(self, user_id: int, plays: str) -> SentMessage:
+        """Preview and confirm; returns the ticket: its picture, captioned with its text."""
         preview = await self.say(user_id, plays)
-        ticket = await self.press(user_id, preview, "✅ Confirmar")
-        return ticket, await self.tg.next_message(user_id)
+        return await self.press(user_id, preview, "✅ Confirmar")
 
 
 @asynccontextmanager

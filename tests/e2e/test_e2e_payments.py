@@ -32,7 +32,7 @@ def _serial_and_pin(ticket_text: str) -> tuple[str, str]:
 
 
 async def _buy(run: RunningBot, user_id: int, plays: str = "123 x5 zulia 12:45") -> tuple[str, str]:
-    ticket, _image = await run.buy(user_id, plays)
+    ticket = await run.buy(user_id, plays)
     return _serial_and_pin(ticket.content)
 
 

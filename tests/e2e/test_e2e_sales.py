@@ -34,13 +34,38 @@ async def test_player_buys_previews_confirms_and_gets_ticket_and_image(
         assert await _tickets(run) == 0  # a preview books nothing
 
         ticket = await run.press(PLAYER, preview, "✅ Confirmar")
+        # one message to keep or forward: the ticket's picture, captioned with its text
+        assert ticket.file_bytes is not None and ticket.file_bytes.startswith(b"\x89PNG")
         assert "Serial" in ticket.content and "PIN" in ticket.content
         assert "Puedes anular hasta" in ticket.content
-        photo = await tg.wait_for(lambda: tg.photos(PLAYER) or None)
-        assert photo[0].file_bytes.startswith(b"\x89PNG")
+        assert len(tg.messages(PLAYER)) == 2  # the preview and the ticket
         assert await _tickets(run) == 1
         assert await run.balance(PLAYER) == 9_500
         assert tg.messages(PLAYER)[0].buttons == []  # the preview cannot be pressed again
+
+
+async def test_a_ticket_too_long_for_a_caption_comes_as_text_then_picture(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await run.fund(SELLER, credit=1_000_000, role=UserRole.SELLER)
+        numbers = " ".join(f"{n:03d}" for n in range(100, 160))
+        text = await run.buy(SELLER, f"cliente: Juan Pérez\nzulia 12:45\n{numbers} x1")
+        assert text.file_bytes is None
+        assert "159" in text.content and "PIN" in text.content and "60,00" in text.content
+        picture = await tg.next_message(SELLER)
+        assert picture.file_bytes is not None and picture.file_bytes.startswith(b"\x89PNG")
+        assert not picture.content
+
+
+async def test_a_ticket_whose_picture_fails_comes_as_text(tg: FakeTelegram, db_url: str) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await run.fund(PLAYER, balance=10_000)
+        tg.fail_next("sendPhoto", 500)
+        ticket = await run.buy(PLAYER, "123 x5 zulia 12:45")
+        assert ticket.file_bytes is None
+        assert "Serial" in ticket.content and "PIN" in ticket.content
+        assert await _tickets(run) == 1
 
 
 async def test_double_tap_and_redelivered_confirm_book_one_ticket(
@@ -179,7 +204,7 @@ async def test_a_number_sold_out_between_preview_and_confirm_takes_no_money(
         await run.say(PLAYER, "/saldo")
         assert len(tg.messages(PLAYER)) == said + 1  # only the balance: no second refusal
         # the conversation goes on: the same player buys another number at once
-        ticket, _ = await run.buy(PLAYER, "124 x5 zulia 12:45")
+        ticket = await run.buy(PLAYER, "124 x5 zulia 12:45")
         assert "124" in ticket.content
         assert await run.balance(PLAYER) == 9_500
         assert await _tickets(run) == 2
