@@ -40,7 +40,7 @@ from storage.models import Ticket, TicketStatus, User, UserRole
 from storage.repositories import activity
 from storage.repositories import tickets as tickets_repo
 from storage.repositories import users as users_repo
-from storage.repositories.draw_rows import ensure_draw_rows
+from storage.repositories.draw_rows import draw_ids
 
 log = logging.getLogger(__name__)
 
@@ -243,13 +243,11 @@ async def _create_ticket(
     serial: str | None = None,
 ) -> tuple[Ticket, bool]:
     """``serial``: the one to print, when the book already numbered the ticket (the house)."""
-    rows = await ensure_draw_rows(
-        session, catalog, {(w.lottery, w.draw) for w in draft.wagers}, now
-    )
+    ids = await draw_ids(session, catalog, {(w.lottery, w.draw) for w in draft.wagers}, now)
     wagers = [
         tickets_repo.NewWager(
             w.lottery,
-            rows[(w.lottery, w.draw)][0],
+            ids[(w.lottery, w.draw)],
             w.game,
             w.number,
             w.sign,

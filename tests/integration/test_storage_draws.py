@@ -7,12 +7,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from lottery.catalog import bundled_catalog_path, load_catalog
 from storage.models import DrawResult, DrawStatus, UserRole
-from storage.repositories import draws, results, users
+from storage.repositories import draw_rows, draws, results, users
 from storage.repositories.draws import DrawSpec
 
 CARACAS = ZoneInfo("America/Caracas")
@@ -135,3 +136,29 @@ async def test_results_are_revised_not_overwritten(session: AsyncSession) -> Non
             .values(note="silently changed")
             .execution_options(synchronize_session=False)
         )
+
+
+async def test_a_sale_reads_a_draws_id_once_and_a_rollback_forgets_it(
+    session: AsyncSession,
+) -> None:
+    catalog = load_catalog(bundled_catalog_path("ve"))
+    key = ("zulia", datetime(2026, 11, 23, 12, 45, tzinfo=CARACAS))
+    now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    statements: list[str] = []
+    engine = session.bind.sync_engine  # type: ignore[union-attr]
+
+    def seen(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
+        statements.append(sql)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        first = await draw_rows.draw_ids(session, catalog, [key], now)  # created: not in the table
+        statements.clear()
+        assert await draw_rows.draw_ids(session, catalog, [key], now) == first
+        assert statements == []  # the ticket of the sale that booked it reads nothing more
+        await session.rollback()  # the draw's creation is undone, and its id forgotten
+        again = await draw_rows.draw_ids(session, catalog, [key], now)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    found = await draws.find_draw(session, *key)
+    assert found is not None and found.id == again[key]
