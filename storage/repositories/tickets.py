@@ -45,17 +45,22 @@ def _with_wagers() -> Any:
     return select(Ticket).options(selectinload(Ticket.wagers).selectinload(Wager.draw))
 
 
-async def _one_ticket(session: AsyncSession, *where: Any) -> Ticket | None:
+async def _one_ticket(session: AsyncSession, column: str, value: Any) -> Ticket | None:
     """One ticket with its wagers and their draws in a single joined query (three with
     ``selectinload``, which pays off for lists, not for the one ticket of a sale)."""
-    stmt = (
+    result = await session.execute(_one_ticket_stmt(column), {"value": value})
+    return result.unique().scalar_one_or_none()
+
+
+@functools.cache
+def _one_ticket_stmt(column: str) -> Any:
+    """Built once per lookup column: every sale reads its ticket."""
+    return (
         select(Ticket)
         .options(joinedload(Ticket.wagers).joinedload(Wager.draw))
-        .where(*where)
+        .where(Ticket.__table__.c[column] == bindparam("value"))
         .execution_options(populate_existing=True)
     )
-    result = await session.execute(stmt)
-    return result.unique().scalar_one_or_none()
 
 
 async def create_ticket(
@@ -144,11 +149,11 @@ def _insert_ticket_stmt(dialect: str) -> Any:
 
 async def get_ticket(session: AsyncSession, ticket_id: int) -> Ticket | None:
     """The ticket with its wagers loaded (``ticket.wagers`` in position order)."""
-    return await _one_ticket(session, Ticket.id == ticket_id)
+    return await _one_ticket(session, "id", ticket_id)
 
 
 async def get_ticket_by_serial(session: AsyncSession, serial: str) -> Ticket | None:
-    return await _one_ticket(session, Ticket.serial == serial)
+    return await _one_ticket(session, "serial", serial)
 
 
 async def ticket_id_by_reference(session: AsyncSession, reference: str) -> int | None:
@@ -161,7 +166,7 @@ _ID_BY_REFERENCE = select(Ticket.id).where(Ticket.reference == bindparam("refere
 
 
 async def get_ticket_by_reference(session: AsyncSession, reference: str) -> Ticket | None:
-    return await _one_ticket(session, Ticket.reference == reference)
+    return await _one_ticket(session, "reference", reference)
 
 
 async def list_tickets(
