@@ -235,7 +235,7 @@ def image_ms(repeat: int = 30) -> float:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=20)
-    parser.add_argument("--sales", type=int, default=5, help="sales per user")
+    parser.add_argument("--sales", type=int, default=20, help="sales per user")
     parser.add_argument("--echo", type=int, default=50, help="echo messages per user")
     parser.add_argument("--database-url", help="an empty database (default: a temp SQLite file)")
     args = parser.parse_args()
