@@ -5,9 +5,11 @@ sale is a message (preview) and a button press (confirm → the ticket's picture
 its text): two updates, so ratio = 2 × sales_per_s / echo_updates_per_s says what a sale costs
 against a bare update. Both run through the same harness: N users, each sending and waiting for
 the bot's answer before the next step; each user's first round is a warm-up, not timed. Printed
-for reference: the echo bot's rate with every message sent at once, and a bot that makes a
-sale's Bot API calls (preview, answer, buttons removed, the captioned picture) with no database
-and no logic, whose ratio is the ceiling of this harness.
+for reference: the echo bot's rate with every message sent at once; a bot that makes a sale's
+Bot API calls (preview, answer, buttons removed, the captioned picture) with no database and no
+logic, whose ratio is the ceiling of this harness; and the same calls behind this bot's
+middlewares (unit of work, duplicate updates, FSM state, user, language) with the preview's
+draft kept in FSM storage and no sale, the ceiling of this bot's stack.
 Last line: `sales_per_s=… echo_updates_per_s=… ratio=… image_ms=…`.
 """
 
@@ -29,6 +31,7 @@ from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.context import FSMContext
 from aiogram.types import (
     BufferedInputFile,
     CallbackQuery,
@@ -40,6 +43,7 @@ from aiogram.types import (
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.context import AppContext  # noqa: E402
 from bot.dispatcher import create_dispatcher  # noqa: E402
 from bot.runtime import app_context, create_bot  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
@@ -88,8 +92,9 @@ def echo_bot(base_url: str, token: str) -> tuple[Bot, Dispatcher]:
     return _bot(base_url, token), dp
 
 
-def calls_only_bot(base_url: str, token: str, png: bytes) -> tuple[Bot, Dispatcher]:
-    """A sale's Bot API calls, as the house sale makes them, with nothing behind them."""
+def sale_calls(png: bytes, *, keeps_state: bool = False) -> Router:
+    """A sale's Bot API calls, as the house sale makes them, with nothing behind them but, with
+    ``keeps_state``, the preview's draft kept in FSM storage as the sale keeps it."""
     router = Router()
     buttons = InlineKeyboardMarkup(inline_keyboard=[[
         InlineKeyboardButton(text=text, callback_data=f"sale:{action}:REF0000001")
@@ -97,13 +102,21 @@ def calls_only_bot(base_url: str, token: str, png: bytes) -> tuple[Bot, Dispatch
     ]])
 
     @router.message(F.text)
-    async def preview(message: Message) -> None:
-        await message.answer(f"🧾 <b>Vista previa</b>\n{message.text}\nTotal: Bs. 1,00",
-                             reply_markup=buttons)
+    async def preview(message: Message, state: FSMContext) -> None:
+        sent = await message.answer(f"🧾 <b>Vista previa</b>\n{message.text}\nTotal: Bs. 1,00",
+                                    reply_markup=buttons)
+        if keeps_state:
+            await state.set_state("Sale:preview")
+            await state.set_data({"draft": {"reference": "REF0000001", "wagers": [
+                ["zulia", "2026-11-23T16:45:00+00:00", "triple", "123", None, "1.00"]],
+                "currency": "VES", "customer": None}, "message_id": sent.message_id})
 
     @router.callback_query()
-    async def confirm(query: CallbackQuery) -> None:
+    async def confirm(query: CallbackQuery, state: FSMContext) -> None:
         assert isinstance(query.message, Message) and query.bot is not None
+        if keeps_state:
+            await state.get_data()
+            await state.clear()
         await query.answer()
         await query.message.edit_reply_markup(reply_markup=None)
         await query.bot.send_photo(
@@ -111,9 +124,14 @@ def calls_only_bot(base_url: str, token: str, png: bytes) -> tuple[Bot, Dispatch
             caption="🎟 <b>Ticket ABCDE-FGHJK</b>\nPIN 1234\nTotal: Bs. 1,00",
         )
 
-    dp = Dispatcher()
-    dp.include_router(router)
-    return _bot(base_url, token), dp
+    return router
+
+
+def _png() -> bytes:
+    from bench.ticket_image import sample_ticket
+    from lottery.ticket_image import render_ticket_png
+
+    return render_ticket_png(sample_ticket(1, random.Random(7)), "es", "TQ1:ABCDEFGHJK:SIG")
 
 
 def _bot(base_url: str, token: str) -> Bot:
@@ -127,11 +145,9 @@ def _bot(base_url: str, token: str) -> Bot:
 async def calls_only_rate(
     base_url: str, client: FakeTelegramClient, users: int, per_user: int
 ) -> float:
-    from bench.ticket_image import sample_ticket
-    from lottery.ticket_image import render_ticket_png
-
-    png = render_ticket_png(sample_ticket(1, random.Random(7)), "es", "TQ1:ABCDEFGHJK:SIG")
-    bot, dp = calls_only_bot(base_url, (await client.info())["token"], png)
+    dp = Dispatcher()
+    dp.include_router(sale_calls(_png()))
+    bot = _bot(base_url, (await client.info())["token"])
     await client.reset()
     async with polling(bot, dp):
         return await _steady_rate(functools.partial(_one_player, client), 2000, users, per_user)
@@ -186,10 +202,12 @@ async def _one_player(client: FakeTelegramClient, user_id: int, start: int, coun
         await client.wait(chats={user_id: 2 * (i + 1)}, timeout=30)  # preview, ticket
 
 
-async def sales_rate(
-    base_url: str, client: FakeTelegramClient, users: int, per_user: int,
-    database_url: str | None = None,
-) -> float:
+@asynccontextmanager
+async def bench_app(
+    base_url: str, client: FakeTelegramClient, users: int, database_url: str | None
+) -> AsyncIterator[tuple[Bot, AppContext]]:
+    """The bot on the embedded defaults (a temporary SQLite file unless ``database_url``), its
+    players registered with money to spend."""
     token = (await client.info())["token"]
     await client.reset()
     with tempfile.TemporaryDirectory() as tmp:
@@ -214,10 +232,31 @@ async def sales_rate(
                     await users_repo.credit_balance(
                         session, 2000 + u, 1_000_000, app.catalog.currency
                     )
-            bot = create_bot(settings)
-            async with polling(bot, create_dispatcher(app)):
-                return await _steady_rate(
-                    functools.partial(_one_player, client), 2000, users, per_user)
+            yield create_bot(settings), app
+
+
+async def sales_rate(
+    base_url: str, client: FakeTelegramClient, users: int, per_user: int,
+    database_url: str | None = None,
+) -> float:
+    async with (
+        bench_app(base_url, client, users, database_url) as (bot, app),
+        polling(bot, create_dispatcher(app)),
+    ):
+        return await _steady_rate(functools.partial(_one_player, client), 2000, users, per_user)
+
+
+async def stack_rate(
+    base_url: str, client: FakeTelegramClient, users: int, per_user: int,
+    database_url: str | None = None,
+) -> float:
+    """Our middlewares (unit of work, duplicate updates, FSM state, user, language, throttle)
+    in front of the sale's calls and its FSM draft, with no sale behind them."""
+    async with bench_app(base_url, client, users, database_url) as (bot, app):
+        dp = create_dispatcher(app, router=sale_calls(_png(), keeps_state=True))
+        async with polling(bot, dp):
+            return await _steady_rate(
+                functools.partial(_one_player, client), 2000, users, per_user)
 
 
 def image_ms(repeat: int = 30) -> float:
@@ -248,6 +287,9 @@ async def main() -> None:
         calls = await calls_only_rate(base_url, client, args.users, args.sales)
         print(f"a sale's Bot API calls with no database or logic: {calls:.1f} sales/s "
               f"(ratio {2 * calls / echo:.2f}, the ceiling of this harness)")
+        stack = await stack_rate(base_url, client, args.users, args.sales, args.database_url)
+        print(f"the same calls behind our middlewares and FSM, with no sale: {stack:.1f} "
+              f"sales/s (ratio {2 * stack / echo:.2f}, the ceiling of this bot's stack)")
         sales = await sales_rate(base_url, client, args.users, args.sales, args.database_url)
         print(f"sales: {sales:.1f} complete sales/s ({args.users * args.sales} tickets)")
     img = image_ms()
