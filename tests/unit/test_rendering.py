@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
-import sys
-import types
-from pathlib import Path
 
 import pytest
 
@@ -22,6 +20,14 @@ def _die_unless_in(pid: int) -> bytes:
     if os.getpid() != pid:
         os._exit(3)
     return b"drawn in a thread"
+
+
+def _echo(data: bytes) -> bytes:
+    return data
+
+
+def _fail(message: str) -> bytes:
+    raise ValueError(message)
 
 
 def _ticket_png() -> bytes:
@@ -59,22 +65,14 @@ async def test_after_two_deaths_in_a_row_pictures_are_drawn_in_threads(
     assert int(await rendering.draw(_pid_as_bytes)) == os.getpid()
 
 
-async def test_the_worker_does_not_import_the_scripts_main_module(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Run as a script (`taquilla run`, a benchmark), spawn would import the script in the
-    # worker: all of the bot for nothing. Here importing it fails, so a worker that did would
-    # die and the picture would come from a thread of this process.
-    script = tmp_path / "bot_script.py"
-    script.write_text("raise SystemExit('the worker imported the main script')\n")
-    main = types.ModuleType("__main__")
-    main.__file__ = str(script)
-    monkeypatch.setitem(sys.modules, "__main__", main)
-    monkeypatch.setattr(rendering, "_executor", None)  # a new worker, started from here
-    monkeypatch.setattr(rendering, "_deaths_in_a_row", 0)
-    try:
-        assert int(await rendering.draw(_pid_as_bytes)) != os.getpid()
-        assert sys.modules["__main__"] is main
-    finally:
-        if rendering._executor is not None:
-            rendering._executor.shutdown(wait=False)
+async def test_answers_come_back_to_their_callers_when_many_are_asked_at_once() -> None:
+    # 200 calls of 3 kB: more than the pipe holds, so some wait to be sent while it draws
+    asked = [bytes([n % 256]) * 3000 for n in range(200)]
+    assert await asyncio.gather(*(rendering.draw(_echo, data) for data in asked)) == asked
+
+
+async def test_a_drawing_that_fails_is_reported_and_the_worker_goes_on() -> None:
+    before = int(await rendering.draw(_pid_as_bytes))
+    with pytest.raises(rendering.DrawingFailed, match="no such lottery"):
+        await rendering.draw(_fail, "no such lottery")
+    assert int(await rendering.draw(_pid_as_bytes)) == before
