@@ -24,9 +24,6 @@ class OnLoop(Filter):
     async def __call__(self, event: TelegramObject) -> Any:
         return self._magic.resolve(event)
 
-    def __str__(self) -> str:
-        return f"OnLoop({self._magic!r})"
-
 
 def data_prefix(prefix: str) -> OnLoop:
     """A button whose callback data starts with ``prefix``."""
