@@ -47,6 +47,7 @@ from bot.context import AppContext  # noqa: E402
 from bot.dispatcher import create_dispatcher  # noqa: E402
 from bot.runtime import app_context, create_bot  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
+from handlers.filters import PLAIN_TEXT, data_prefix  # noqa: E402
 from storage.models import UserRole  # noqa: E402
 from storage.repositories import users as users_repo  # noqa: E402
 from tests.fakes.telegram.client import FakeTelegramClient  # noqa: E402
@@ -101,7 +102,7 @@ def sale_calls(png: bytes, *, keeps_state: bool = False) -> Router:
         for text, action in (("✅ Confirmar", "ok"), ("✏️ Corregir", "fix"), ("✖️ Cancelar", "no"))
     ]])
 
-    @router.message(F.text)
+    @router.message(PLAIN_TEXT)  # as the bot's own filters, run on the loop
     async def preview(message: Message, state: FSMContext) -> None:
         sent = await message.answer(f"🧾 <b>Vista previa</b>\n{message.text}\nTotal: Bs. 1,00",
                                     reply_markup=buttons)
@@ -111,7 +112,7 @@ def sale_calls(png: bytes, *, keeps_state: bool = False) -> Router:
                 ["zulia", "2026-11-23T16:45:00+00:00", "triple", "123", None, "1.00"]],
                 "currency": "VES", "customer": None}, "message_id": sent.message_id})
 
-    @router.callback_query()
+    @router.callback_query(data_prefix("sale:ok:"))
     async def confirm(query: CallbackQuery, state: FSMContext) -> None:
         assert isinstance(query.message, Message) and query.bot is not None
         if keeps_state:
