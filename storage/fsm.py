@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from storage.deferred_writes import defer_write, pending_write, unit_cache
 from storage.models import FsmRecord
+from storage.prepared import Prepared, execute, execute_sync
 from storage.repositories._dialect import bound, insert_for
 from storage.types import utcnow
 
@@ -75,19 +76,21 @@ class _Record:
 
 
 _TABLE = FsmRecord.__table__
-#: Built once and run through the connection (Core): the FSM is read and written on every
-#: update, and the ORM session's per-statement bookkeeping cost more than these statements.
+#: Built once and run straight on the driver where it can (``storage.prepared``): the FSM is
+#: read and written on every update, and the ORM session's per-statement bookkeeping cost more
+#: than these statements.
 _READ = select(_TABLE.c.state, _TABLE.c.data).where(_TABLE.c.key == bindparam("key"))
+_READ_IN_UNIT = Prepared(_READ)
 
 
 @functools.cache
-def _upsert_stmt(dialect: str, columns: frozenset[str]) -> Any:
+def _upsert_stmt(dialect: str, columns: frozenset[str]) -> Prepared:
     """``INSERT … ON CONFLICT (key) DO UPDATE`` of ``columns`` (state, data or both)."""
     stmt = insert_for(dialect)(_TABLE).values(bound(("key", "state", "data", "updated_at")))
-    return stmt.on_conflict_do_update(
+    return Prepared(stmt.on_conflict_do_update(
         index_elements=[_TABLE.c.key],
         set_={name: stmt.excluded[name] for name in (*sorted(columns), "updated_at")},
-    )
+    ))
 
 
 def _upsert_params(key: str, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -102,9 +105,9 @@ class _Upsert:
     values: dict[str, Any]
 
     def __call__(self, session: Session) -> None:
-        connection = session.connection()
-        connection.execute(
-            _upsert_stmt(connection.dialect.name, frozenset(self.values)),
+        execute_sync(
+            session,
+            _upsert_stmt(session.connection().dialect.name, frozenset(self.values)),
             _upsert_params(self.key, self.values),
         )
 
@@ -141,7 +144,8 @@ class SQLStorage(BaseStorage):
     async def _upsert(self, session: AsyncSession, key: str, **values: Any) -> None:
         connection = await session.connection()
         await connection.execute(
-            _upsert_stmt(connection.dialect.name, frozenset(values)), _upsert_params(key, values)
+            _upsert_stmt(connection.dialect.name, frozenset(values)).statement,
+            _upsert_params(key, values),
         )
 
     async def _record(self, unit: AsyncSession, key: str) -> _Record:
@@ -149,8 +153,7 @@ class SQLStorage(BaseStorage):
         cache = unit_cache(unit)
         record = cache.get((_CACHE_KEY, key))
         if record is None:
-            connection = await unit.connection()
-            row = (await connection.execute(_READ, {"key": key})).first()
+            row = (await execute(unit, _READ_IN_UNIT, {"key": key})).first()
             record = _Record(row[0], dict(row[1] or {})) if row else _Record(None, {})
             cache[(_CACHE_KEY, key)] = record
         return record

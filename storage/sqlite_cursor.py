@@ -195,17 +195,28 @@ class LoopCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows.clear()
 
     async def _execute_async(self, operation: Any, parameters: Any) -> Any:
+        rows, self._rowcount = await self.run(operation, parameters)
+        self._rows = collections.deque(rows)
+
+    async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> Any:
+        self._rowcount = await self.run_many(operation, seq_of_parameters)
+
+    async def run(self, operation: str, parameters: Any) -> tuple[list[Any], int]:
+        """Run one statement; its rows and row count (``storage.prepared`` calls this directly,
+        without SQLAlchemy's execution around it)."""
         read = not write_gate.may_write(operation)
         rows, self._description, self._rowcount, self._lastrowid = await self._statement(
             _run, _run_waiting, operation, parameters, read=read
         )
-        self._rows = collections.deque(rows)
+        return rows, self._rowcount
 
-    async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> Any:
+    async def run_many(self, operation: str, seq_of_parameters: Any) -> int:
+        """Run one statement for each set of parameters; the row count."""
         self._rowcount, self._lastrowid = await self._statement(
             _run_many, _run_many_waiting, operation, seq_of_parameters, read=False
         )
         self._description = None
+        return self._rowcount
 
     async def _statement(
         self, run: Callable[..., T], waiting: Callable[..., T], operation: str, args: Any, *,

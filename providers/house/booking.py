@@ -44,6 +44,7 @@ from providers.house.rules import (
     tope_items,
 )
 from storage.models import DrawStatus, HouseBooking, HouseBookingState
+from storage.prepared import Prepared
 from storage.repositories._dialect import bound, insert_for, run_core
 from storage.repositories.activity import log_activity
 from storage.repositories.draw_rows import DrawKey, ensure_draw_rows, sold_totals
@@ -162,7 +163,7 @@ async def _claim(
             "updated_at": sale.now,
         })).first()
         if inserted is not None:
-            return HouseBooking(**inserted._mapping)
+            return HouseBooking(**inserted._asdict())
         taken = await session.scalar(
             select(HouseBooking.id).where(HouseBooking.reference == sale.reference)
         )
@@ -179,11 +180,11 @@ _CLAIMED = (
 
 
 @functools.cache
-def _claim_stmt(dialect: str) -> Any:
+def _claim_stmt(dialect: str) -> Prepared:
     """Built once per dialect (every house sale runs it); answers the whole row, so the
     booking is not read back."""
     table = HouseBooking.__table__
-    return (
+    return Prepared(
         insert_for(dialect)(table)
         .values(bound(_CLAIMED))
         .on_conflict_do_nothing()

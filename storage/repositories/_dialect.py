@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import BindParameter, CursorResult, bindparam
+from sqlalchemy import BindParameter, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import prepared
+from storage.prepared import Prepared, Result
 
 
 def upsert_insert(session: AsyncSession, table: Any) -> Any:
@@ -35,10 +38,13 @@ def bound(columns: Iterable[str]) -> dict[str, BindParameter[Any]]:
     return {name: bindparam(name) for name in columns}
 
 
-async def run_core(session: AsyncSession, statement: Any, params: Any = None) -> CursorResult[Any]:
+async def run_core(session: AsyncSession, statement: Any, params: Any = None) -> Result:
     """Run a Core statement (no ORM entities loaded) on the session's connection, in its
-    transaction. The sale's one-row statements cost less this way than through
-    ``session.execute``, whose ORM bookkeeping they do not need; a repository that changes a
-    loaded row keeps it in step itself (``_sync.refresh_loaded``)."""
+    transaction; a :class:`~storage.prepared.Prepared` one (built once: the sale's) on the
+    driver directly where it can. Either way it skips ``session.execute``'s ORM bookkeeping,
+    which these statements do not need; a repository that changes a loaded row keeps it in
+    step itself (``_sync.refresh_loaded``)."""
+    if isinstance(statement, Prepared):
+        return await prepared.execute(session, statement, params)
     connection = await session.connection()
     return await connection.execute(statement, params)

@@ -11,6 +11,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ActivityLog
+from storage.prepared import Prepared
 from storage.repositories._dialect import bound, run_core
 from storage.types import utcnow
 
@@ -44,11 +45,7 @@ async def log_activity(
 
 _COLUMNS = ("at", "actor_id", "action", "target_type", "target_id", "details")
 # Built once: every sale, cancel and payment appends an entry.
-_APPEND = (
-    insert(ActivityLog.__table__)
-    .values(bound(_COLUMNS))
-    .returning(ActivityLog.id)
-)
+_APPEND = Prepared(insert(ActivityLog.__table__).values(bound(_COLUMNS)).returning(ActivityLog.id))
 
 
 async def list_activity(

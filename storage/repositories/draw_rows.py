@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lottery.catalog import Catalog, Lottery
 from storage.deferred_writes import unit_cache
 from storage.models import Draw, DrawStatus, NumberSales
+from storage.prepared import Prepared
 from storage.repositories._dialect import run_core
 from storage.repositories.draws import DrawSpec, ensure_draws
 
@@ -20,18 +21,17 @@ DrawKey = tuple[str, datetime]  # (lottery id, aware draw instant)
 
 _IDS = "draw_rows.ids"  # the unit of work's cache of draw ids, which never change
 
-# Built once: every sale runs it (preview and confirm); building it each time cost more than
-# running it.
-_FIND = select(Draw.id, Draw.draw_at, Draw.status).where(
+# Built once: every sale runs them (preview and confirm).
+_FIND = Prepared(select(Draw.id, Draw.draw_at, Draw.status).where(
     Draw.lottery_id == bindparam("lottery_id"),
     Draw.draw_at.in_(bindparam("instants", expanding=True)),
-)
-_SOLD = select(
+))
+_SOLD = Prepared(select(
     NumberSales.draw_id, NumberSales.game, NumberSales.number, NumberSales.sign, NumberSales.total
 ).where(
     NumberSales.draw_id.in_(bindparam("draw_ids", expanding=True)),
     NumberSales.number.in_(bindparam("numbers", expanding=True)),
-)
+))
 
 
 def draw_spec(lottery: Lottery, at: datetime) -> DrawSpec:

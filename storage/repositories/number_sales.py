@@ -11,12 +11,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import NumberSales
+from storage.prepared import Prepared
 from storage.repositories._dialect import bound, insert_for, run_core
 
 NO_SIGN = ""
@@ -70,12 +70,12 @@ async def reserve_number_sales(
 
 
 @functools.cache
-def _reserve_stmt(dialect: str) -> Any:
+def _reserve_stmt(dialect: str) -> Prepared:
     """Built once per dialect: every wager of every sale runs it."""
     ins = insert_for(dialect)(NumberSales).values(
         bound(("draw_id", "game", "number", "sign", "total"))
     )
-    return ins.on_conflict_do_update(
+    return Prepared(ins.on_conflict_do_update(
         index_elements=[
             NumberSales.draw_id,
             NumberSales.game,
@@ -84,7 +84,7 @@ def _reserve_stmt(dialect: str) -> Any:
         ],
         set_={"total": NumberSales.total + ins.excluded.total},
         where=NumberSales.total + ins.excluded.total <= bindparam("cap"),
-    ).returning(NumberSales.total)
+    ).returning(NumberSales.total))
 
 
 async def release_number_sales(

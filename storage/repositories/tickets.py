@@ -16,11 +16,13 @@ from typing import Any
 
 from sqlalchemy import bindparam, case, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from storage.models import PaidHow, Ticket, TicketStatus, Wager, WagerOutcome
+from storage.models import Draw, PaidHow, Ticket, TicketStatus, Wager, WagerOutcome
+from storage.prepared import Prepared
 from storage.repositories._dialect import bound, insert_for, run_core
-from storage.repositories._sync import refresh_loaded
+from storage.repositories._sync import attach_loaded, refresh_loaded
 from storage.types import UTCDateTime
 
 #: Tickets whose wagers still await (or may be re-evaluated after a corrected) result.
@@ -45,21 +47,42 @@ def _with_wagers() -> Any:
     return select(Ticket).options(selectinload(Ticket.wagers).selectinload(Wager.draw))
 
 
+_T, _W, _D = Ticket.__table__, Wager.__table__, Draw.__table__
+
+
 async def _one_ticket(session: AsyncSession, column: str, value: Any) -> Ticket | None:
-    """One ticket with its wagers and their draws in a single joined query (three with
-    ``selectinload``, which pays off for lists, not for the one ticket of a sale)."""
-    result = await session.execute(_one_ticket_stmt(column), {"value": value})
-    return result.unique().scalar_one_or_none()
+    """One ticket with its wagers and their draws, read in one joined query (three with
+    ``selectinload``, which pays off for lists, not for the one ticket of a sale) and made the
+    session's objects as the ORM's ``populate_existing`` load would (``_sync.attach_loaded``),
+    at a third of its cost: every sale reads its ticket."""
+    found = await run_core(session, _one_ticket_stmt(column), {"value": value})
+    rows = [tuple(row) for row in found.all()]
+    if not rows:
+        return None
+    nt, nw = len(_T.c), len(_W.c)
+    ticket = attach_loaded(session, Ticket, dict(zip(_T.c.keys(), rows[0][:nt], strict=True)))
+    wagers = []
+    for row in rows:
+        if row[nt] is None:  # no wager (the outer join's empty side)
+            continue
+        wager = attach_loaded(session, Wager, dict(zip(_W.c.keys(), row[nt:nt + nw], strict=True)))
+        draw = attach_loaded(session, Draw, dict(zip(_D.c.keys(), row[nt + nw:], strict=True)))
+        set_committed_value(wager, "draw", draw)
+        wagers.append(wager)
+    set_committed_value(ticket, "wagers", wagers)
+    return ticket
 
 
 @functools.cache
-def _one_ticket_stmt(column: str) -> Any:
-    """Built once per lookup column: every sale reads its ticket."""
-    return (
-        select(Ticket)
-        .options(joinedload(Ticket.wagers).joinedload(Wager.draw))
-        .where(Ticket.__table__.c[column] == bindparam("value"))
-        .execution_options(populate_existing=True)
+def _one_ticket_stmt(column: str) -> Prepared:
+    """Built once per lookup column."""
+    return Prepared(
+        select(*_T.c, *_W.c, *_D.c)
+        .select_from(
+            _T.outerjoin(_W, _W.c.ticket_id == _T.c.id).outerjoin(_D, _D.c.id == _W.c.draw_id)
+        )
+        .where(_T.c[column] == bindparam("value"))
+        .order_by(_W.c.position)
     )
 
 
@@ -132,14 +155,17 @@ _TICKET_COLUMNS = (
     "status", "total", "currency", "created_at", "cancel_deadline", "provider_ticket_id",
     "updated_at",
 )
-_INSERT_WAGERS = insert(Wager.__table__)
+_WAGER_COLUMNS = (
+    "ticket_id", "position", "lottery_id", "draw_id", "game", "number", "sign", "amount", "outcome",
+)
+_INSERT_WAGERS = Prepared(insert(Wager.__table__).values(bound(_WAGER_COLUMNS)))
 
 
 @functools.cache
-def _insert_ticket_stmt(dialect: str) -> Any:
+def _insert_ticket_stmt(dialect: str) -> Prepared:
     """Built once per dialect: every sale runs it."""
     table = Ticket.__table__
-    return (
+    return Prepared(
         insert_for(dialect)(table)
         .values(bound(_TICKET_COLUMNS))
         .on_conflict_do_nothing()
@@ -162,7 +188,7 @@ async def ticket_id_by_reference(session: AsyncSession, reference: str) -> int |
     return found.scalar_one_or_none()
 
 
-_ID_BY_REFERENCE = select(Ticket.id).where(Ticket.reference == bindparam("reference"))
+_ID_BY_REFERENCE = Prepared(select(Ticket.id).where(Ticket.reference == bindparam("reference")))
 
 
 async def get_ticket_by_reference(session: AsyncSession, reference: str) -> Ticket | None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,18 +15,18 @@ from sqlalchemy.orm import Session
 
 from storage.deferred_writes import defer_write
 from storage.models import ProcessedUpdate
+from storage.prepared import Prepared, execute, execute_sync
 from storage.repositories._dialect import bound, insert_for
 from storage.types import utcnow
 
 _TABLE = ProcessedUpdate.__table__
-#: Built once, run on every update: through the connection (Core), not the ORM session, whose
-#: per-statement bookkeeping cost more than these one-row statements themselves.
-_SEEN = select(_TABLE.c.update_id).where(_TABLE.c.update_id == bindparam("update_id"))
+#: Built once, run on every update, straight on the driver where it can (``storage.prepared``).
+_SEEN = Prepared(select(_TABLE.c.update_id).where(_TABLE.c.update_id == bindparam("update_id")))
 
 
 @functools.cache
-def _mark_stmt(dialect: str) -> Any:
-    return (
+def _mark_stmt(dialect: str) -> Prepared:
+    return Prepared(
         insert_for(dialect)(_TABLE)
         .values(bound(("update_id", "processed_at")))
         .on_conflict_do_nothing(index_elements=[_TABLE.c.update_id])
@@ -36,8 +35,7 @@ def _mark_stmt(dialect: str) -> Any:
 
 
 async def was_processed(session: AsyncSession, update_id: int) -> bool:
-    connection = await session.connection()
-    seen = await connection.execute(_SEEN, {"update_id": update_id})
+    seen = await execute(session, _SEEN, {"update_id": update_id})
     return seen.first() is not None
 
 
@@ -58,9 +56,9 @@ def defer_mark_processed(
     """
 
     def write(sync: Session) -> None:
-        connection = sync.connection()
-        marked = connection.execute(
-            _mark_stmt(connection.dialect.name),
+        marked = execute_sync(
+            sync,
+            _mark_stmt(sync.connection().dialect.name),
             {"update_id": update_id, "processed_at": now or utcnow()},
         )
         if marked.first() is None:

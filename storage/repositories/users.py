@@ -13,8 +13,9 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import User, UserRole
+from storage.prepared import Prepared
 from storage.repositories._dialect import run_core, upsert_insert
-from storage.repositories._sync import refresh_loaded
+from storage.repositories._sync import attach_loaded, loaded, refresh_loaded
 from storage.types import utcnow
 
 
@@ -24,7 +25,16 @@ def _check_amount(amount: int) -> None:
 
 
 async def get_user(session: AsyncSession, user_id: int) -> User | None:
-    return await session.get(User, user_id)
+    """``session.get(User, user_id)``, the row read straight on the driver: every update loads
+    its user."""
+    user = loaded(session, User, user_id)
+    if user is None:
+        row = (await run_core(session, _BY_ID, {"user_id": user_id})).first()
+        user = None if row is None else attach_loaded(session, User, row._asdict())
+    return user
+
+
+_BY_ID = Prepared(select(*User.__table__.c).where(User.id == bindparam("user_id")))
 
 
 async def ensure_user(
@@ -45,7 +55,7 @@ async def ensure_user(
     updates from a new user race (``INSERT … ON CONFLICT DO NOTHING``), and it does not write
     when nothing changed (a write per update would serialise SQLite for nothing).
     """
-    user = await session.get(User, user_id)
+    user = await get_user(session, user_id)
     if user is None:
         at = now or utcnow()
         stmt = upsert_insert(session, User).values(
@@ -137,11 +147,11 @@ async def set_credit_limit(session: AsyncSession, user_id: int, limit: int) -> b
 
 
 # Built once: every player's sale runs it.
-_DEBIT = (
+_DEBIT = Prepared(
     update(User)
     .where(User.id == bindparam("user_id"), User.currency == bindparam("in_currency"),
            User.balance >= bindparam("amount"))
-    .values(balance=User.balance - bindparam("amount"))
+    .values(balance=User.balance - bindparam("amount"), updated_at=bindparam("now"))
     .execution_options(synchronize_session=False)
     .returning(User.balance)
 )
@@ -155,7 +165,8 @@ async def debit_balance(session: AsyncSession, user_id: int, amount: int, curren
     """
     _check_amount(amount)
     result = await run_core(
-        session, _DEBIT, {"user_id": user_id, "in_currency": currency, "amount": amount}
+        session, _DEBIT,
+        {"user_id": user_id, "in_currency": currency, "amount": amount, "now": utcnow()},
     )
     new_balance = result.scalar_one_or_none()
     if new_balance is None:
@@ -188,23 +199,28 @@ async def credit_balance(session: AsyncSession, user_id: int, amount: int, curre
 async def reserve_credit(session: AsyncSession, user_id: int, amount: int, currency: str) -> bool:
     """Use ``amount`` of a seller's *cupo* if ``credit_used + amount <= credit_limit``."""
     _check_amount(amount)
-    result = await run_core(
-        session,
-        update(User)
-        .where(
-            User.id == user_id,
-            User.currency == currency,
-            User.credit_used + amount <= User.credit_limit,
-        )
-        .values(credit_used=User.credit_used + amount)
-        .execution_options(synchronize_session=False)
-        .returning(User.credit_used)
-    )
+    result = await run_core(session, _RESERVE_CREDIT, {
+        "user_id": user_id, "in_currency": currency, "amount": amount, "now": utcnow(),
+    })
     used = result.scalar_one_or_none()
     if used is None:
         return False
     refresh_loaded(session, User, user_id, credit_used=used)
     return True
+
+
+# Built once: every seller's sale runs it.
+_RESERVE_CREDIT = Prepared(
+    update(User)
+    .where(
+        User.id == bindparam("user_id"),
+        User.currency == bindparam("in_currency"),
+        User.credit_used + bindparam("amount") <= User.credit_limit,
+    )
+    .values(credit_used=User.credit_used + bindparam("amount"), updated_at=bindparam("now"))
+    .execution_options(synchronize_session=False)
+    .returning(User.credit_used)
+)
 
 
 async def release_credit(session: AsyncSession, user_id: int, amount: int, currency: str) -> bool:
