@@ -48,6 +48,19 @@ def drop_pending_writes(session: AsyncSession) -> None:
     session.sync_session.info.pop(_SURVIVING, None)
 
 
+def nothing_to_commit(session: AsyncSession) -> bool:
+    """No transaction open, no write waiting and no object changed: a commit would do nothing
+    (a sale commits itself; the update's own commit after it then costs a greenlet and a
+    transaction's events for nothing)."""
+    return not (
+        session.in_transaction()
+        or session.sync_session.info.get(_PENDING)
+        or session.new
+        or session.dirty
+        or session.deleted
+    )
+
+
 def pending_write(session: AsyncSession, key: Hashable) -> Write | None:
     pending: dict[Hashable, Write] = session.sync_session.info.get(_PENDING, {})
     return pending.get(key)
