@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import datetime, tzinfo
 
@@ -68,6 +69,9 @@ def animal_name(animals: Mapping[str, tuple[str, ...]], number: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+# Babel reads its patterns again on every call; a booth prints the same draw times and amounts
+# all day, so the texts are kept (they depend only on the instant, the zone and the locale).
+@functools.lru_cache(maxsize=4096)
 def format_clock(moment: datetime, tz: tzinfo, locale: str) -> str:
     """``9:33 a. m.``: a time of day on the lottery's clock, whoever reads it and wherever.
 
@@ -77,6 +81,7 @@ def format_clock(moment: datetime, tz: tzinfo, locale: str) -> str:
     return format_time(moment, "short", tzinfo=tz, locale=locale)
 
 
+@functools.lru_cache(maxsize=4096)
 def format_day_time(moment: datetime, tz: tzinfo, locale: str, *, year: bool = False) -> str:
     """``lun, 23 nov., 12:00 p. m.`` / ``Mon, Nov 23, 12:00 PM``: a draw or a sale, on the
     lottery's clock, in the reader's style (CLDR's own way of joining a date and a time)."""

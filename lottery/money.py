@@ -12,6 +12,7 @@ hundredths and shown with 2 decimals in both markets: one rule, no rounding anyw
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -96,10 +97,17 @@ def format_locale(language: str, market_locale: str) -> str:
 
 
 def format_money(money: Money, locale: str) -> str:
-    digits = exponent(money.currency)
+    # by the amount's exact text: equal Decimals (0 and -0) may print differently
+    return _format_money(str(money.amount), money.currency, locale)
+
+
+@functools.lru_cache(maxsize=4096)  # a booth prints the same few amounts all day
+def _format_money(amount: str, currency: str, locale: str) -> str:
+    digits = exponent(currency)
     pattern = "#,##0." + "0" * digits if digits else "#,##0"
-    number = format_decimal(money.amount, format=pattern, locale=locale, decimal_quantization=True)
-    symbol = SYMBOLS.get(money.currency, money.currency)
+    number = format_decimal(Decimal(amount), format=pattern, locale=locale,
+                            decimal_quantization=True)
+    symbol = SYMBOLS.get(currency, currency)
     sign = "-" if number.startswith("-") else ""
     number = number.lstrip("-")
     return f"{sign}{symbol}{'' if symbol in _ATTACHED else ' '}{number}"

@@ -218,3 +218,13 @@ def test_animal_names_prefer_the_accented_spelling_capitalised() -> None:
     assert animal_name(animals, "1") == "Carnero"
     assert animal_name(animals, "00") == "Ballena"
     assert animal_name(animals, "99") == ""
+
+
+def test_remembered_texts_follow_the_exact_amount_and_the_zone() -> None:
+    # the formatted texts are kept; equal values that print differently must not share one
+    assert format_money(Money(Decimal("-0.00"), "VES"), "es_VE") != format_money(
+        Money(Decimal("0.00"), "VES"), "es_VE")
+    noon = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)
+    caracas, san_jose = ZoneInfo("America/Caracas"), ZoneInfo("America/Costa_Rica")
+    assert format_clock(noon, caracas, "en") == "12:00\u202fPM"
+    assert format_clock(noon.astimezone(caracas), san_jose, "en") == "10:00\u202fAM"
