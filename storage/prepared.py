@@ -9,9 +9,9 @@ A :class:`Prepared` statement is built once (at module level or behind ``functoo
 SQLite it is compiled once, its parameters go through the same type processors SQLAlchemy would
 apply, and it runs on the session's own connection, inside the session's transaction: commit,
 rollback, the write gate and statement listeners (``before_cursor_execute``) behave as on
-SQLAlchemy's path. A statement that needs what only SQLAlchemy's execution does (an expanding
-``IN``, a column default computed by a function) takes SQLAlchemy's path, as does everything on
-PostgreSQL, where asyncpg's own cost is what remains.
+SQLAlchemy's path. A statement that needs what only SQLAlchemy's execution does (an empty
+``IN`` list, a column default computed by a function) takes SQLAlchemy's path, as does
+everything on PostgreSQL, where asyncpg's own cost is what remains.
 """
 
 from __future__ import annotations
@@ -258,7 +258,10 @@ _CONNECTION = "taquilla.prepared.connection"
 
 
 def _cursor(connection: Connection) -> LoopCursor | None:
-    """A cursor for the transaction's statements (it keeps nothing between them)."""
+    """A cursor for the transaction's statements (it keeps nothing between them); None where
+    there is no direct path."""
+    if connection.dialect.name != "sqlite":
+        return None
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     return cursor if isinstance(cursor, LoopCursor) else None
 
