@@ -26,6 +26,14 @@ def refresh_loaded(session: AsyncSession, model: type[Any], pk: Any, **values: A
             set_committed_value(obj, name, value)
 
 
+async def autoflush(session: AsyncSession) -> None:
+    """Flush pending changes, as the ORM does before a query of its own: a row read with Core
+    afterwards then sees them, and ``attach_loaded`` does not overwrite them."""
+    sync = session.sync_session
+    if sync.autoflush and (sync.new or sync.dirty or sync.deleted):
+        await session.flush()
+
+
 def loaded(session: AsyncSession, model: type[Any], pk: Any) -> Any:
     """The session's object for ``pk``, if it holds one (what ``session.get`` would return
     without a query)."""

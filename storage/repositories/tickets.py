@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from storage.models import Draw, PaidHow, Ticket, TicketStatus, Wager, WagerOutcome
 from storage.prepared import Prepared
 from storage.repositories._dialect import bound, insert_for, run_core
-from storage.repositories._sync import attach_loaded, refresh_loaded
+from storage.repositories._sync import attach_loaded, autoflush, refresh_loaded
 from storage.types import UTCDateTime
 
 #: Tickets whose wagers still await (or may be re-evaluated after a corrected) result.
@@ -55,6 +55,7 @@ async def _one_ticket(session: AsyncSession, column: str, value: Any) -> Ticket 
     ``selectinload``, which pays off for lists, not for the one ticket of a sale) and made the
     session's objects as the ORM's ``populate_existing`` load would (``_sync.attach_loaded``),
     at a third of its cost: every sale reads its ticket."""
+    await autoflush(session)
     found = await run_core(session, _one_ticket_stmt(column), {"value": value})
     rows = [tuple(row) for row in found.all()]
     if not rows:

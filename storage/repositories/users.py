@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import User, UserRole
 from storage.prepared import Prepared
 from storage.repositories._dialect import run_core, upsert_insert
-from storage.repositories._sync import attach_loaded, loaded, refresh_loaded
+from storage.repositories._sync import attach_loaded, autoflush, loaded, refresh_loaded
 from storage.types import utcnow
 
 
@@ -29,6 +29,7 @@ async def get_user(session: AsyncSession, user_id: int) -> User | None:
     its user."""
     user = loaded(session, User, user_id)
     if user is None:
+        await autoflush(session)
         row = (await run_core(session, _BY_ID, {"user_id": user_id})).first()
         user = None if row is None else attach_loaded(session, User, row._asdict())
     return user

@@ -160,3 +160,27 @@ def test_the_sales_statements_take_the_direct_path_on_sqlite() -> None:
     assert [p.plan(dialect) is not None for p in hot] == [True] * len(hot)
     assert Prepared(select(FsmRecord)).plan(create_async_engine(
         "postgresql+asyncpg://u@h/d").dialect) is None  # PostgreSQL: SQLAlchemy's path
+
+
+async def test_pending_changes_are_flushed_before_a_read_as_the_orm_does(
+    session: AsyncSession,
+) -> None:
+    session.add(User(id=1, currency="VES", created_at=NOW, updated_at=NOW))  # not flushed yet
+    user = await users.get_user(session, 1)
+    assert user is not None and user.id == 1
+    at = datetime(2026, 11, 23, 16, 45, tzinfo=UTC)
+    await ensure_draws(session, "zulia", [DrawSpec(at, date(2026, 11, 23), time(12, 45),
+                                                    "America/Caracas")])
+    draw = await session.scalar(select(Draw))
+    assert draw is not None
+    ticket, _ = await tickets.create_ticket(
+        session, serial="S-1", reference="r-1", pin_hash="h", provider="house", buyer_id=1,
+        total=100, currency="VES", created_at=NOW, status=TicketStatus.SOLD,
+        wagers=[tickets.NewWager("zulia", draw.id, "triple", "123", None, 100)],
+    )
+    ticket.customer_name = "Juan"  # a change in hand survives reading the ticket again
+    again = await tickets.get_ticket_by_serial(session, "S-1")
+    assert again is ticket and ticket.customer_name == "Juan"
+    session.expunge_all()
+    stored = await tickets.get_ticket_by_serial(session, "S-1")
+    assert stored is not None and stored.customer_name == "Juan"
