@@ -41,7 +41,6 @@ class Result(Protocol):
     def rowcount(self) -> int: ...
     def first(self) -> Any: ...
     def all(self) -> Sequence[Any]: ...
-    def scalar(self) -> Any: ...
     def scalar_one(self) -> Any: ...
     def scalar_one_or_none(self) -> Any: ...
 
@@ -65,13 +64,10 @@ class Rows:
     def all(self) -> list[Any]:
         return self._rows
 
-    def scalar(self) -> Any:
-        return self._rows[0][0] if self._rows else None
-
     def scalar_one_or_none(self) -> Any:
         if len(self._rows) > 1:
             raise ValueError("more than one row where one at most was expected")
-        return self.scalar()
+        return self._rows[0][0] if self._rows else None
 
     def scalar_one(self) -> Any:
         if len(self._rows) != 1:

@@ -94,22 +94,30 @@ async def test_statement_listeners_see_the_statement(session: AsyncSession) -> N
     assert seen == ["INSERT", "SELECT"]
 
 
-async def test_a_column_default_the_statement_leaves_out_is_applied(
-    session: AsyncSession,
-) -> None:
-    await users.ensure_user(session, 1, currency="VES")
-    at = datetime(2026, 11, 23, 16, 45, tzinfo=UTC)
-    await ensure_draws(session, "zulia", [DrawSpec(at, date(2026, 11, 23), time(12, 45),
+DRAW_AT = datetime(2026, 11, 23, 16, 45, tzinfo=UTC)
+
+
+async def _sell(session: AsyncSession, *numbers: str) -> Ticket:
+    """A sold ticket of user 1 (who must exist, flushed or not) on zulia's 12:45 draw."""
+    await ensure_draws(session, "zulia", [DrawSpec(DRAW_AT, date(2026, 11, 23), time(12, 45),
                                                     "America/Caracas")])
     draw = await session.scalar(select(Draw))
     assert draw is not None
     ticket, _ = await tickets.create_ticket(
         session, serial="S-1", reference="r-1", pin_hash="h", provider="house", buyer_id=1,
-        total=100, currency="VES", created_at=NOW, status=TicketStatus.SOLD,
-        wagers=[tickets.NewWager("zulia", draw.id, "triple", "123", None, 100)],
+        total=100 * len(numbers), currency="VES", created_at=NOW, status=TicketStatus.SOLD,
+        wagers=[tickets.NewWager("zulia", draw.id, "triple", n, None, 100) for n in numbers],
     )
+    return ticket
+
+
+async def test_a_column_default_the_statement_leaves_out_is_applied(
+    session: AsyncSession,
+) -> None:
+    await users.ensure_user(session, 1, currency="VES")
+    ticket = await _sell(session, "123")
     assert ticket.pin_failures == 0  # the insert leaves it to the column's default
-    assert [(w.number, w.draw.draw_at) for w in ticket.wagers] == [("123", at)]
+    assert [(w.number, w.draw.draw_at) for w in ticket.wagers] == [("123", DRAW_AT)]
 
 
 async def test_a_user_read_on_the_driver_is_the_sessions_object(session: AsyncSession) -> None:
@@ -128,17 +136,7 @@ async def test_a_user_read_on_the_driver_is_the_sessions_object(session: AsyncSe
 
 async def test_a_ticket_read_again_is_refreshed_in_place(session: AsyncSession) -> None:
     await users.ensure_user(session, 1, currency="VES")
-    at = datetime(2026, 11, 23, 16, 45, tzinfo=UTC)
-    await ensure_draws(session, "zulia", [DrawSpec(at, date(2026, 11, 23), time(12, 45),
-                                                    "America/Caracas")])
-    draw = await session.scalar(select(Draw))
-    assert draw is not None
-    ticket, _ = await tickets.create_ticket(
-        session, serial="S-1", reference="r-1", pin_hash="h", provider="house", buyer_id=1,
-        total=300, currency="VES", created_at=NOW, status=TicketStatus.SOLD,
-        wagers=[tickets.NewWager("zulia", draw.id, "triple", n, None, 100)
-                for n in ("300", "100", "200")],
-    )
+    ticket = await _sell(session, "300", "100", "200")
     await session.execute(update(Ticket).where(Ticket.id == ticket.id)
                           .values(status=TicketStatus.VOID)
                           .execution_options(synchronize_session=False))
@@ -168,16 +166,7 @@ async def test_pending_changes_are_flushed_before_a_read_as_the_orm_does(
     session.add(User(id=1, currency="VES", created_at=NOW, updated_at=NOW))  # not flushed yet
     user = await users.get_user(session, 1)
     assert user is not None and user.id == 1
-    at = datetime(2026, 11, 23, 16, 45, tzinfo=UTC)
-    await ensure_draws(session, "zulia", [DrawSpec(at, date(2026, 11, 23), time(12, 45),
-                                                    "America/Caracas")])
-    draw = await session.scalar(select(Draw))
-    assert draw is not None
-    ticket, _ = await tickets.create_ticket(
-        session, serial="S-1", reference="r-1", pin_hash="h", provider="house", buyer_id=1,
-        total=100, currency="VES", created_at=NOW, status=TicketStatus.SOLD,
-        wagers=[tickets.NewWager("zulia", draw.id, "triple", "123", None, 100)],
-    )
+    ticket = await _sell(session, "123")
     ticket.customer_name = "Juan"  # a change in hand survives reading the ticket again
     again = await tickets.get_ticket_by_serial(session, "S-1")
     assert again is ticket and ticket.customer_name == "Juan"
