@@ -17,12 +17,13 @@ everything on PostgreSQL, where asyncpg's own cost is what remains.
 from __future__ import annotations
 
 import collections
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Dialect, event
-from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.exc import InvalidRequestError, MultipleResultsFound, NoResultFound
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.util import await_only
@@ -66,13 +67,13 @@ class Rows:
 
     def scalar_one_or_none(self) -> Any:
         if len(self._rows) > 1:
-            raise ValueError("more than one row where one at most was expected")
+            raise MultipleResultsFound("Multiple rows were found when one or none was required")
         return self._rows[0][0] if self._rows else None
 
     def scalar_one(self) -> Any:
-        if len(self._rows) != 1:
-            raise ValueError(f"{len(self._rows)} rows where exactly one was expected")
-        return self._rows[0][0]
+        if not self._rows:
+            raise NoResultFound("No row was found when one was required")
+        return self.scalar_one_or_none()
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,16 +195,19 @@ class Prepared:
 
     def __init__(self, statement: Any) -> None:
         self.statement = statement
-        self._plans: dict[str, _Plan | None] = {}
+        # per engine's dialect: its type processors follow the engine's settings (JSON)
+        self._plans: weakref.WeakKeyDictionary[Dialect, _Plan | None] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def plan(self, dialect: Dialect) -> _Plan | None:
         """The direct path's plan on ``dialect``; None where SQLAlchemy's path is taken."""
         if dialect.name != "sqlite":
             return None
         try:
-            return self._plans[dialect.name]
+            return self._plans[dialect]
         except KeyError:
-            plan = self._plans[dialect.name] = _plan(self.statement, dialect)
+            plan = self._plans[dialect] = _plan(self.statement, dialect)
             return plan
 
 

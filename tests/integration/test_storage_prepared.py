@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import bindparam, event, insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import NoResultFound, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from providers.house.booking import _claim_stmt
@@ -58,7 +58,8 @@ async def test_returning_rowcount_and_a_missing_value(session: AsyncSession) -> 
     spent = await execute(session, _SPEND, {"user_id": 1, "amount": 300})
     assert spent.scalar_one() == 700 and spent.rowcount == 1
     nobody = await execute(session, _SPEND, {"user_id": 2, "amount": 300})
-    assert nobody.scalar_one_or_none() is None
+    with pytest.raises(NoResultFound):  # SQLAlchemy's own error, on either path
+        nobody.scalar_one()
     with pytest.raises(SQLAlchemyError):
         await execute(session, _SPEND, {"user_id": 1})  # no amount
     await session.rollback()
