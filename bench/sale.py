@@ -224,19 +224,17 @@ async def bench_app(
             ticket_secret="bench-secret-0123456789abcdef",
         )
         async with app_context(settings) as app:
-            async with app.sessionmaker() as session, session.begin():
-                for u in range(users):
-                    await users_repo.ensure_user(
-                        session,
-                        2000 + u,
-                        currency=app.catalog.currency,
-                        first_name="Bench",
-                        role=UserRole.PLAYER,
-                    )
-                    await users_repo.credit_balance(
-                        session, 2000 + u, 1_000_000, app.catalog.currency
-                    )
+            await fund_players(app, users)
             yield create_bot(settings), app
+
+
+async def fund_players(app: AppContext, users: int, first_id: int = 2000) -> None:
+    """Players ``first_id``… registered, each with Bs. 10.000 to spend."""
+    async with app.sessionmaker() as session, session.begin():
+        for user_id in range(first_id, first_id + users):
+            await users_repo.ensure_user(session, user_id, currency=app.catalog.currency,
+                                         first_name="Bench", role=UserRole.PLAYER)
+            await users_repo.credit_balance(session, user_id, 1_000_000, app.catalog.currency)
 
 
 async def sales_rate(

@@ -39,13 +39,12 @@ from sqlalchemy import func, select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.sale import _png, sale_calls  # noqa: E402
+from bench.sale import _png, fund_players, sale_calls  # noqa: E402
 from bot.context import AppContext  # noqa: E402
 from bot.dispatcher import create_dispatcher  # noqa: E402
 from bot.runtime import app_context  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
-from storage.models import Ticket, UserRole  # noqa: E402
-from storage.repositories import users as users_repo  # noqa: E402
+from storage.models import Ticket  # noqa: E402
 
 BOT_ID = 42
 FIRST_USER = 2000
@@ -137,13 +136,7 @@ async def bench_app(users: int) -> AsyncIterator[AppContext]:
             ticket_secret="bench-secret-0123456789abcdef",
         )
         async with app_context(settings) as app:
-            async with app.sessionmaker() as session, session.begin():
-                for u in range(users):
-                    await users_repo.ensure_user(session, FIRST_USER + u, first_name="Bench",
-                                                 currency=app.catalog.currency,
-                                                 role=UserRole.PLAYER)
-                    await users_repo.credit_balance(session, FIRST_USER + u, 10**12,
-                                                    app.catalog.currency)
+            await fund_players(app, users, FIRST_USER)
             yield app
 
 
