@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper, class_mapper, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 
 def refresh_loaded(session: AsyncSession, model: type[Any], pk: Any, **values: Any) -> None:
@@ -47,14 +47,17 @@ def attach_loaded(session: AsyncSession, model: type[Any], values: Mapping[str, 
     row, as the ORM's own load with ``populate_existing`` leaves it: the object the session
     holds, refreshed, or a new persistent one; unchanged either way, so only what is set on it
     afterwards is flushed. Costs a third of the ORM's load, which every update paid for its
-    user and every sale for its ticket."""
+    user and every sale for its ticket. A new object is made as the ORM's load makes it, with no
+    constructor: the values go into its dict at once, not one by one through attribute events
+    (half the cost of ``model(**values)``)."""
     mapper: Mapper[Any] = class_mapper(model)
     obj = loaded(session, model, tuple(values[c.key] for c in mapper.primary_key))
     if obj is not None:
         for name, value in values.items():
             set_committed_value(obj, name, value)
         return obj
-    obj = model(**values)
+    obj = mapper.class_manager.new_instance()
+    instance_state(obj).dict.update(values)
     make_transient_to_detached(obj)  # attributes as loaded, the primary key as its identity
     session.add(obj)
     return obj
