@@ -70,22 +70,36 @@ def animal_name(animals: Mapping[str, tuple[str, ...]], number: str) -> str:
 
 
 # Babel reads its patterns again on every call; a booth prints the same draw times and amounts
-# all day, so the texts are kept (they depend only on the instant, the zone and the locale).
-@functools.lru_cache(maxsize=4096)
+# all day, so the texts are kept. They depend only on the minute, the zone and the locale (no
+# format here shows seconds), so a sale's own instant is kept to the minute: the tickets sold in
+# one minute share one text.
 def format_clock(moment: datetime, tz: tzinfo, locale: str) -> str:
     """``9:33 a. m.``: a time of day on the lottery's clock, whoever reads it and wherever.
 
     The zone is always passed: Babel would otherwise fall back to the server's zone.
     """
     _require_aware(moment)
-    return format_time(moment, "short", tzinfo=tz, locale=locale)
+    return _format_clock(_minute(moment), tz, locale)
 
 
-@functools.lru_cache(maxsize=4096)
 def format_day_time(moment: datetime, tz: tzinfo, locale: str, *, year: bool = False) -> str:
     """``lun, 23 nov., 12:00 p. m.`` / ``Mon, Nov 23, 12:00 PM``: a draw or a sale, on the
     lottery's clock, in the reader's style (CLDR's own way of joining a date and a time)."""
     _require_aware(moment)
+    return _format_day_time(_minute(moment), tz, locale, year)
+
+
+def _minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_clock(moment: datetime, tz: tzinfo, locale: str) -> str:
+    return format_time(moment, "short", tzinfo=tz, locale=locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_day_time(moment: datetime, tz: tzinfo, locale: str, year: bool) -> str:
     day = format_skeleton("yMMMEd" if year else "MMMEd", moment, tzinfo=tz, locale=locale)
     clock = format_time(moment, "short", tzinfo=tz, locale=locale)
     joiner = str(get_datetime_format("medium", locale=locale)).replace("'", "")

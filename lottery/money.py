@@ -22,6 +22,7 @@ SYMBOLS = {"VES": "Bs.", "CRC": "₡", "USD": "$"}
 _ATTACHED = {"₡", "$"}  # symbols written without a space before the number
 
 
+@functools.cache  # Babel looks it up in its data on every call; a sale asks a dozen times
 def exponent(currency: str) -> int:
     return int(get_currency_precision(currency))
 

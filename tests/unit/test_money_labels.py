@@ -228,3 +228,13 @@ def test_remembered_texts_follow_the_exact_amount_and_the_zone() -> None:
     caracas, san_jose = ZoneInfo("America/Caracas"), ZoneInfo("America/Costa_Rica")
     assert format_clock(noon, caracas, "en") == "12:00\u202fPM"
     assert format_clock(noon.astimezone(caracas), san_jose, "en") == "10:00\u202fAM"
+
+
+def test_a_times_seconds_are_cut_not_rounded() -> None:
+    # the texts are kept per minute: 9:33:59.9 is still 9:33, and the next minute is 9:34
+    late_in_minute = datetime(2026, 11, 23, 13, 33, 59, 900_000, tzinfo=UTC)
+    assert plain(format_clock(late_in_minute, CARACAS, "es_VE")) == "9:33 a. m."
+    assert plain(format_day_time(late_in_minute, CARACAS, "en", year=True)) == (
+        "Mon, Nov 23, 2026, 9:33 AM")
+    next_minute = datetime(2026, 11, 23, 13, 34, tzinfo=UTC)
+    assert plain(format_clock(next_minute, CARACAS, "es_VE")) == "9:34 a. m."
