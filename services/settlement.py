@@ -2,7 +2,8 @@
 then every ticket touched: ``winner``, ``loser``, or still ``sold`` while a wager is pending.
 
 The rules are :mod:`lottery.settlement` (pure); this applies them to the database in the
-caller's unit of work (nothing here commits).
+caller's unit of work (nothing here commits), through the rows of
+:mod:`storage.repositories.settlement_rows`.
 
 - From scratch and idempotent: each run evaluates the wagers against the *current* result
   revision and writes only what differs, so settling twice changes nothing the second time, and
@@ -26,13 +27,12 @@ caller's unit of work (nothing here commits).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog, Lottery
@@ -48,16 +48,8 @@ from lottery.settlement import (
     wager_prize,
 )
 from providers.house.results import SOURCE_MANUAL, checked_entry
-from storage.models import (
-    ActivityLog,
-    Draw,
-    DrawResult,
-    Ticket,
-    TicketStatus,
-    Wager,
-    WagerOutcome,
-)
-from storage.repositories._sync import refresh_loaded
+from storage.models import Draw, TicketStatus, WagerOutcome
+from storage.repositories import settlement_rows as rows_repo
 from storage.repositories.activity import log_activity
 from storage.repositories.draw_rows import ensure_draw_rows
 from storage.repositories.draws import get_draw
@@ -70,10 +62,6 @@ UNKNOWN_DRAW = N_("There is no draw number {draw}.")
 NOT_IN_CATALOG = N_("{lottery} is not in the catalog any more; its draws cannot be settled.")
 BROKEN_RESULT = N_("The result of {lottery} {time} cannot settle its plays: {values}.")
 
-#: Tickets whose wagers are looked at: the settleable ones, and the ones a correction must not
-#: change behind their back (paid: money went out; expired: final).
-_LOOKED_AT = (*SETTLEABLE, TicketStatus.PAID, TicketStatus.EXPIRED)
-_CHUNK = 1000
 _VERDICT_STATUS = {Verdict.PENDING: TicketStatus.SOLD, Verdict.WINNER: TicketStatus.WINNER,
                    Verdict.LOSER: TicketStatus.LOSER}
 
@@ -134,33 +122,6 @@ class SettledResult:
     summary: SettlementSummary
 
 
-@dataclass
-class _Row:
-    """One wager looked at, with what the settlement needs of its draw and ticket."""
-
-    wager_id: int
-    ticket_id: int
-    lottery_id: str
-    draw_at: datetime
-    game: str
-    number: str
-    sign: str | None
-    amount: int
-    outcome: WagerOutcome
-    prize: int | None
-
-
-@dataclass
-class _TicketRow:
-    id: int
-    serial: str
-    status: TicketStatus
-    prize: int | None
-    buyer_id: int
-    seller_id: int | None
-    currency: str
-
-
 async def settle_draw(
     session: AsyncSession, catalog: Catalog, draw_id: int, *, now: datetime,
     actor_id: int | None,
@@ -171,15 +132,15 @@ async def settle_draw(
     lottery gone from the catalog, a stored result that does not fit the lottery)."""
     draw = await _draw(session, draw_id)
     lottery = _lottery(catalog, draw)
-    await _lock_day(session, draw)
-    results = await _day_results(session, draw.lottery_id, draw.local_date)
+    await rows_repo.lock_day(session, draw)
+    results = await rows_repo.day_results(session, draw.lottery_id, draw.local_date)
     own = results.get(draw.draw_at)
-    rows = await _rows(session, draw)
-    tickets = await _lock_tickets(session, {r.ticket_id for r in rows})
+    rows = await rows_repo.wager_rows(session, draw)
+    tickets = await rows_repo.lock_tickets(session, {r.ticket_id for r in rows})
     when = draw.draw_at.astimezone(lottery.timezone)
 
-    decided: list[tuple[_Row, WagerOutcome, int | None]] = []
-    paid: _TicketRow | None = None
+    decided: list[tuple[rows_repo.WagerRow, WagerOutcome, int | None]] = []
+    paid: rows_repo.TicketRow | None = None
     corrected = False
     for row in rows:
         if row.outcome is WagerOutcome.VOID:  # taken off its ticket: never settled
@@ -199,9 +160,9 @@ async def settle_draw(
             "lottery": lottery.name, "time": M.When(when, local_date(lottery, now)),
             "serial": paid.serial})
 
-    await _write_wagers(session, decided)
+    await rows_repo.write_wagers(session, decided)
     settleable = sorted(t for t, ticket in tickets.items() if ticket.status in SETTLEABLE)
-    prizes = await _ticket_prizes(session, settleable)
+    prizes = await rows_repo.ticket_prizes(session, settleable)
     moves: dict[tuple[TicketStatus, int | None], list[int]] = {}
     for ticket_id in settleable:
         ticket = tickets[ticket_id]
@@ -209,7 +170,7 @@ async def settle_draw(
         target = (_VERDICT_STATUS[verdict], None if total is None else int(total))
         if target != (ticket.status, ticket.prize):
             moves.setdefault(target, []).append(ticket_id)
-    moved = await _move_tickets(session, moves)
+    moved = await rows_repo.move_tickets(session, moves)
     entries = []
     for ticket_id in sorted(moved):
         ticket = tickets[ticket_id]
@@ -222,23 +183,14 @@ async def settle_draw(
                         "currency": ticket.currency, "draw_id": draw.id,
                         "lottery": draw.lottery_id, "draw_at": when.isoformat(),
                         "revision": None if own is None else own[0]}})
-    if entries:  # one statement for the lot (``log_activity`` writes one row per call)
-        await session.execute(insert(ActivityLog), entries)
+    await rows_repo.log_entries(session, entries)
     return _summary(draw, when, own, [tickets[t] for t in settleable], set(moved))
 
 
 async def correction_allowed(session: AsyncSession, draw_id: int) -> bool:
     """False once a ticket whose wagers depend on the draw (a wager on it, or a tripleta of that
     lottery and day booked on it or before) has been paid."""
-    draw = await _draw(session, draw_id)
-    stmt = (
-        select(Ticket.id)
-        .join(Wager, Wager.ticket_id == Ticket.id)
-        .join(Draw, Draw.id == Wager.draw_id)
-        .where(_depends_on(draw), Ticket.status == TicketStatus.PAID)
-        .limit(1)
-    )
-    return (await session.scalar(stmt)) is None
+    return await rows_repo.a_paid_serial(session, await _draw(session, draw_id)) is None
 
 
 async def enter_and_settle(
@@ -257,14 +209,14 @@ async def enter_and_settle(
     rows = await ensure_draw_rows(session, catalog, [(lottery.id, scheduled.at)], now)
     draw_id = rows[(lottery.id, scheduled.at)][0]
     draw = await _draw(session, draw_id)
-    await _lock_day(session, draw)
+    await rows_repo.lock_day(session, draw)
     previous = await current_result(session, draw_id)
     fresh = dict(values)
     if previous is not None and previous.values == fresh:
         revision, new = previous.revision, False
     else:
-        if previous is not None and not await correction_allowed(session, draw_id):
-            serial = await _a_paid_serial(session, draw)
+        serial = None if previous is None else await rows_repo.a_paid_serial(session, draw)
+        if serial is not None:
             raise CorrectionRefused(CORRECTION_REFUSED, {
                 "lottery": lottery.name, "time": when, "serial": serial})
         row = await add_result(session, draw_id, fresh, source=source, at=now,
@@ -282,7 +234,7 @@ async def enter_and_settle(
     return SettledResult(draw_id, revision, new, summary)
 
 
-# --- reading and locking ----------------------------------------------------------------------
+# --- the draw, and deciding ------------------------------------------------------------------
 
 
 async def _draw(session: AsyncSession, draw_id: int) -> Draw:
@@ -299,122 +251,9 @@ def _lottery(catalog: Catalog, draw: Draw) -> Lottery:
     return lottery
 
 
-def _is_postgres(session: AsyncSession) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
-async def _lock_day(session: AsyncSession, draw: Draw) -> None:
-    """Serialize settlements of one lottery and day (see the module doc)."""
-    if _is_postgres(session):
-        await session.execute(
-            select(Draw.id)
-            .where(Draw.lottery_id == draw.lottery_id, Draw.local_date == draw.local_date)
-            .order_by(Draw.id)
-            .with_for_update()
-        )
-    else:  # SQLite locks the whole database for a writer: take the write lock now
-        await session.execute(
-            update(Draw).where(Draw.id == draw.id)
-            .values(status=Draw.status, updated_at=Draw.updated_at)
-            .execution_options(synchronize_session=False)
-        )
-
-
-async def _day_results(
-    session: AsyncSession, lottery_id: str, day: date
-) -> dict[datetime, tuple[int, dict[str, str]]]:
-    """``{draw instant: (revision, values)}``: the current result of each of the lottery's
-    draws on that local day that has one."""
-    stmt = (
-        select(Draw.draw_at, DrawResult.revision, DrawResult.values)
-        .join(DrawResult, DrawResult.draw_id == Draw.id)
-        .where(Draw.lottery_id == lottery_id, Draw.local_date == day)
-        .order_by(Draw.draw_at, DrawResult.revision)
-    )
-    found: dict[datetime, tuple[int, dict[str, str]]] = {}
-    for at, revision, values in await session.execute(stmt):
-        found[at] = (revision, {str(k): v for k, v in values.items()})  # the last one wins
-    return found
-
-
-def _depends_on(draw: Draw) -> Any:
-    """Wagers whose outcome the draw decides: on it, or tripletas of its lottery booked on a
-    draw of the same local day up to it (``Draw`` joined on the wager's draw)."""
-    return or_(
-        Wager.draw_id == draw.id,
-        and_(Wager.game == "tripleta", Wager.lottery_id == draw.lottery_id,
-             Draw.lottery_id == draw.lottery_id, Draw.local_date == draw.local_date,
-             Draw.draw_at <= draw.draw_at),
-    )
-
-
-async def _rows(session: AsyncSession, draw: Draw) -> list[_Row]:
-    stmt = (
-        select(Wager.id, Wager.ticket_id, Wager.lottery_id, Draw.draw_at, Wager.game,
-               Wager.number, Wager.sign, Wager.amount, Wager.outcome, Wager.prize)
-        .join(Draw, Draw.id == Wager.draw_id)
-        .join(Ticket, Ticket.id == Wager.ticket_id)
-        .where(_depends_on(draw), Ticket.status.in_(list(_LOOKED_AT)))
-        .order_by(Wager.ticket_id, Wager.position)
-    )
-    return [_Row(*row) for row in await session.execute(stmt)]
-
-
-async def _lock_tickets(session: AsyncSession, ids: Iterable[int]) -> dict[int, _TicketRow]:
-    """The tickets, read (and on PostgreSQL locked) in id order, as they are now."""
-    found: dict[int, _TicketRow] = {}
-    for chunk in _chunks(sorted(set(ids))):
-        stmt = (
-            select(Ticket.id, Ticket.serial, Ticket.status, Ticket.prize, Ticket.buyer_id,
-                   Ticket.seller_id, Ticket.currency)
-            .where(Ticket.id.in_(chunk))
-            .order_by(Ticket.id)
-        )
-        if _is_postgres(session):
-            stmt = stmt.with_for_update()
-        found.update((row[0], _TicketRow(*row)) for row in await session.execute(stmt))
-    return found
-
-
-async def _ticket_prizes(
-    session: AsyncSession, ticket_ids: list[int]
-) -> dict[int, list[Decimal | None]]:
-    """Each ticket's wager prizes as the verdict reads them: None for a pending wager."""
-    found: dict[int, list[Decimal | None]] = {}
-    for chunk in _chunks(ticket_ids):
-        stmt = select(Wager.ticket_id, Wager.outcome, Wager.prize).where(
-            Wager.ticket_id.in_(chunk))
-        for ticket_id, outcome, prize in await session.execute(stmt):
-            value = (None if outcome is WagerOutcome.PENDING
-                     else Decimal(prize or 0) if outcome is WagerOutcome.WON else Decimal(0))
-            found.setdefault(ticket_id, []).append(value)
-    return found
-
-
-def _chunks(ids: list[int]) -> Iterator[list[int]]:
-    """Id lists cut below the databases' bound-parameter limits (SQLite, asyncpg: 32 767)."""
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start:start + _CHUNK]
-
-
-async def _a_paid_serial(session: AsyncSession, draw: Draw) -> str:
-    stmt = (
-        select(Ticket.serial)
-        .join(Wager, Wager.ticket_id == Ticket.id)
-        .join(Draw, Draw.id == Wager.draw_id)
-        .where(_depends_on(draw), Ticket.status == TicketStatus.PAID)
-        .order_by(Ticket.id)
-        .limit(1)
-    )
-    return str(await session.scalar(stmt))
-
-
-# --- deciding ---------------------------------------------------------------------------------
-
-
 def _evaluate(
-    catalog: Catalog, row: _Row, results: Mapping[datetime, tuple[int, dict[str, str]]],
-    when: datetime, lottery: Lottery,
+    catalog: Catalog, row: rows_repo.WagerRow,
+    results: Mapping[datetime, tuple[int, dict[str, str]]], when: datetime, lottery: Lottery,
 ) -> tuple[WagerOutcome, int | None]:
     """The wager's outcome and prize (minor units) against the current results of its
     lottery's day (every wager looked at is of the settled draw's lottery)."""
@@ -441,47 +280,9 @@ def _values_at(
     return None if found is None else found[1]
 
 
-async def _write_wagers(
-    session: AsyncSession, decided: list[tuple[_Row, WagerOutcome, int | None]]
-) -> None:
-    """The new outcomes, one UPDATE per (outcome, prize) and chunk rather than per wager: a
-    popular draw has thousands, and SQLite's write lock blocks every sale meanwhile."""
-    groups: dict[tuple[WagerOutcome, int | None], list[int]] = {}
-    for row, outcome, prize in decided:
-        groups.setdefault((outcome, prize), []).append(row.wager_id)
-    for (outcome, prize), ids in groups.items():
-        for chunk in _chunks(ids):
-            await session.execute(
-                update(Wager).where(Wager.id.in_(chunk)).values(outcome=outcome, prize=prize)
-                .execution_options(synchronize_session=False))
-        for wager_id in ids:
-            refresh_loaded(session, Wager, wager_id, outcome=outcome, prize=prize)
-
-
-async def _move_tickets(
-    session: AsyncSession, moves: Mapping[tuple[TicketStatus, int | None], list[int]]
-) -> dict[int, tuple[TicketStatus, int | None]]:
-    """Move tickets to (status, prize), guarded like ``tickets.settle_ticket`` (only from a
-    settleable status); back to ``sold`` when a correction reopened a tripleta. Returns the
-    tickets that moved."""
-    moved: dict[int, tuple[TicketStatus, int | None]] = {}
-    for (status, prize), ids in moves.items():
-        for chunk in _chunks(ids):
-            result = await session.execute(
-                update(Ticket)
-                .where(Ticket.id.in_(chunk), Ticket.status.in_(list(SETTLEABLE)))
-                .values(status=status, prize=prize)
-                .execution_options(synchronize_session=False)
-                .returning(Ticket.id))
-            for ticket_id in result.scalars():
-                moved[ticket_id] = (status, prize)
-                refresh_loaded(session, Ticket, ticket_id, status=status, prize=prize)
-    return moved
-
-
 def _summary(
     draw: Draw, when: datetime, own: tuple[int, dict[str, str]] | None,
-    tickets: list[_TicketRow], changed: set[int],
+    tickets: list[rows_repo.TicketRow], changed: set[int],
 ) -> SettlementSummary:
     counts = {status: 0 for status in (TicketStatus.WINNER, TicketStatus.LOSER,
                                        TicketStatus.SOLD)}
