@@ -35,20 +35,11 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
-from aiogram.exceptions import (
-    TelegramAPIError,
-    TelegramBadRequest,
-    TelegramForbiddenError,
-    TelegramMigrateToChat,
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-    TelegramUnauthorizedError,
-)
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import BufferedInputFile
-from aiohttp import ClientConnectorError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.broadcast.failures import classify
 from services.broadcast.limiter import RateLimiter
 from services.broadcast.middleware import (
     Attempt,
@@ -389,28 +380,16 @@ class BroadcastWorker:
         current_attempt.set(attempt)  # this task's own context: the middleware moves it along
         try:
             message_id, file_id = await self._send(run, row)
-        except TelegramRetryAfter as exc:  # the middleware's retries ran out; it was not sent
-            await self._outcome(run, row, None, f"flood control: retry after {exc.retry_after}s")
-        except TelegramForbiddenError as exc:
-            await self._blocked(run, row, exc.message)
-        except TelegramMigrateToChat as exc:
-            await self._outcome(
-                run, row, DeliveryState.FAILED, f"group moved to {exc.migrate_to_chat_id}"
-            )
-        except TelegramUnauthorizedError:
-            await self._outcome(run, row, None, "bot token refused")
-            raise
-        except TelegramNetworkError as exc:
-            if isinstance(exc.__cause__, ClientConnectorError):  # never reached Telegram
-                await self._outcome(run, row, None, exc.message)
+        except TelegramAPIError as exc:
+            failure = classify(exc)
+            if failure.blocked:
+                await self._blocked(run, row, failure.reason)
             else:
-                await self._outcome(run, row, DeliveryState.UNKNOWN, exc.message)
-            await self._trouble(run)
-        except TelegramServerError as exc:
-            await self._outcome(run, row, DeliveryState.UNKNOWN, exc.message)
-            await self._trouble(run)
-        except TelegramAPIError as exc:  # 400 and the like: Telegram refused this message
-            await self._outcome(run, row, DeliveryState.FAILED, exc.message)
+                await self._outcome(run, row, failure.state, failure.reason)
+            if failure.trouble:
+                await self._trouble(run)
+            if failure.fatal:
+                raise
         else:
             run.failure_streak = 0
             await self._sent(run, row, message_id, file_id)
