@@ -9,9 +9,11 @@ updates/s between two rounds of one run. This measures what changes when the bot
 changes: the process's CPU time per sale (message → preview → confirm → ticket; the connection
 threads' commits included, the picture worker, another process, not), for the whole bot and for
 its stack alone (middlewares, unit of work, FSM draft, the sale's Bot API calls and no sale:
-``bench/sale.py``'s ``sale_calls``). N users sell at once, as in ``bench/sale.py``; each figure
-is the median of the rounds, after a warm-up round. Last line:
-``cpu_ms_per_sale=… stack_cpu_ms_per_sale=…``.
+``bench/sale.py``'s ``sale_calls``), and for the same calls on a bare aiogram dispatcher (no
+middlewares, FSM in memory, no database): what aiogram itself costs, the floor under the other
+two. N users sell at once, as in ``bench/sale.py``; each figure is the median of the rounds,
+after a warm-up round. Last line:
+``cpu_ms_per_sale=… stack_cpu_ms_per_sale=… bare_cpu_ms_per_sale=…``.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.sale import _png, fund_players, sale_calls  # noqa: E402
+from bot.api_types import keep_response_models  # noqa: E402
 from bot.context import AppContext  # noqa: E402
 from bot.dispatcher import create_dispatcher  # noqa: E402
 from bot.runtime import app_context  # noqa: E402
@@ -140,6 +143,18 @@ async def bench_app(users: int) -> AsyncIterator[AppContext]:
             yield app
 
 
+async def bare_cpu_per_sale(users: int, sales: int, rounds: int) -> list[float]:
+    """The sale's calls on aiogram alone, as ``bench/sale.py``'s harness ceiling runs them."""
+    keep_response_models()  # as the bot does at start-up: pydantic rebuilds them otherwise
+    dp = Dispatcher()
+    dp.include_router(sale_calls(_png(), keeps_state=True))
+    api = MemoryBotAPI()
+    bot = Bot(f"{BOT_ID}:BENCH", session=api, default=DefaultBotProperties(parse_mode="HTML"))
+    players = Players(dp, bot, api)
+    await players.round(users, 0, 2)
+    return [await players.round(users, 2 + r * sales, sales) for r in range(rounds)]
+
+
 async def cpu_per_sale(users: int, sales: int, rounds: int, *, stack_only: bool) -> list[float]:
     async with bench_app(users) as app:
         router = sale_calls(_png(), keeps_state=True) if stack_only else None
@@ -163,12 +178,17 @@ async def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     figures = {}
-    for name, stack_only in (("stack", True), ("sale", False)):
-        rounds = await cpu_per_sale(args.users, args.sales, args.rounds, stack_only=stack_only)
+    for name in ("stack", "sale", "bare"):
+        if name == "bare":
+            rounds = await bare_cpu_per_sale(args.users, args.sales, args.rounds)
+        else:
+            rounds = await cpu_per_sale(args.users, args.sales, args.rounds,
+                                        stack_only=name == "stack")
         figures[name] = statistics.median(rounds)
         print(f"{name}: {' '.join(f'{r:.2f}' for r in rounds)} CPU ms per sale, "
               f"median {figures[name]:.2f}")
-    print(f"cpu_ms_per_sale={figures['sale']:.2f} stack_cpu_ms_per_sale={figures['stack']:.2f}")
+    print(f"cpu_ms_per_sale={figures['sale']:.2f} stack_cpu_ms_per_sale={figures['stack']:.2f} "
+          f"bare_cpu_ms_per_sale={figures['bare']:.2f}")
 
 
 if __name__ == "__main__":
