@@ -52,7 +52,9 @@ def create_dispatcher(
     dp.update.outer_middleware(DedupMiddleware())
     dp.update.outer_middleware(StateMiddleware())
     dp.update.outer_middleware(UserMiddleware())
-    UserLocaleMiddleware(make_i18n(app.settings.default_locale)).setup(dp)
+    # Not on errors: by then the update's user went with its rolled-back unit of work
+    # (handlers/errors.py reads the language itself).
+    UserLocaleMiddleware(make_i18n(app.settings.default_locale)).setup(dp, exclude={"error"})
     if throttle:
         limiter = ThrottlingMiddleware(app.settings.throttle_per_second)
         dp.message.outer_middleware(limiter)

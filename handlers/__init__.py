@@ -9,6 +9,7 @@ from handlers import (
     account,
     admin,
     broadcast,
+    errors,
     jackpot,
     language,
     my_tickets,
@@ -37,5 +38,6 @@ def build_root_router() -> Router:
         jackpot.make_router(),  # before sales: its price step reads free text
         sales.make_router(),  # free text: anything that is not a command is read as plays
         start.make_fallback_router(),
+        errors.make_router(),  # the last word when any of them fails
     )
     return root

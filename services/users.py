@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from lottery.i18n import SUPPORTED_LOCALES
 from storage.models import User, UserRole
@@ -45,6 +45,18 @@ async def ensure_user(
         # ADMIN_IDS bootstraps admins; it never demotes one appointed later with /rol.
         await users_repo.set_role(session, telegram_id, UserRole.ADMIN)
     return user
+
+
+async def saved_locale(
+    sessionmaker: async_sessionmaker[AsyncSession], user_id: int
+) -> str | None:
+    """The language the person chose, read in a session of its own (for when the update's
+    unit of work is gone); None for a stranger."""
+    async with sessionmaker() as session:
+        user = await users_repo.get_user(session, user_id)
+    if user is None or user.locale not in SUPPORTED_LOCALES:
+        return None
+    return str(user.locale)
 
 
 async def set_locale(session: AsyncSession, user: User, locale: str) -> None:

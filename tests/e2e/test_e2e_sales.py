@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import Connection, event, func, select
+import pytest
+from sqlalchemy import Connection, event, func, select, text
 
 from storage.models import Ticket, User, UserRole
 from tests.e2e.harness import RunningBot, make_settings, running_bot
@@ -273,3 +277,52 @@ async def test_correct_offers_the_plays_as_text_and_cancel_sells_nothing(
         assert "no se vendió nada" in cancelled.content
         assert await _tickets(run) == 0
         assert await run.balance(PLAYER) == 10_000
+
+
+@asynccontextmanager
+async def _missing(run: RunningBot, table: str) -> AsyncIterator[None]:
+    """A real failure inside the bot: one of its tables is gone (back afterwards: PostgreSQL's
+    test database is shared)."""
+    async def rename(old: str, new: str) -> None:
+        async with run.app.sessionmaker() as session, session.begin():
+            await session.execute(text(f"ALTER TABLE {old} RENAME TO {new}"))
+
+    await rename(table, f"{table}_gone")
+    try:
+        yield
+    finally:
+        await rename(f"{table}_gone", table)
+
+
+async def test_a_sale_that_fails_inside_sells_nothing_and_the_buyer_is_told(
+    tg: FakeTelegram, db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await run.fund(PLAYER, balance=10_000)
+        preview = await run.say(PLAYER, "123 x5 zulia 12:45")
+        # the sale's log entry cannot be written
+        with caplog.at_level(logging.ERROR, logger="handlers.errors"):
+            async with _missing(run, "activity_log"):
+                pressed = tg.press_button(PLAYER, preview, text="✅ Confirmar")
+                apology = await tg.next_message(PLAYER)
+        assert "Algo falló" in apology.content and "/tickets" in apology.content
+        query = tg.callback_query(pressed)
+        assert query is not None and query.answered  # no spinner left turning
+        assert await _tickets(run) == 0  # nothing half-sold: no ticket, no money taken
+        assert await run.balance(PLAYER) == 10_000
+        failures = [r for r in caplog.records if r.name == "handlers.errors"]
+        assert [(r.levelname, r.exc_info is not None) for r in failures] == [("ERROR", True)]
+        # the conversation goes on
+        again = await run.say(PLAYER, "123 x5 zulia 12:45")
+        assert again.button_texts == ["✅ Confirmar", "✏️ Corregir", "✖️ Cancelar"]
+
+
+async def test_when_the_bot_cannot_read_its_own_state_the_person_still_hears_back(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await run.fund(PLAYER, balance=10_000)
+        async with _missing(run, "fsm_states"):  # every update fails before its handler
+            apology = await run.say(PLAYER, "123 x5 zulia 12:45")
+        assert "Algo falló" in apology.content
+        assert await _tickets(run) == 0
