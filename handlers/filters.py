@@ -40,3 +40,6 @@ PLAIN_TEXT = OnLoop(F.text & ~F.text.startswith("/"))
 
 COMMAND_TEXT = OnLoop(F.text.startswith("/"))
 """A text message that is a command (known or not)."""
+
+PRIVATE_NOT_TEXT = OnLoop(~F.text & (F.chat.type == "private"))
+"""A message in a private chat that is not text (a photo, a voice note, a sticker…)."""

@@ -9,7 +9,7 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 
 from bot.context import AppContext
-from handlers.filters import COMMAND_TEXT
+from handlers.filters import COMMAND_TEXT, PRIVATE_NOT_TEXT
 from lottery.i18n import _
 from services.help import examples_for, provider_help, sells_plays
 from storage.models import User, UserRole
@@ -88,10 +88,22 @@ async def unknown_command(message: Message) -> None:
     await message.answer(_("I do not know that command. /help lists what I can do."))
 
 
+async def not_text(message: Message, app: AppContext) -> None:
+    """A photo, a voice note, a sticker…: sellers send pictures of handwritten lists, and
+    silence would look like a sale in progress."""
+    if not sells_plays(app.provider.name):
+        await message.answer(_("I only read text. Send /jackpot to buy a jackpot ticket."))
+        return
+    example = next(iter(examples_for(app.catalog)), "")
+    text = _("I only read text: write your plays, for example {example}. /help shows how.")
+    await message.answer(text.format(example=f"<code>{escape(example)}</code>"))
+
+
 def make_fallback_router() -> Router:
-    """Commands no other router took; included last."""
+    """Commands no other router took, and private messages that are not text; included last."""
     router = Router(name="fallback")
     router.message.register(unknown_command, COMMAND_TEXT)
+    router.message.register(not_text, PRIVATE_NOT_TEXT)
     return router
 
 

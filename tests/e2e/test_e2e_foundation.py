@@ -65,6 +65,24 @@ async def test_help_shows_examples_for_the_catalog_in_use(tg: FakeTelegram, db_u
     assert "zamorano" not in reply.content
 
 
+async def test_a_photo_or_a_voice_note_gets_told_to_write_the_plays(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        person = {"id": PLAYER, "is_bot": False, "first_name": "Ana", "language_code": "es"}
+        chat = {"id": PLAYER, "type": "private", "first_name": "Ana"}
+        photo = [{"file_id": "AgAD", "file_unique_id": "AQAD", "width": 90, "height": 120}]
+        for n, body in enumerate(({"photo": photo, "caption": "la lista de hoy"},
+                                  {"voice": {"file_id": "AwAD", "file_unique_id": "AQAE",
+                                             "duration": 4}}), start=1):
+            tg.inject_update({"message": {"message_id": 100 + n, "date": 1_795_000_000,
+                                          "chat": chat, "from": person, **body}})
+            reply = await tg.next_message(PLAYER)
+            assert "Solo leo texto" in reply.content
+            assert "123-ARI 5 zamorano 12pm" in reply.content  # an example from the catalog
+        assert not await run.logged()  # nothing sold, nothing else done
+
+
 async def test_commands_menu_is_set_in_both_languages(tg: FakeTelegram, db_url: str) -> None:
     from bot.commands import set_bot_commands
 
