@@ -20,7 +20,6 @@ are not (``7`` is refused: it could be a typo for anything).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -58,20 +57,8 @@ class ResultEntry(NamedTuple):
     values: dict[str, str]
 
 
-class ResultInputError(ValueError):
-    """Why the text is not a result; ``message`` renders it in the current locale."""
-
-    def __init__(self, msgid: str, params: Mapping[str, Any] | None = None) -> None:
-        super().__init__(msgid)
-        self.msgid = msgid
-        self.params = dict(params or {})
-
-    @property
-    def message(self) -> str:
-        return M.render_message(self.msgid, self.params)
-
-    def __str__(self) -> str:
-        return self.message
+class ResultInputError(M.LocalizedError, ValueError):
+    """Why the text is not a result."""
 
 
 def parse_result_input(catalog: Catalog, text: str, now: datetime) -> ResultEntry:

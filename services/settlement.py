@@ -31,7 +31,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -66,20 +65,8 @@ _VERDICT_STATUS = {Verdict.PENDING: TicketStatus.SOLD, Verdict.WINNER: TicketSta
                    Verdict.LOSER: TicketStatus.LOSER}
 
 
-class SettlementError(Exception):
-    """Settlement cannot go on; ``message`` says why in the current locale."""
-
-    def __init__(self, msgid: str, params: Mapping[str, Any] | None = None) -> None:
-        super().__init__(msgid)
-        self.msgid = msgid
-        self.params = dict(params or {})
-
-    @property
-    def message(self) -> str:
-        return M.render_message(self.msgid, self.params)
-
-    def __str__(self) -> str:
-        return self.message
+class SettlementError(M.LocalizedError):
+    """Settlement cannot go on; ``message`` says why."""
 
 
 class CorrectionRefused(SettlementError):

@@ -149,6 +149,23 @@ class _Values(dict[str, str]):
         return "{" + key + "}"
 
 
+class LocalizedError(Exception):
+    """An error for a person: ``message`` is rendered when read, in the current locale, from
+    ``msgid`` and ``params``."""
+
+    def __init__(self, msgid: str, params: Mapping[str, Any] | None = None) -> None:
+        super().__init__(msgid)
+        self.msgid = msgid
+        self.params = dict(params or {})
+
+    @property
+    def message(self) -> str:
+        return render_message(self.msgid, self.params)
+
+    def __str__(self) -> str:
+        return self.message
+
+
 def render_message(msgid: str, params: Mapping[str, Any], locale: str | None = None) -> str:
     values = _Values({k: _value(v, locale) for k, v in params.items()})
     try:
