@@ -11,7 +11,8 @@ logic, whose ratio is the ceiling of this harness; and the same calls behind thi
 middlewares (unit of work, duplicate updates, FSM state, user, language) with the preview's
 draft kept in FSM storage and no sale, the ceiling of this bot's stack. Echo, calls, stack and
 sales run in alternating rounds (3 by default, echo twice in each) and their medians are
-reported.
+reported, with the CPU each process spent for an echo update and for a sale (this one, which
+runs the bot and the harness's users; the fake server; the picture worker).
 Last line: `sales_per_s=… echo_updates_per_s=… ratio=… image_ms=…`.
 """
 
@@ -28,6 +29,7 @@ import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 from aiogram import Bot, Dispatcher, F, Router
@@ -46,6 +48,7 @@ from aiogram.types import (
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.cpu_split import CpuSplit  # noqa: E402
 from bot.context import AppContext  # noqa: E402
 from bot.dispatcher import create_dispatcher  # noqa: E402
 from bot.runtime import app_context, create_bot  # noqa: E402
@@ -146,9 +149,17 @@ def _bot(base_url: str, token: str) -> Bot:
     )
 
 
+@dataclass(frozen=True)
+class Phase:
+    """Rounds (updates or sales) per second, and each process's CPU milliseconds per round."""
+
+    rate: float
+    cpu_ms: dict[str, float]
+
+
 async def calls_only_rate(
     base_url: str, client: FakeTelegramClient, users: int, per_user: int
-) -> float:
+) -> Phase:
     dp = Dispatcher()
     dp.include_router(sale_calls(_png()))
     bot = _bot(base_url, (await client.info())["token"])
@@ -160,13 +171,15 @@ async def calls_only_rate(
 async def _steady_rate(
     one: Callable[[int, int, int], Awaitable[None]], first_id: int, users: int, per_user: int,
     warm_up: int = 1,
-) -> float:
+) -> Phase:
     """Each user's first ``warm_up`` rounds (first-use costs: caches, connections) untimed,
-    then ``per_user`` rounds timed; rounds per second."""
+    then ``per_user`` rounds timed."""
     await asyncio.gather(*(one(first_id + u, 0, warm_up) for u in range(users)))
+    cpu = CpuSplit()
     start = time.perf_counter()
     await asyncio.gather(*(one(first_id + u, warm_up, per_user) for u in range(users)))
-    return users * per_user / (time.perf_counter() - start)
+    rounds = users * per_user
+    return Phase(rounds / (time.perf_counter() - start), cpu.per_unit(rounds))
 
 
 async def _one_chatter(client: FakeTelegramClient, user_id: int, start: int, count: int) -> None:
@@ -177,7 +190,7 @@ async def _one_chatter(client: FakeTelegramClient, user_id: int, start: int, cou
 
 async def echo_rate(
     base_url: str, client: FakeTelegramClient, users: int, per_user: int, *, batch: bool = False
-) -> float:
+) -> Phase:
     """Updates/s of an echo bot. By default through the sales harness (each user writes, waits
     for the answer, writes again); ``batch`` sends every message at once instead (the bot's
     ceiling when it never waits for a person)."""
@@ -193,7 +206,7 @@ async def echo_rate(
              for i in range(per_user) for u in range(users)]
         )
         await client.wait(messages_sent=users * per_user, timeout=120)
-        return users * per_user / (time.perf_counter() - start)
+        return Phase(users * per_user / (time.perf_counter() - start), {})
 
 
 async def _one_player(client: FakeTelegramClient, user_id: int, start: int, count: int) -> None:
@@ -240,7 +253,7 @@ async def fund_players(app: AppContext, users: int, first_id: int = 2000) -> Non
 async def sales_rate(
     base_url: str, client: FakeTelegramClient, users: int, per_user: int,
     database_url: str | None = None,
-) -> float:
+) -> Phase:
     async with (
         bench_app(base_url, client, users, database_url) as (bot, app),
         polling(bot, create_dispatcher(app)),
@@ -251,7 +264,7 @@ async def sales_rate(
 async def stack_rate(
     base_url: str, client: FakeTelegramClient, users: int, per_user: int,
     database_url: str | None = None,
-) -> float:
+) -> Phase:
     """Our middlewares (unit of work, duplicate updates, FSM state, user, language, throttle)
     in front of the sale's calls and its FSM draft, with no sale behind them."""
     async with bench_app(base_url, client, users, database_url) as (bot, app):
@@ -259,6 +272,14 @@ async def stack_rate(
         async with polling(bot, dp):
             return await _steady_rate(
                 functools.partial(_one_player, client), 2000, users, per_user)
+
+
+def _median_split(phases: list[Phase]) -> str:
+    """``bot process 25.9, fake server 13.4, …``: medians, processes that spent nothing left
+    out (a picture worker left over from an earlier phase)."""
+    names = sorted({name for p in phases for name in p.cpu_ms})
+    medians = {n: statistics.median(p.cpu_ms.get(n, 0.0) for p in phases) for n in names}
+    return ", ".join(f"{name} {ms:.1f}" for name, ms in medians.items() if ms >= 0.05)
 
 
 def image_ms(repeat: int = 30) -> float:
@@ -283,10 +304,13 @@ async def main() -> None:
     parser.add_argument("--database-url", help="an empty database (default: a temp SQLite file)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
-    echo, calls, stack, sales = [], [], [], []
+    echo: list[Phase] = []
+    calls: list[Phase] = []
+    stack: list[Phase] = []
+    sales: list[Phase] = []
     async with fake_server() as (base_url, client):
         batch = await echo_rate(base_url, client, args.users, args.echo, batch=True)
-        print(f"echo, all messages at once: {batch:.0f} updates/s")
+        print(f"echo, all messages at once: {batch.rate:.0f} updates/s")
         # Alternating rounds: on a shared machine the rates move from minute to minute, and
         # one slow moment should neither make nor break the ratio. The echo rate moves most
         # (a bare update is bound by wake-up latency, not CPU), so it is taken twice a round.
@@ -298,9 +322,11 @@ async def main() -> None:
             echo.append(await echo_rate(base_url, client, args.users, args.echo))
             sales.append(
                 await sales_rate(base_url, client, args.users, args.sales, args.database_url))
-            print(f"round {n}: echo {echo[-2]:.0f} and {echo[-1]:.0f} updates/s, calls only "
-                  f"{calls[-1]:.1f}, stack {stack[-1]:.1f}, sales {sales[-1]:.1f} sales/s")
-    m_echo, m_calls, m_stack, m_sales = (statistics.median(x) for x in (echo, calls, stack, sales))
+            print(f"round {n}: echo {echo[-2].rate:.0f} and {echo[-1].rate:.0f} updates/s, calls "
+                  f"only {calls[-1].rate:.1f}, stack {stack[-1].rate:.1f}, sales "
+                  f"{sales[-1].rate:.1f} sales/s")
+    m_echo, m_calls, m_stack, m_sales = (
+        statistics.median(p.rate for p in x) for x in (echo, calls, stack, sales))
     print(f"medians of {args.rounds} rounds:")
     print(f"echo, {args.users} users each waiting for the answer: {m_echo:.0f} updates/s")
     print(f"a sale's Bot API calls with no database or logic: {m_calls:.1f} sales/s "
@@ -308,6 +334,9 @@ async def main() -> None:
     print(f"the same calls behind our middlewares and FSM, with no sale: {m_stack:.1f} "
           f"sales/s (ratio {2 * m_stack / m_echo:.2f}, the ceiling of this bot's stack)")
     print(f"sales: {m_sales:.1f} complete sales/s ({args.users * args.sales} tickets a round)")
+    for what, phases in (("an echo update", echo), ("a sale", sales)):
+        if split := _median_split(phases):
+            print(f"CPU ms for {what}: {split} (this process runs the bot and the users)")
     img = image_ms()
     print(f"image: {img:.1f} ms per ticket image")
     ratio = 2 * m_sales / m_echo
