@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from typing import cast
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import (
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
 from handlers.filters import data_prefix
+from handlers.long_text import send_text
 from handlers.sales import show_preview
 from lottery.catalog import Catalog
 from lottery.i18n import _
@@ -106,7 +108,8 @@ async def _show(
     target: Message, ticket: Ticket, app: AppContext, user: User, *, image: bool
 ) -> None:
     view = ticket_view(ticket, app.catalog, brand=app.settings.brand_name)
-    await target.answer(ticket_text(view, user), reply_markup=_actions(ticket, app.catalog))
+    text = ticket_text(view, user)  # a hundred plays outgrow one message
+    await send_text(cast(Bot, target.bot), target.chat.id, text, _actions(ticket, app.catalog))
     if not image:
         return
     try:

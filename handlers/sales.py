@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from typing import cast
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
 from handlers.filters import PLAIN_TEXT, data_prefix
+from handlers.long_text import send_text
 from lottery.i18n import _
 from lottery.render import render_wagers
 from lottery.ticket import TicketView
@@ -83,12 +85,13 @@ async def show_preview(
 ) -> None:
     """Answers with the preview and keeps its draft in FSM storage until confirm or cancel."""
     body = sale_text.render_preview(preview, app.catalog, user)
+    bot, chat_id = cast(Bot, message.bot), message.chat.id
     if preview.draft is None:
         await state.clear()
-        await message.answer(body)
+        await send_text(bot, chat_id, body)
         return
-    sent = await message.answer(
-        body, reply_markup=_keyboard(preview.draft.reference, preview.shortfall is None)
+    sent = await send_text(
+        bot, chat_id, body, _keyboard(preview.draft.reference, preview.shortfall is None)
     )
     await state.set_state(Sale.preview)
     await state.set_data({"draft": preview.draft.to_data(), "message_id": sent.message_id})
@@ -150,10 +153,8 @@ async def _close_preview(query: CallbackQuery) -> None:
 
 
 async def _answer(query: CallbackQuery, text: str) -> None:
-    if isinstance(query.message, Message):
-        await query.message.answer(text)
-    else:
-        await query.bot.send_message(query.from_user.id, text)  # type: ignore[union-attr]
+    chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+    await send_text(cast(Bot, query.bot), chat_id, text)
 
 
 async def send_ticket(

@@ -29,3 +29,29 @@ def fits_caption(html: str) -> bool:
     """Whether ``html`` can be a photo's caption. The markup is never shorter than what it shows,
     so a short one is taken without parsing it."""
     return len(html) <= MAX_CAPTION or visible_length(html) <= MAX_CAPTION
+
+
+def split_text(html: str, limit: int = MAX_TEXT) -> list[str]:
+    """``html`` in pieces Telegram takes as messages, cut between lines (a seller's hundred plays
+    outgrow one message). Every tag the bot writes opens and closes on one line, so each piece
+    stays well-formed. A line longer than ``limit`` on its own is cut at ``limit`` characters of
+    markup, which never show more than that."""
+    if len(html) <= limit:  # the markup is never shorter than what it shows
+        return [html]
+    pieces: list[str] = []
+    lines: list[str] = []
+    size = 0
+    for line in html.split("\n"):
+        width = visible_length(line)
+        if lines and size + 1 + width > limit:
+            pieces.append("\n".join(lines))
+            lines, size = [], 0
+        while width > limit:
+            pieces.append(line[:limit])
+            line = line[limit:]
+            width = visible_length(line)
+        size += (1 if lines else 0) + width
+        lines.append(line)
+    if lines:
+        pieces.append("\n".join(lines))
+    return [piece for piece in pieces if piece.strip()] or [html[:limit]]

@@ -279,6 +279,38 @@ async def test_correct_offers_the_plays_as_text_and_cancel_sells_nothing(
         assert await run.balance(PLAYER) == 10_000
 
 
+
+async def test_a_hundred_plays_come_in_as_many_messages_as_telegram_needs(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await run.fund(SELLER, credit=1_000_000, role=UserRole.SELLER)
+        numbers = [f"{n:03d}" for n in range(100, 200)]
+        tg.send_user_message(SELLER, "zamorano 12pm " + " ".join(f"{n}-SAG" for n in numbers)
+                             + " x1")
+        head, preview = await tg.next_message(SELLER), await tg.next_message(SELLER)
+        assert "Vista previa" in head.content and not head.buttons
+        assert "Total: Bs. 100,00" in preview.content
+        assert preview.button_texts == ["✅ Confirmar", "✏️ Corregir", "✖️ Cancelar"]
+        shown = head.content + "\n" + preview.content
+        assert all(f"{n} Sagitario" in shown for n in numbers)
+
+        ticket = await run.press(SELLER, preview, "✅ Confirmar")
+        rest = await tg.next_message(SELLER)
+        picture = await tg.next_message(SELLER)
+        text = ticket.content + "\n" + rest.content
+        assert "Serial" in ticket.content and "PIN" in rest.content
+        assert all(f"{n} Sagitario" in text for n in numbers)
+        assert picture.file_bytes is not None and picture.file_bytes.startswith(b"\x89PNG")
+        assert await _tickets(run) == 1
+        assert head.buttons == [] and tg.messages(SELLER)[1].buttons == []  # pressed once
+
+        tg.send_user_message(SELLER, "/ultimo")  # the reprint: the same text, then its actions
+        first, last = await tg.next_message(SELLER), await tg.next_message(SELLER)
+        assert all(f"{n} Sagitario" in first.content + "\n" + last.content for n in numbers)
+        assert last.button_texts[0] == "🖨 Reimprimir"
+
+
 @asynccontextmanager
 async def _missing(run: RunningBot, table: str) -> AsyncIterator[None]:
     """A real failure inside the bot: one of its tables is gone (back afterwards: PostgreSQL's
