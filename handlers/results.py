@@ -18,10 +18,10 @@ from lottery.money import Money, format_locale, format_money
 from lottery.result_input import ResultInputError
 from providers.house.results import InvalidResult
 from services.broadcast import enqueue_personal
-from services.payments import winner_notices
 from services.results import enter_result, read_query, render_results, result_text, results_for
 from services.settlement import SettledResult, SettlementError
 from services.subscriptions import queue_result
+from services.winner_notices import winner_notices
 from storage.models import User, UserRole
 
 

@@ -33,10 +33,9 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from html import escape
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton
@@ -45,11 +44,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from lottery.catalog import Catalog
-from lottery.i18n import _, in_locale
-from lottery.money import Money, format_locale, format_money
-from lottery.ticket_codes import PinHasher, format_serial, normalize_serial
+from lottery.money import Money
+from lottery.ticket_codes import PinHasher, normalize_serial
 from providers.base import BooksInTransaction, ErrorCode, Provider, ProviderError
-from services.settlement import SettlementSummary
 from storage.models import Draw, PaidHow, Ticket, TicketStatus, User, UserRole, Wager
 from storage.repositories import activity
 from storage.repositories import tickets as tickets_repo
@@ -313,7 +310,8 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[start:start + _CHUNK]
 
 
-async def _tickets(session: AsyncSession, ids: Sequence[int]) -> list[Ticket]:
+async def load_tickets(session: AsyncSession, ids: Sequence[int]) -> list[Ticket]:
+    """The tickets, with their wagers and draws, as they are now (in id order)."""
     found: list[Ticket] = []
     for chunk in _chunks(sorted(set(ids))):
         stmt = (select(Ticket).where(Ticket.id.in_(chunk)).order_by(Ticket.id)
@@ -341,7 +339,7 @@ async def expire_prizes(session: AsyncSession, catalog: Catalog, now: datetime) 
     )
     candidates = list((await session.scalars(stmt)).all())
     moved = 0
-    for ticket in await _tickets(session, candidates):
+    for ticket in await load_tickets(session, candidates):
         deadline = collect_deadline(ticket, catalog)
         if await _expire_if_due(session, ticket, deadline, now=now, actor_id=None):
             moved += 1
@@ -357,58 +355,3 @@ def deadline_text(deadline: Deadline | None, locale: str) -> str:
     if deadline is None:
         return ""
     return format_skeleton("yMMMEd", deadline.last_day, locale=locale)
-
-
-def _notice_line(ticket: Ticket, buyer: User, catalog: Catalog) -> str:
-    locale = format_locale(buyer.locale, catalog.locale)
-    prize = format_money(Money.from_minor(ticket.prize or 0, ticket.currency), locale)
-    serial = format_serial(ticket.serial)
-    command = f"<code>/pagar {serial} PIN</code>"
-    until = deadline_text(collect_deadline(ticket, catalog), locale)
-    if ticket.seller_id is not None and ticket.seller_id == buyer.id:
-        # Sold over the counter: the seller (or admin) who sold it pays the customer in cash.
-        customer = (_("customer {name}").format(name=escape(ticket.customer_name))
-                    if ticket.customer_name else _("a customer"))
-        return _("🏆 Ticket {serial} of {customer} won {prize}.\nWhen the customer brings the "
-                 "serial and the PIN, pay it with {command}. Payable until {date}.").format(
-            serial=f"<b>{serial}</b>", customer=customer, prize=f"<b>{prize}</b>",
-            command=command, date=until)
-    return _("🏆 Your ticket {serial} won {prize}!\nTo collect it, send {command} (the PIN is "
-             "on your ticket): the prize goes to your balance. Collect it by {date}.").format(
-        serial=f"<b>{serial}</b>", prize=f"<b>{prize}</b>", command=command, date=until)
-
-
-async def winner_notices(
-    session: AsyncSession, catalog: Catalog, summary: SettlementSummary
-) -> list[tuple[int, str]]:
-    """One HTML message per winning buyer of this settlement (tickets it made winners or whose
-    prize it changed), in the buyer's language: serial, prize, how and until when to collect.
-
-    A buyer with several winning tickets gets them in one message, so every chat appears once
-    (the broadcast queue sends one text per chat).
-    """
-    winning = [w for w in summary.winning_tickets if w.changed]
-    if not winning:
-        return []
-    tickets = [t for t in await _tickets(session, [w.ticket_id for w in winning])
-               if t.status is TicketStatus.WINNER]
-    buyers = await _users(session, {t.buyer_id for t in tickets})
-    by_buyer: dict[int, list[Ticket]] = {}
-    for ticket in tickets:
-        if ticket.buyer_id in buyers:
-            by_buyer.setdefault(ticket.buyer_id, []).append(ticket)
-    notices = []
-    for buyer_id, own in by_buyer.items():
-        buyer = buyers[buyer_id]
-        with in_locale(buyer.locale):
-            notices.append((buyer_id, "\n\n".join(_notice_line(t, buyer, catalog)
-                                                  for t in own)))
-    return notices
-
-
-async def _users(session: AsyncSession, ids: Iterable[int]) -> dict[int, User]:
-    found: dict[int, User] = {}
-    for chunk in _chunks(sorted(set(ids))):
-        for user in (await session.scalars(select(User).where(User.id.in_(chunk)))).all():
-            found[user.id] = user
-    return found

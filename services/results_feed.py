@@ -44,9 +44,9 @@ from lottery.settlement import AB_GAMES, ANIMAL_GAMES, SIGN_GAMES, result_proble
 from providers.base import DrawResult, Provider
 from providers.house.results import InvalidResult, results_on
 from services.broadcast import enqueue_personal
-from services.payments import winner_notices
 from services.settlement import SettlementError, enter_and_settle
 from services.subscriptions import queue_result
+from services.winner_notices import winner_notices
 
 if TYPE_CHECKING:
     from bot.context import AppContext

@@ -25,9 +25,10 @@ from services.payments import (
     collect_deadline,
     expire_prizes,
     pay_ticket,
-    winner_notices,
 )
 from services.settlement import enter_and_settle
+from services.telegram_text import MAX_TEXT, visible_length
+from services.winner_notices import winner_notices
 from storage.models import Draw, PaidHow, Ticket, TicketStatus, UserRole, Wager
 from storage.repositories import draws, tickets, users
 from storage.repositories.activity import list_activity
@@ -360,6 +361,38 @@ async def test_winner_notices_one_per_buyer_in_their_language(world: World) -> N
     again = await world.result()  # the same result again: nothing changed, nobody told twice
     async with world.sm() as s:
         assert await winner_notices(s, VE, again) == []
+
+
+
+async def test_a_seller_with_many_winners_gets_every_one_in_notices_telegram_takes(
+    world: World,
+) -> None:
+    # A busy counter: forty customers won on one draw. Telegram refuses a message over 4,096
+    # characters, and the queue refuses to take one (which would undo the result's entry).
+    sold = [await world.sell(buyer=SELLER, seller=SELLER, customer=f"Cliente número {n}")
+            for n in range(40)]
+    summary = await world.result()
+    async with world.sm() as s:
+        notices = dict(await winner_notices(s, VE, summary))
+    seller = notices[SELLER]
+    assert visible_length(seller) <= MAX_TEXT
+    assert all(format_serial(serial) in seller for serial in sold)
+    assert "Cliente número 39" in seller and seller.count("3,000.00") == 40
+    assert "/pagar" in seller  # how to pay, said once for the lot
+
+
+
+async def test_winners_past_one_message_are_counted_and_pointed_to_tickets(world: World) -> None:
+    sold = [await world.sell(buyer=SELLER, seller=SELLER, customer=f"Cliente número {n}")
+            for n in range(120)]
+    summary = await world.result()
+    async with world.sm() as s:
+        seller = dict(await winner_notices(s, VE, summary))[SELLER]
+    assert visible_length(seller) <= MAX_TEXT
+    assert seller.startswith("🏆 120 tickets you sold won:")
+    listed = sum(format_serial(serial) in seller for serial in sold)
+    assert 60 < listed < 120
+    assert f"…and {120 - listed} more: /tickets lists them." in seller
 
 
 async def test_a_remote_provider_is_asked_first_and_its_refusal_records_nothing(
