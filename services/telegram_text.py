@@ -17,26 +17,31 @@ class _VisibleText(HTMLParser):
         self.parts.append(data)
 
 
+def utf16_length(text: str) -> int:
+    """Telegram counts UTF-16 code units: an emoji such as 🏆 is two."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def visible_length(html: str) -> int:
-    """Characters the reader sees once Telegram has parsed the HTML (tags out, ``&amp;`` → &)."""
+    """What the reader sees once Telegram has parsed the HTML (tags out, ``&amp;`` → &), counted
+    as Telegram counts it."""
     parser = _VisibleText()
     parser.feed(html)
     parser.close()
-    return len("".join(parser.parts))
+    return utf16_length("".join(parser.parts))
 
 
 def fits_caption(html: str) -> bool:
     """Whether ``html`` can be a photo's caption. The markup is never shorter than what it shows,
     so a short one is taken without parsing it."""
-    return len(html) <= MAX_CAPTION or visible_length(html) <= MAX_CAPTION
+    return utf16_length(html) <= MAX_CAPTION or visible_length(html) <= MAX_CAPTION
 
 
 def split_text(html: str, limit: int = MAX_TEXT) -> list[str]:
     """``html`` in pieces Telegram takes as messages, cut between lines (a seller's hundred plays
     outgrow one message). Every tag the bot writes opens and closes on one line, so each piece
-    stays well-formed. A line longer than ``limit`` on its own is cut at ``limit`` characters of
-    markup, which never show more than that."""
-    if len(html) <= limit:  # the markup is never shorter than what it shows
+    stays well-formed. A line too long on its own (never one of the bot's) is cut inside."""
+    if utf16_length(html) <= limit:  # the markup is never shorter than what it shows
         return [html]
     pieces: list[str] = []
     lines: list[str] = []
@@ -47,11 +52,20 @@ def split_text(html: str, limit: int = MAX_TEXT) -> list[str]:
             pieces.append("\n".join(lines))
             lines, size = [], 0
         while width > limit:
-            pieces.append(line[:limit])
-            line = line[limit:]
+            cut = _fitting_prefix(line, limit)
+            pieces.append(line[:cut])
+            line = line[cut:]
             width = visible_length(line)
         size += (1 if lines else 0) + width
         lines.append(line)
     if lines:
         pieces.append("\n".join(lines))
-    return [piece for piece in pieces if piece.strip()] or [html[:limit]]
+    return [piece for piece in pieces if piece.strip()] or pieces[:1]
+
+
+def _fitting_prefix(line: str, limit: int) -> int:
+    """How many characters of ``line`` make at most ``limit`` UTF-16 units of markup."""
+    cut = limit
+    while (over := utf16_length(line[:cut]) - limit) > 0:
+        cut -= max(1, over // 2)
+    return cut

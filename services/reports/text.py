@@ -19,8 +19,9 @@ from lottery.ticket import in_language
 from services.reports.period import Period
 from services.reports.report import DayFigures, LotteryFigures, SalesReport
 from services.reports.scope import Scope, person_name
+from services.telegram_text import MAX_TEXT, split_text, utf16_length
 
-MESSAGE_LIMIT = 4096  # Telegram's limit for one text message
+MESSAGE_LIMIT = MAX_TEXT  # Telegram's limit for one text message
 
 
 @dataclass(frozen=True)
@@ -174,20 +175,15 @@ def render_report(report: SalesReport, catalog: Catalog, language: str) -> list[
     return pack(blocks)
 
 
-def _length(text: str) -> int:
-    """Telegram counts UTF-16 code units (an emoji is two)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
 def pack(blocks: Sequence[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     """Blocks joined by blank lines into as few messages as fit ``limit``; a block is never cut
     unless it alone is too long (then it is cut between lines)."""
     messages: list[str] = []
     current = ""
     for block in blocks:
-        for piece in _fit(block, limit):
+        for piece in split_text(block, limit):
             candidate = f"{current}\n\n{piece}" if current else piece
-            if _length(candidate) <= limit:
+            if utf16_length(candidate) <= limit:  # markup counted too: the safe side
                 current = candidate
             else:
                 messages.append(current)
@@ -195,21 +191,3 @@ def pack(blocks: Sequence[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     if current:
         messages.append(current)
     return messages
-
-
-def _fit(block: str, limit: int) -> list[str]:
-    if _length(block) <= limit:
-        return [block]
-    pieces: list[str] = []
-    current = ""
-    for line in block.split("\n"):
-        candidate = f"{current}\n{line}" if current else line
-        if _length(candidate) <= limit:
-            current = candidate
-            continue
-        if current:
-            pieces.append(current)
-        current = line[:limit]  # a single line longer than a message: cut (never happens here)
-    if current:
-        pieces.append(current)
-    return pieces

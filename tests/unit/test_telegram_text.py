@@ -35,3 +35,11 @@ def test_a_long_text_is_cut_between_lines_and_loses_nothing() -> None:
 def test_a_line_longer_than_a_message_is_cut_inside() -> None:
     pieces = split_text("intro\n" + "x" * (MAX_TEXT + 10))
     assert pieces == ["intro", "x" * MAX_TEXT, "x" * 10]
+
+
+def test_an_emoji_counts_twice_as_telegram_counts_it() -> None:
+    assert visible_length("🏆 <b>ok</b>") == 5
+    line = "🏆" * 3000  # 6,000 UTF-16 units: two messages
+    pieces = split_text(line)
+    assert [visible_length(p) for p in pieces] == [4096, 6000 - 4096]
+    assert "".join(pieces) == line
