@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -41,7 +40,6 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_skeleton
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from lottery.catalog import Catalog
 from lottery.money import Money
@@ -56,7 +54,6 @@ from storage.repositories import users as users_repo
 DEFAULT_EXPIRATION_DAYS = 3
 MAX_PIN_FAILURES = 5
 PIN_LOCK = timedelta(minutes=15)
-_CHUNK = 1000
 
 log = logging.getLogger(__name__)
 
@@ -305,22 +302,6 @@ async def pay_ticket(
 # --- the expiry job -----------------------------------------------------------------------------
 
 
-def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start:start + _CHUNK]
-
-
-async def load_tickets(session: AsyncSession, ids: Sequence[int]) -> list[Ticket]:
-    """The tickets, with their wagers and draws, as they are now (in id order)."""
-    found: list[Ticket] = []
-    for chunk in _chunks(sorted(set(ids))):
-        stmt = (select(Ticket).where(Ticket.id.in_(chunk)).order_by(Ticket.id)
-                .options(selectinload(Ticket.wagers).selectinload(Wager.draw))
-                .execution_options(populate_existing=True))
-        found.extend((await session.scalars(stmt)).all())
-    return found
-
-
 async def expire_prizes(session: AsyncSession, catalog: Catalog, now: datetime) -> int:
     """Mark every winner past its collection deadline ``expired``; returns how many moved.
 
@@ -339,7 +320,7 @@ async def expire_prizes(session: AsyncSession, catalog: Catalog, now: datetime) 
     )
     candidates = list((await session.scalars(stmt)).all())
     moved = 0
-    for ticket in await load_tickets(session, candidates):
+    for ticket in await tickets_repo.tickets_with_draws(session, candidates):
         deadline = collect_deadline(ticket, catalog)
         if await _expire_if_due(session, ticket, deadline, now=now, actor_id=None):
             moved += 1

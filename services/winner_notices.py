@@ -8,20 +8,20 @@ past even that, the message says how many more there are and where to see them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from html import escape
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog
 from lottery.i18n import _, in_locale, ngettext
 from lottery.money import Money, format_locale, format_money
 from lottery.ticket_codes import format_serial
-from services.payments import collect_deadline, deadline_text, load_tickets
+from services.payments import collect_deadline, deadline_text
 from services.settlement import SettlementSummary
 from services.telegram_text import MAX_TEXT, visible_length
 from storage.models import Ticket, TicketStatus, User
+from storage.repositories import tickets as tickets_repo
+from storage.repositories import users as users_repo
 
 _PAY = "<code>/pagar SERIAL PIN</code>"
 
@@ -34,9 +34,9 @@ async def winner_notices(
     winning = [w for w in summary.winning_tickets if w.changed]
     if not winning:
         return []
-    tickets = [t for t in await load_tickets(session, [w.ticket_id for w in winning])
-               if t.status is TicketStatus.WINNER]
-    buyers = await _users(session, {t.buyer_id for t in tickets})
+    loaded = await tickets_repo.tickets_with_draws(session, [w.ticket_id for w in winning])
+    tickets = [t for t in loaded if t.status is TicketStatus.WINNER]
+    buyers = await users_repo.users_by_id(session, {t.buyer_id for t in tickets})
     by_buyer: dict[int, list[Ticket]] = {}
     for ticket in tickets:
         if ticket.buyer_id in buyers:
@@ -135,13 +135,3 @@ def _listed(tickets: list[Ticket], reader: _Reader, budget: int) -> str:
 
 def _assemble(head: str, lines: list[str], tail: str) -> str:
     return "\n".join([head, *lines, tail])
-
-
-async def _users(session: AsyncSession, ids: Iterable[int]) -> dict[int, User]:
-    wanted = sorted(set(ids))
-    found: dict[int, User] = {}
-    for start in range(0, len(wanted), 1000):  # below the drivers' bound-parameter limits
-        chunk = wanted[start:start + 1000]
-        for user in (await session.scalars(select(User).where(User.id.in_(chunk)))).all():
-            found[user.id] = user
-    return found

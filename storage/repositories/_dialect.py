@@ -3,8 +3,8 @@ execution on the session's connection."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import BindParameter, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
@@ -48,3 +48,16 @@ async def run_core(session: AsyncSession, statement: Any, params: Any = None) ->
         return await prepared.execute(session, statement, params)
     connection = await session.connection()
     return await connection.execute(statement, params)
+
+
+T = TypeVar("T")
+
+#: ids per ``IN (…)`` list, well below the drivers' bound-parameter limits (SQLite, asyncpg:
+#: 32 767)
+ID_CHUNK = 1000
+
+
+def id_chunks(ids: Sequence[T]) -> Iterator[Sequence[T]]:
+    """``ids`` in slices short enough for one ``IN (…)`` list each."""
+    for start in range(0, len(ids), ID_CHUNK):
+        yield ids[start:start + ID_CHUNK]

@@ -9,7 +9,7 @@ meanwhile.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,13 +19,13 @@ from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ActivityLog, Draw, DrawResult, Ticket, TicketStatus, Wager, WagerOutcome
+from storage.repositories._dialect import id_chunks
 from storage.repositories._sync import refresh_loaded
 from storage.repositories.tickets import SETTLEABLE
 
 #: Tickets whose wagers are looked at: the settleable ones, and the ones a correction must not
 #: change behind their back (paid: money went out; expired: final).
 LOOKED_AT = (*SETTLEABLE, TicketStatus.PAID, TicketStatus.EXPIRED)
-_CHUNK = 1000
 
 
 @dataclass
@@ -121,7 +121,7 @@ async def wager_rows(session: AsyncSession, draw: Draw) -> list[WagerRow]:
 async def lock_tickets(session: AsyncSession, ids: Iterable[int]) -> dict[int, TicketRow]:
     """The tickets, read (and on PostgreSQL locked) in id order, as they are now."""
     found: dict[int, TicketRow] = {}
-    for chunk in _chunks(sorted(set(ids))):
+    for chunk in id_chunks(sorted(set(ids))):
         stmt = (
             select(Ticket.id, Ticket.serial, Ticket.status, Ticket.prize, Ticket.buyer_id,
                    Ticket.seller_id, Ticket.currency)
@@ -139,7 +139,7 @@ async def ticket_prizes(
 ) -> dict[int, list[Decimal | None]]:
     """Each ticket's wager prizes as the verdict reads them: None for a pending wager."""
     found: dict[int, list[Decimal | None]] = {}
-    for chunk in _chunks(ticket_ids):
+    for chunk in id_chunks(ticket_ids):
         stmt = select(Wager.ticket_id, Wager.outcome, Wager.prize).where(
             Wager.ticket_id.in_(chunk))
         for ticket_id, outcome, prize in await session.execute(stmt):
@@ -170,7 +170,7 @@ async def write_wagers(
     for row, outcome, prize in decided:
         groups.setdefault((outcome, prize), []).append(row.wager_id)
     for (outcome, prize), ids in groups.items():
-        for chunk in _chunks(ids):
+        for chunk in id_chunks(ids):
             await session.execute(
                 update(Wager).where(Wager.id.in_(chunk)).values(outcome=outcome, prize=prize)
                 .execution_options(synchronize_session=False))
@@ -186,7 +186,7 @@ async def move_tickets(
     tickets that moved."""
     moved: dict[int, tuple[TicketStatus, int | None]] = {}
     for (status, prize), ids in moves.items():
-        for chunk in _chunks(ids):
+        for chunk in id_chunks(ids):
             result = await session.execute(
                 update(Ticket)
                 .where(Ticket.id.in_(chunk), Ticket.status.in_(list(SETTLEABLE)))
@@ -203,9 +203,3 @@ async def log_entries(session: AsyncSession, entries: list[dict[str, Any]]) -> N
     """Activity entries in one statement (``activity.log_activity`` writes one row a call)."""
     if entries:
         await session.execute(insert(ActivityLog), entries)
-
-
-def _chunks(ids: list[int]) -> Iterator[list[int]]:
-    """Id lists cut below the databases' bound-parameter limits (SQLite, asyncpg: 32 767)."""
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start:start + _CHUNK]

@@ -21,7 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.models import Draw, PaidHow, Ticket, TicketStatus, Wager, WagerOutcome
 from storage.prepared import Prepared
-from storage.repositories._dialect import bound, insert_for, run_core
+from storage.repositories._dialect import bound, id_chunks, insert_for, run_core
 from storage.repositories._sync import attach_loaded, autoflush, refresh_loaded
 from storage.types import UTCDateTime
 
@@ -172,6 +172,17 @@ def _insert_ticket_stmt(dialect: str) -> Prepared:
         .on_conflict_do_nothing()
         .returning(table.c.id)
     )
+
+
+async def tickets_with_draws(session: AsyncSession, ids: Sequence[int]) -> list[Ticket]:
+    """The tickets, with their wagers and draws, as they are now (in id order)."""
+    found: list[Ticket] = []
+    for chunk in id_chunks(sorted(set(ids))):
+        stmt = (select(Ticket).where(Ticket.id.in_(chunk)).order_by(Ticket.id)
+                .options(selectinload(Ticket.wagers).selectinload(Wager.draw))
+                .execution_options(populate_existing=True))
+        found.extend((await session.scalars(stmt)).all())
+    return found
 
 
 async def get_ticket(session: AsyncSession, ticket_id: int) -> Ticket | None:

@@ -6,7 +6,7 @@ spend the same balance (or credit) twice, on SQLite or PostgreSQL, without expli
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, select, update
@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import User, UserRole
 from storage.prepared import Prepared
-from storage.repositories._dialect import run_core, upsert_insert
+from storage.repositories._dialect import id_chunks, run_core, upsert_insert
 from storage.repositories._sync import attach_loaded, autoflush, loaded, refresh_loaded
 from storage.types import utcnow
 
@@ -243,6 +243,15 @@ async def release_credit(session: AsyncSession, user_id: int, amount: int, curre
         return False
     refresh_loaded(session, User, user_id, credit_used=used)
     return True
+
+
+async def users_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, User]:
+    """The users among ``ids`` that exist, by id."""
+    found: dict[int, User] = {}
+    for chunk in id_chunks(sorted(set(ids))):
+        for user in (await session.scalars(select(User).where(User.id.in_(chunk)))).all():
+            found[user.id] = user
+    return found
 
 
 async def get_user_by_username(session: AsyncSession, username: str) -> User | None:
