@@ -49,7 +49,12 @@ QR_MASK = 0
 STAMPED_STATES = frozenset({"void", "paid", "winner"})
 # Lines of text kept rendered: a masked line is a few KB, so this is a few MB at most.
 TEXT_CACHE_SIZE = 2048
-_GREY_PALETTE = bytes(level for level in range(256) for _rgb in range(3))
+# The picture is stored in four greys, two bits a pixel: white, two steps of anti-aliasing and
+# black. On a phone that reads as smooth as 256 greys (a thermal printer has only black), and the
+# PNG is 2.7 times smaller (17 KB for five wagers, was 46) and faster to make and to upload.
+GREYS = (255, 170, 85, 0)
+_TO_GREY_INDEX = [min(range(len(GREYS)), key=lambda i, v=v: abs(GREYS[i] - v)) for v in range(256)]
+_GREY_PALETTE = bytes(level for level in GREYS for _rgb in range(3))
 
 # (regular, bold) DejaVu Sans where distributions install it (Debian's fonts-dejavu-core, …).
 FONT_CANDIDATES: tuple[tuple[str, str], ...] = (
@@ -143,10 +148,10 @@ class Rendered:
 def render_ticket_png(ticket: TicketView, language: str, qr_payload: str) -> bytes:
     """The ticket picture as PNG bytes, ready to send as a photo or to print."""
     image = render_ticket(ticket, language, qr_payload).image
-    # The same grey pixels as an indexed image with a grey palette: Pillow filters every row of
-    # a greyscale PNG (trying five filters a row), which costs more than the compression; an
-    # indexed PNG is stored unfiltered, ~2 ms faster here and about 5 % bigger. Lossless.
-    indexed = Image.frombuffer("P", image.size, image.tobytes(), "raw", "P", 0, 1)
+    # An indexed PNG, not a greyscale one: Pillow filters every row of a greyscale PNG (trying
+    # five filters a row), which costs more than the compression; an indexed one is unfiltered.
+    indexed = image.point(_TO_GREY_INDEX)
+    indexed = Image.frombuffer("P", image.size, indexed.tobytes(), "raw", "P", 0, 1)
     indexed.putpalette(_GREY_PALETTE)
     buffer = io.BytesIO()
     indexed.save(buffer, format="PNG", compress_level=PNG_COMPRESS_LEVEL)

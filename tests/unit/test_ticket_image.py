@@ -86,6 +86,16 @@ def test_a_receipt_wide_png_black_on_white() -> None:
     assert gray.getpixel((0, 0)) == 255
 
 
+def test_four_greys_keep_the_upload_small() -> None:
+    """Black, white and two anti-aliasing steps, two bits a pixel: a typical ticket stays a
+    small upload on a seller's mobile data."""
+    data = render_ticket_png(ticket(), "es", payload_for(ticket()))
+    image = Image.open(io.BytesIO(data))
+    greys = {level for _count, level in image.convert("L").getcolors() or []}
+    assert greys == {0, 85, 170, 255}
+    assert len(data) < 25_000
+
+
 def test_more_wagers_make_a_longer_ticket() -> None:
     assert png(ticket(50)).height > png(ticket(5)).height + 45 * 20
 
