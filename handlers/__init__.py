@@ -1,4 +1,11 @@
-"""Routers in the order they are tried: commands first, free text (plays) last.
+"""Routers in the order they are tried: the sale first, as it is most of a booth's traffic.
+
+aiogram tries routers one by one, so the order costs time (each router passed is ~50 Python
+calls) and decides who answers. No update can match two routers except free text: the command
+routers answer only commands (``commands_only``), the button routers only their own prefixes
+(``buttons``), and free text is the jackpot's price while that step waits for one, otherwise
+plays. So the jackpot goes before the sale, a router that reads free text in some state goes
+before both, and the fallback (unknown commands, pictures) and the error handler go last.
 
 Routers are built per Dispatcher (an aiogram Router belongs to one parent), so tests and
 several bots in one process each get their own."""
@@ -25,6 +32,8 @@ from handlers import (
 def build_root_router() -> Router:
     root = Router(name="root")
     root.include_routers(
+        jackpot.make_router(),  # before sales: its price step reads free text
+        sales.make_router(),  # free text: anything that is not a command is read as plays
         start.make_router(),
         language.make_router(),
         account.make_router(),
@@ -35,8 +44,6 @@ def build_root_router() -> Router:
         tickets.make_router(),
         my_tickets.make_router(),
         results.make_router(),
-        jackpot.make_router(),  # before sales: its price step reads free text
-        sales.make_router(),  # free text: anything that is not a command is read as plays
         start.make_fallback_router(),
         errors.make_router(),  # the last word when any of them fails
     )

@@ -7,6 +7,7 @@ from aiogram.filters import Command
 from aiogram.types import Message
 
 from bot.context import AppContext
+from handlers.filters import commands_only
 from lottery.i18n import _
 from services.sale_text import money_text
 from storage.models import User, UserRole
@@ -32,6 +33,6 @@ async def balance(message: Message, user: User, app: AppContext) -> None:
 
 
 def make_router() -> Router:
-    router = Router(name="account")
+    router = commands_only(Router(name="account"))
     router.message.register(balance, Command("saldo", "balance"))
     return router

@@ -10,6 +10,7 @@ from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
+from handlers.filters import commands_only
 from lottery.i18n import _
 from services import accounts
 from services.accounts import AccountChange, AccountError
@@ -109,7 +110,7 @@ async def role(
 
 
 def make_router() -> Router:
-    router = Router(name="admin")
+    router = commands_only(Router(name="admin"))
     router.message.register(top_up, Command("recargar"))
     router.message.register(credit_limit, Command("cupo"))
     router.message.register(role, Command("rol"))

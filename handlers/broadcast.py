@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
-from handlers.filters import data_in, data_prefix
+from handlers.filters import buttons, commands_only, data_in, data_prefix
 from lottery.catalog import Lottery
 from lottery.i18n import _
 from services.broadcast import BroadcastKind, BroadcastTextError, audience, enqueue
@@ -160,7 +160,7 @@ async def toggle_button(
 
 
 def make_router() -> Router:
-    router = Router(name="broadcast")
+    router = buttons(commands_only(Router(name="broadcast")), "bc:", "sub:")
     router.message.register(subscribe, Command("suscribir", "subscribe"))
     router.message.register(unsubscribe, Command("desuscribir", "unsubscribe"))
     router.message.register(announce, Command("difundir", "broadcast"))

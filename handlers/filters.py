@@ -3,15 +3,21 @@
 aiogram runs every filter that is not a coroutine, magic filters (``F.…``) included, in a worker
 thread: one thread hop per handler it checks, on every update. Ours are attribute reads and
 string tests, far cheaper than the hop, so they are wrapped to run in place.
+
+A router of commands, or of buttons with one prefix, says so with a router filter
+(``commands_only``, ``buttons``): an update that is not for it passes it by after one string
+test instead of being tried against each of its handlers (aiogram's ``Command`` splits the text
+and raises on a missing "/"). It also keeps the routers from overlapping, which lets the sale's
+go first (``handlers/__init__.py``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from aiogram import F
+from aiogram import F, Router
 from aiogram.filters import Filter
-from aiogram.types import TelegramObject
+from aiogram.types import Message, TelegramObject
 from magic_filter import MagicFilter
 
 
@@ -25,9 +31,9 @@ class OnLoop(Filter):
         return self._magic.resolve(event)
 
 
-def data_prefix(prefix: str) -> OnLoop:
-    """A button whose callback data starts with ``prefix``."""
-    return OnLoop(F.data.startswith(prefix))
+def data_prefix(*prefixes: str) -> OnLoop:
+    """A button whose callback data starts with one of ``prefixes``."""
+    return OnLoop(F.data.startswith(prefixes[0] if len(prefixes) == 1 else prefixes))
 
 
 def data_in(*values: str) -> OnLoop:
@@ -43,3 +49,23 @@ COMMAND_TEXT = OnLoop(F.text.startswith("/"))
 
 PRIVATE_NOT_TEXT = OnLoop(~F.text & (F.chat.type == "private"))
 """A message in a private chat that is not text (a photo, a voice note, a sticker…)."""
+
+
+class _SlashFirst(Filter):
+    """Text or a caption that starts with "/": aiogram's ``Command`` reads either."""
+
+    async def __call__(self, message: Message) -> bool:
+        text = message.text or message.caption
+        return text is not None and text.startswith("/")
+
+
+def commands_only(router: Router) -> Router:
+    """``router`` answers only commands: other messages pass it by after one test."""
+    router.message.filter(_SlashFirst())
+    return router
+
+
+def buttons(router: Router, *prefixes: str) -> Router:
+    """``router``'s buttons all start with one of ``prefixes``: other presses pass it by."""
+    router.callback_query.filter(data_prefix(*prefixes))
+    return router

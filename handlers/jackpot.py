@@ -19,7 +19,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
-from handlers.filters import PLAIN_TEXT, data_in, data_prefix
+from handlers.filters import PLAIN_TEXT, buttons, data_in, data_prefix
 from lottery.i18n import _
 from providers.base import ProviderError
 from providers.jackpot import Betcard, JackpotProvider
@@ -372,7 +372,7 @@ async def on_cancel(query: CallbackQuery, state: FSMContext) -> None:
 
 
 def make_router() -> Router:
-    router = Router(name="jackpot")
+    router = buttons(Router(name="jackpot"), "jp:")
     router.message.register(on_jackpot, Command("jackpot"))
     router.callback_query.register(on_card, data_prefix("jp:card:"))
     router.callback_query.register(on_bet, data_prefix("jp:bet:"))

@@ -7,7 +7,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.filters import data_prefix
+from handlers.filters import buttons, commands_only, data_prefix
 from lottery import i18n
 from lottery.i18n import _
 from services.users import set_locale
@@ -52,7 +52,7 @@ async def chosen(query: CallbackQuery, session: AsyncSession, user: User) -> Non
 
 
 def make_router() -> Router:
-    router = Router(name="language")
+    router = buttons(commands_only(Router(name="language")), "lang:")
     router.message.register(choose, Command("idioma", "language", "lang"))
     router.callback_query.register(chosen, data_prefix("lang:"))
     return router

@@ -18,7 +18,7 @@ from aiogram.types import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
-from handlers.filters import data_prefix
+from handlers.filters import buttons, commands_only, data_prefix
 from handlers.long_text import send_text
 from handlers.sales import show_preview
 from lottery.catalog import Catalog
@@ -220,7 +220,7 @@ async def repeat(
 
 
 def make_router() -> Router:
-    router = Router(name="my_tickets")
+    router = buttons(commands_only(Router(name="my_tickets")), "tk:")
     router.message.register(list_tickets, Command("tickets", "mistickets"))
     router.message.register(last, Command("ultimo", "last"))
     router.callback_query.register(list_page, data_prefix("tk:l:"))

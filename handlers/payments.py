@@ -8,6 +8,7 @@ from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
+from handlers.filters import commands_only
 from lottery.i18n import _, ngettext
 from lottery.labels import format_clock, format_day_time, state_name
 from lottery.money import Money, format_locale, format_money
@@ -195,7 +196,7 @@ async def pay(message: Message, command: CommandObject, session: AsyncSession, u
 
 
 def make_router() -> Router:
-    router = Router(name="payments")
+    router = commands_only(Router(name="payments"))
     router.message.register(check, Command("premio", "prize"))
     router.message.register(pay, Command("pagar", "cobrar", "pay"))
     return router

@@ -10,6 +10,7 @@ from aiogram.types import BufferedInputFile, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
+from handlers.filters import commands_only
 from services import rendering, reports
 from storage.models import User
 
@@ -36,6 +37,6 @@ async def _send_chart(message: Message, chart: reports.ReportChart) -> None:
 
 
 def make_router() -> Router:
-    router = Router(name="reports")
+    router = commands_only(Router(name="reports"))
     router.message.register(sales_report, Command("ventas", "reporte", "sales", "report"))
     return router

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
 from handlers.broadcast import subscription_buttons
+from handlers.filters import commands_only
 from lottery.i18n import _
 from lottery.labels import format_clock
 from lottery.money import Money, format_locale, format_money
@@ -114,7 +115,7 @@ async def enter(
 
 
 def make_router() -> Router:
-    router = Router(name="results")
+    router = commands_only(Router(name="results"))
     router.message.register(show_results, Command("resultados", "results"))
     router.message.register(enter, Command("resultado", "result"))
     return router

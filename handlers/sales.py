@@ -18,7 +18,7 @@ from aiogram.types import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
-from handlers.filters import PLAIN_TEXT, data_prefix
+from handlers.filters import PLAIN_TEXT, buttons, data_prefix
 from handlers.long_text import send_text
 from lottery.i18n import _
 from lottery.render import render_wagers
@@ -202,7 +202,7 @@ async def on_cancel(query: CallbackQuery, state: FSMContext, app: AppContext) ->
 
 
 def make_router() -> Router:
-    router = Router(name="sales")
+    router = buttons(Router(name="sales"), "sale:")
     router.callback_query.register(on_confirm, data_prefix("sale:ok:"))
     router.callback_query.register(on_correct, data_prefix("sale:fix:"))
     router.callback_query.register(on_cancel, data_prefix("sale:no:"))

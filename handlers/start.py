@@ -9,7 +9,7 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 
 from bot.context import AppContext
-from handlers.filters import COMMAND_TEXT, PRIVATE_NOT_TEXT
+from handlers.filters import COMMAND_TEXT, PRIVATE_NOT_TEXT, commands_only
 from lottery.i18n import _
 from services.help import examples_for, provider_help, sells_plays
 from storage.models import User, UserRole
@@ -108,7 +108,7 @@ def make_fallback_router() -> Router:
 
 
 def make_router() -> Router:
-    router = Router(name="start")
+    router = commands_only(Router(name="start"))
     router.message.register(start, CommandStart())
     router.message.register(help_, Command("help", "ayuda"))
     return router

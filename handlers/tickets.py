@@ -8,6 +8,7 @@ from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
+from handlers.filters import commands_only
 from lottery.i18n import _
 from lottery.labels import state_name
 from lottery.ticket_codes import format_serial
@@ -47,6 +48,6 @@ async def check(
 
 
 def make_router() -> Router:
-    router = Router(name="tickets")
+    router = commands_only(Router(name="tickets"))
     router.message.register(check, Command("verificar", "verify"))
     return router
