@@ -9,6 +9,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.commands import set_chat_commands
 from bot.context import AppContext
 from handlers.filters import commands_only
 from lottery.i18n import _
@@ -102,6 +103,10 @@ async def role(
         await message.answer(_error(change, "/rol @usuario vendedor"))
         return
     assert change.target is not None
+    if message.bot is not None:
+        target = change.target
+        await set_chat_commands(message.bot, target.id, target.role, target.locale,
+                                app.provider.name)
     await message.answer(
         _("{who} is now {role}.").format(
             who=_who(change.target), role=role_name(change.target.role)

@@ -8,6 +8,7 @@ from aiogram import Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 
+from bot.commands import set_chat_commands
 from bot.context import AppContext
 from handlers.filters import COMMAND_TEXT, PRIVATE_NOT_TEXT, commands_only
 from lottery.i18n import _
@@ -32,7 +33,39 @@ def _role_intro(user: User) -> str:
     )
 
 
+def _role_help(user: User, provider: str) -> list[str]:
+    """What a seller or an admin can do besides buying: a player's /help says nothing of it."""
+    if user.role == UserRole.PLAYER:
+        return []
+    lines = [
+        "",
+        _("<b>For sellers</b>") if user.role == UserRole.SELLER else _("<b>For admins</b>"),
+        _("• A line <code>cliente: Juan</code> puts your customer's name on the ticket."),
+        _("/ventas your sales and commission · /saldo the credit you have left")
+        if user.role == UserRole.SELLER
+        else _("/ventas the banca's sales, prizes and what each seller owes"),
+    ]
+    if user.role == UserRole.ADMIN:
+        lines += [
+            _("/recargar @user AMOUNT tops up a player's balance"),
+            _("/cupo @user AMOUNT sets a seller's credit limit"),
+            _("/rol @user vendedor makes someone a jugador, vendedor or admin"),
+        ]
+        if provider == "house":
+            lines.append(_(
+                "/resultado zulia 12:45 123 ACU enters a result: its tickets are settled and "
+                "the winners told"
+            ))
+        lines.append(_(
+            "/difundir TEXT sends a message to all users; /difundir @zulia TEXT to that "
+            "lottery's subscribers"
+        ))
+    return lines
+
+
 async def start(message: Message, user: User, app: AppContext) -> None:
+    if user.role != UserRole.PLAYER and message.bot is not None:
+        await set_chat_commands(message.bot, user.id, user.role, user.locale, app.provider.name)
     name = escape(user.first_name or "")
     examples = "\n".join(f"<code>{escape(e)}</code>" for e in examples_for(app.catalog)[:2])
     await message.answer(
@@ -50,12 +83,12 @@ async def start(message: Message, user: User, app: AppContext) -> None:
     )
 
 
-async def help_(message: Message, app: AppContext) -> None:
+async def help_(message: Message, user: User, app: AppContext) -> None:
     if not sells_plays(app.provider.name):
         lines = [*provider_help(app.provider.name), "", _(
             "/tickets your tickets (reprint, cancel, repeat) · /resultados results · "
             "/premio SERIAL checks a prize · /pagar SERIAL PIN collects it · /saldo your balance"
-        )]
+        ), *_role_help(user, app.provider.name)]
         await message.answer("\n".join(lines))
         return
     lines = [
@@ -80,6 +113,7 @@ async def help_(message: Message, app: AppContext) -> None:
             "/tickets your tickets (reprint, cancel, repeat) · /resultados results · "
             "/premio SERIAL checks a prize · /pagar SERIAL PIN collects it · /saldo your balance"
         ),
+        *_role_help(user, app.provider.name),
     ]
     await message.answer("\n".join(lines))
 
