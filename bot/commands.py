@@ -25,6 +25,7 @@ _COMMANDS: tuple[tuple[str, str], ...] = (
     ("tickets", N_("My tickets: reprint, cancel, repeat")),
     ("ultimo", N_("My last ticket")),
     ("saldo", N_("My balance or credit")),
+    ("sorteos", N_("Open draws and what each game pays")),
     ("resultados", N_("Results of the day")),
     ("premio", N_("Check a ticket's prize")),
     ("pagar", N_("Collect a prize with serial and PIN")),

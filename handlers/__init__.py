@@ -16,6 +16,7 @@ from handlers import (
     account,
     admin,
     broadcast,
+    draws,
     errors,
     jackpot,
     language,
@@ -44,6 +45,7 @@ def build_root_router() -> Router:
         tickets.make_router(),
         my_tickets.make_router(),
         results.make_router(),
+        draws.make_router(),
         start.make_fallback_router(),
         errors.make_router(),  # the last word when any of them fails
     )

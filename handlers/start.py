@@ -108,6 +108,8 @@ async def help_(message: Message, user: User, app: AppContext) -> None:
             "nothing is sold until you confirm."
         ),
         "",
+        _("/sorteos the open draws and what each game pays"),
+        "",
         *(line + "\n" for line in provider_help(app.provider.name)),
         _(
             "/tickets your tickets (reprint, cancel, repeat) · /resultados results · "

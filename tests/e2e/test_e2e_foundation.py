@@ -131,3 +131,20 @@ async def test_flooding_user_is_asked_to_slow_down_once(tg: FakeTelegram, db_url
     texts = [m.content for m in tg.messages(PLAYER)]
     assert sum("rápido" in t for t in texts) == 1
     assert sum("Cómo escribir" in t for t in texts) == 5  # the burst allowance
+
+
+async def test_sorteos_lists_what_the_sale_accepts_and_what_it_pays(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        assert "/sorteos" in (await run.say(PLAYER, "/help")).content
+        morning = (await run.say(PLAYER, "/sorteos")).content  # Monday 9:30 in Caracas
+        assert "Sorteos abiertos" in morning and "Triple Táchira" in morning
+        assert "12:45 p. m. · 4:45 p. m. · 7:05 p. m." in morning.replace("\u202f", " ")
+        run.clock.advance(hours=3, minutes=11)  # 12:41: the 12:45 draw closed at 12:40
+        zulia = (await run.say(PLAYER, "/sorteos zulia")).content.replace("\u202f", " ")
+        assert "12:45" not in zulia and "4:45 p. m. · 7:05 p. m." in zulia
+        assert "Triple: ×600" in zulia
+        await run.fund(PLAYER, balance=10_000)
+        refused = await run.say(PLAYER, "123 x5 zulia 12:45pm")
+        assert "cerró" in refused.content and not refused.buttons

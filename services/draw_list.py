@@ -1,0 +1,111 @@
+"""/sorteos: the draws still open, when their sales close, and what each game pays.
+
+A player asks "¿qué sorteos quedan?" before writing plays, and "¿cuánto paga?" before choosing a
+game. Both come from the catalog in use (the provider's, with a remote provider) and from the
+same schedule the sale checks, so what is listed as open is what a sale accepts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from html import escape
+
+from babel.numbers import format_decimal
+
+from lottery.catalog import Catalog, Lottery
+from lottery.i18n import _
+from lottery.labels import format_clock, format_day_time, game_name
+from lottery.schedule import draws_on, is_open, next_open_draw
+from services.results import find_lottery
+
+_TOMORROW = frozenset({"mañana", "manana", "tomorrow"})
+
+
+@dataclass(frozen=True)
+class DrawsQuery:
+    day: date
+    lottery: Lottery | None
+    problem: str | None = None
+
+
+def read_draws_query(catalog: Catalog, args: str | None, now: datetime) -> DrawsQuery:
+    """``/sorteos [lottery] [mañana]``, in either order."""
+    words = (args or "").split()
+    day = now.astimezone(catalog.timezone).date()
+    if words and words[-1].lower() in _TOMORROW:
+        day, words = day + timedelta(days=1), words[:-1]
+    elif words and words[0].lower() in _TOMORROW:
+        day, words = day + timedelta(days=1), words[1:]
+    if not words:
+        return DrawsQuery(day, None)
+    lottery = find_lottery(catalog, " ".join(words))
+    if lottery is None:
+        return DrawsQuery(day, None, _("I do not know the lottery «{name}».").format(
+            name=escape(" ".join(words))))
+    return DrawsQuery(day, lottery)
+
+
+def render_draws(catalog: Catalog, query: DrawsQuery, now: datetime, locale: str) -> str:
+    midnight = datetime.combine(query.day, datetime.min.time(), catalog.timezone)
+    day = format_day_time(midnight, catalog.timezone, locale).rsplit(",", 1)[0]
+    lotteries = [query.lottery] if query.lottery else list(catalog.lotteries)
+    closings = {lottery.close_minutes for lottery in lotteries}
+    today = query.day == now.astimezone(catalog.timezone).date()
+    lines = [_("<b>Open draws</b> · {day}").format(day=day)]
+    for lottery in lotteries:
+        lines += ["", f"<b>{escape(lottery.name)}</b> (<code>{_written(lottery)}</code>)",
+                  _open_draws(catalog, lottery, query.day, now, locale, today=today)]
+        if len(closings) > 1:
+            lines.append(_closing(lottery.close_minutes))
+        if query.lottery is not None:
+            lines += _payouts(lottery, locale)
+    lines.append("")
+    if len(closings) == 1:
+        lines.append(_closing(closings.pop()))
+    if query.lottery is None and lotteries:
+        lines.append(_("/sorteos {lottery} shows what each game of a lottery pays.").format(
+            lottery=_written(lotteries[0])))
+    return "\n".join(lines)
+
+
+def _written(lottery: Lottery) -> str:
+    """How plays name the lottery: its first alias."""
+    return escape(lottery.aliases[0] if lottery.aliases else lottery.id)
+
+
+def _closing(minutes: int) -> str:
+    return _("Sales close {minutes} min before each draw.").format(minutes=minutes)
+
+
+def _open_draws(
+    catalog: Catalog, lottery: Lottery, day: date, now: datetime, locale: str, *, today: bool
+) -> str:
+    still_open = [d for d in draws_on(lottery, day) if is_open(d, now)]
+    if still_open:
+        return " · ".join(format_clock(d.at, lottery.timezone, locale) for d in still_open)
+    later = next_open_draw(catalog, lottery, now)
+    if later is None:
+        return _("No open draws.")
+    when = format_day_time(later.at, lottery.timezone, locale)
+    if not draws_on(lottery, day):
+        text = _("No draw today; the next one: {when}") if today else _(
+            "No draw that day; the next one: {when}")
+    else:
+        text = _("No more draws today; the next one: {when}")
+    return text.format(when=when)
+
+
+def _payouts(lottery: Lottery, locale: str) -> list[str]:
+    """One line per game: what a bet of 1 wins (``reventado``: its largest multiplier)."""
+    lines = []
+    for game in lottery.games:
+        multiplier = lottery.payouts.get(game)
+        if multiplier is None:
+            continue
+        times = format_decimal(multiplier, locale=locale)
+        pays = (_("up to ×{times}") if game == "reventado" else "×{times}").format(times=times)
+        lines.append(f"{escape(game_name(game))}: {pays}")
+    if not lines:
+        return []
+    return ["", _("What each game pays, times the bet:"), *lines]
