@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from babel.dates import format_skeleton, format_time, get_datetime_format
 
@@ -89,6 +89,11 @@ def format_day_time(moment: datetime, tz: tzinfo, locale: str, *, year: bool = F
     return _format_day_time(_minute(moment), tz, locale, year)
 
 
+def format_day(day: date, locale: str) -> str:
+    """``lun, 23 nov.`` / ``Mon, Nov 23``: a local day, as ``format_day_time`` writes it."""
+    return _format_day(day, locale)
+
+
 def _minute(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
 
@@ -96,6 +101,11 @@ def _minute(moment: datetime) -> datetime:
 @functools.lru_cache(maxsize=4096)
 def _format_clock(moment: datetime, tz: tzinfo, locale: str) -> str:
     return format_time(moment, "short", tzinfo=tz, locale=locale)
+
+
+@functools.lru_cache(maxsize=1024)
+def _format_day(day: date, locale: str) -> str:
+    return format_skeleton("MMMEd", day, locale=locale)
 
 
 @functools.lru_cache(maxsize=4096)

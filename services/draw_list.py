@@ -15,7 +15,7 @@ from babel.numbers import format_decimal
 
 from lottery.catalog import Catalog, Lottery
 from lottery.i18n import _
-from lottery.labels import format_clock, format_day_time, game_name
+from lottery.labels import format_clock, format_day, format_day_time, game_name
 from lottery.schedule import draws_on, is_open, next_open_draw
 from services.results import find_lottery
 
@@ -47,8 +47,7 @@ def read_draws_query(catalog: Catalog, args: str | None, now: datetime) -> Draws
 
 
 def render_draws(catalog: Catalog, query: DrawsQuery, now: datetime, locale: str) -> str:
-    midnight = datetime.combine(query.day, datetime.min.time(), catalog.timezone)
-    day = format_day_time(midnight, catalog.timezone, locale).rsplit(",", 1)[0]
+    day = format_day(query.day, locale)
     lotteries = [query.lottery] if query.lottery else list(catalog.lotteries)
     closings = {lottery.close_minutes for lottery in lotteries}
     today = query.day == now.astimezone(catalog.timezone).date()

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lottery.catalog import Catalog, Lottery, fold_name
 from lottery.day_input import parse_day
 from lottery.i18n import _
-from lottery.labels import animal_name, format_clock, format_day_time, sign_name
+from lottery.labels import animal_name, format_clock, format_day, sign_name
 from lottery.money import format_locale
 from lottery.result_input import ResultEntry, parse_result_input
 from providers.base import DrawResult, Provider, ProviderError
@@ -80,9 +80,7 @@ def render_results(
     catalog: Catalog, results: Sequence[DrawResult], query: ResultsQuery, user: User
 ) -> str:
     locale = format_locale(user.locale, catalog.locale)
-    title_day = format_day_time(
-        datetime.combine(query.day, datetime.min.time(), catalog.timezone), catalog.timezone, locale
-    ).rsplit(",", 1)[0]
+    title_day = format_day(query.day, locale)
     if query.lottery is not None:
         header = _("<b>Results of {lottery}</b> · {day}").format(
             lottery=escape(query.lottery.name), day=title_day

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog, Lottery
 from lottery.i18n import gettext
-from lottery.labels import format_clock, format_day_time
+from lottery.labels import format_clock, format_day
 from lottery.money import format_locale
 from lottery.results_image import render_results_png
 from providers.house.results import results_on
@@ -63,6 +63,6 @@ async def day_image(
     rows = [(format_clock(r.draw, lottery.timezone, number_locale), result_text(lottery, r.values))
             for r in results]
     latest = next((i for i, r in enumerate(results) if r.draw == draw_at), None)
-    subtitle = format_day_time(draw_at, lottery.timezone, number_locale).rsplit(",", 1)[0]
+    subtitle = format_day(day, number_locale)
     title = gettext("Results of {lottery}", locale).format(lottery=lottery.name)
     return await rendering.draw(render_results_png, title, subtitle, rows, latest=latest)

@@ -16,6 +16,7 @@ from lottery.i18n import current_locale, gettext
 from lottery.labels import (
     animal_name,
     format_clock,
+    format_day,
     format_day_time,
     game_name,
     sign_name,
@@ -166,6 +167,14 @@ NOON_CARACAS = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)  # 12:00 in Caracas, 10
 )
 def test_draw_times_read_on_the_lottery_clock(tz: ZoneInfo, locale: str, shown: str) -> None:
     assert plain(format_day_time(NOON_CARACAS, tz, locale)) == shown
+
+
+@pytest.mark.parametrize("locale", ["es_VE", "es_CR", "en"])
+def test_a_day_reads_as_the_date_of_a_draw_time(locale: str) -> None:
+    """Headings (results, draws) and the draw lines under them name a day the same way."""
+    day_time = plain(format_day_time(NOON_CARACAS, CARACAS, locale))
+    day = plain(format_day(NOON_CARACAS.astimezone(CARACAS).date(), locale))
+    assert day_time.startswith(day + ", ") and day[-1] != ","
 
 
 def test_the_day_is_the_lottery_day_not_utc() -> None:
