@@ -15,6 +15,7 @@ from aiogram.types import BotCommand, BotCommandScopeChat
 
 from lottery import i18n
 from lottery.i18n import N_
+from services.help import sells_plays
 from storage.models import UserRole
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,8 @@ _ROLE_COMMANDS: dict[UserRole, tuple[tuple[str, str], ...]] = {
     ),
 }
 _HOUSE_ONLY = frozenset({"resultado"})
+#: what a jackpot banca, which sells betcards only, leaves out
+_PLAYS_ONLY = frozenset({"sorteos"})
 
 
 def commands_for(
@@ -59,7 +62,11 @@ def commands_for(
         (name, text) for name, text in _ROLE_COMMANDS[role]
         if provider == "house" or name not in _HOUSE_ONLY
     )
-    listed = (*_COMMANDS[:2], *_PROVIDER_COMMANDS.get(provider, ()), *_COMMANDS[2:], *own)
+    everyone = tuple(
+        (name, text) for name, text in _COMMANDS
+        if sells_plays(provider) or name not in _PLAYS_ONLY
+    )
+    listed = (*everyone[:2], *_PROVIDER_COMMANDS.get(provider, ()), *everyone[2:], *own)
     return [
         BotCommand(command=name, description=i18n.gettext(text, locale)) for name, text in listed
     ]

@@ -10,12 +10,16 @@ from bot.context import AppContext
 from handlers.filters import commands_only
 from lottery.money import format_locale
 from services.draw_list import read_draws_query, render_draws
+from services.help import provider_help, sells_plays
 from storage.models import User
 
 
 async def show_draws(
     message: Message, command: CommandObject, user: User, app: AppContext
 ) -> None:
+    if not sells_plays(app.provider.name):  # a jackpot banca sells betcards, not draws
+        await message.answer("\n".join(provider_help(app.provider.name)))
+        return
     query = read_draws_query(app.catalog, command.args, app.clock())
     if query.problem:
         await message.answer(query.problem)

@@ -40,7 +40,11 @@ def _role_help(user: User, provider: str) -> list[str]:
     lines = [
         "",
         _("<b>For sellers</b>") if user.role == UserRole.SELLER else _("<b>For admins</b>"),
-        _("• A line <code>cliente: Juan</code> puts your customer's name on the ticket."),
+    ]
+    if sells_plays(provider):  # betcards carry no customer's name
+        lines.append(
+            _("• A line <code>cliente: Juan</code> puts your customer's name on the ticket."))
+    lines += [
         _("/ventas your sales and commission · /saldo the credit you have left")
         if user.role == UserRole.SELLER
         else _("/ventas the banca's sales, prizes and what each seller owes"),

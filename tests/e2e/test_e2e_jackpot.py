@@ -274,6 +274,9 @@ async def test_help_mentions_jackpot_only_where_it_is_sold(tg: FakeTelegram, db_
         jackpot_help = (await run.say(PLAYER, "/help")).content
         assert "/jackpot" in jackpot_help
         assert "zulia" not in jackpot_help.lower()  # no lottery plays to teach here
+        assert "/sorteos" not in jackpot_help
+        draws = (await run.say(PLAYER, "/sorteos")).content
+        assert "/jackpot" in draws and "zulia" not in draws.lower()
     async with running_bot(tg, make_settings(tg, db_url)) as run:
         assert "/jackpot" not in (await run.say(PLAYER, "/help")).content
         refused = await run.say(PLAYER, "/jackpot")
