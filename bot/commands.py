@@ -37,7 +37,7 @@ _COMMANDS: tuple[tuple[str, str], ...] = (
 _PROVIDER_COMMANDS: dict[str, tuple[tuple[str, str], ...]] = {
     "jackpot": (("jackpot", N_("Buy a jackpot ticket")),),
 }
-#: each role's own commands, after everyone's; /resultado only where the bot is the banca
+#: each role's own commands, after everyone's
 _ROLE_COMMANDS: dict[UserRole, tuple[tuple[str, str], ...]] = {
     UserRole.PLAYER: (),
     UserRole.SELLER: (("ventas", N_("My sales and commission")),),
@@ -50,25 +50,29 @@ _ROLE_COMMANDS: dict[UserRole, tuple[tuple[str, str], ...]] = {
         ("difundir", N_("Send a message to all users")),
     ),
 }
-_HOUSE_ONLY = frozenset({"resultado"})
-#: what a jackpot banca, which sells betcards only, leaves out
-_PLAYS_ONLY = frozenset({"sorteos"})
+
+
+def _left_out(provider: str) -> frozenset[str]:
+    """What ``provider``'s banca has no use for: /resultado where results come from a lottery
+    system, /sorteos where only betcards are sold."""
+    left_out = set()
+    if provider != "house":
+        left_out.add("resultado")
+    if not sells_plays(provider):
+        left_out.add("sorteos")
+    return frozenset(left_out)
 
 
 def commands_for(
     locale: str, provider: str = "house", role: UserRole = UserRole.PLAYER
 ) -> list[BotCommand]:
-    own = tuple(
-        (name, text) for name, text in _ROLE_COMMANDS[role]
-        if provider == "house" or name not in _HOUSE_ONLY
-    )
-    everyone = tuple(
-        (name, text) for name, text in _COMMANDS
-        if sells_plays(provider) or name not in _PLAYS_ONLY
-    )
-    listed = (*everyone[:2], *_PROVIDER_COMMANDS.get(provider, ()), *everyone[2:], *own)
+    listed = (*_COMMANDS[:2], *_PROVIDER_COMMANDS.get(provider, ()), *_COMMANDS[2:],
+              *_ROLE_COMMANDS[role])
+    left_out = _left_out(provider)
     return [
-        BotCommand(command=name, description=i18n.gettext(text, locale)) for name, text in listed
+        BotCommand(command=name, description=i18n.gettext(text, locale))
+        for name, text in listed
+        if name not in left_out
     ]
 
 

@@ -20,12 +20,13 @@ async def show_draws(
     if not sells_plays(app.provider.name):  # a jackpot banca sells betcards, not draws
         await message.answer("\n".join(provider_help(app.provider.name)))
         return
-    query = read_draws_query(app.catalog, command.args, app.clock())
+    now = app.clock()
+    query = read_draws_query(app.catalog, command.args, now)
     if query.problem:
         await message.answer(query.problem)
         return
     locale = format_locale(user.locale, app.catalog.locale)
-    await message.answer(render_draws(app.catalog, query, app.clock(), locale))
+    await message.answer(render_draws(app.catalog, query, now, locale))
 
 
 def make_router() -> Router:
