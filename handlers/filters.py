@@ -33,7 +33,7 @@ class OnLoop(Filter):
 
 def data_prefix(*prefixes: str) -> OnLoop:
     """A button whose callback data starts with one of ``prefixes``."""
-    return OnLoop(F.data.startswith(prefixes[0] if len(prefixes) == 1 else prefixes))
+    return OnLoop(F.data.startswith(prefixes))
 
 
 def data_in(*values: str) -> OnLoop:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from lottery.catalog import bundled_catalog_path, load_catalog
+from lottery.catalog import Catalog, bundled_catalog_path, load_catalog
 from lottery.i18n import in_locale
 from services.draw_list import read_draws_query, render_draws
 
@@ -13,7 +13,9 @@ CR = load_catalog(bundled_catalog_path("cr"))
 SUNDAY_NOON = datetime.fromisoformat("2026-11-22T12:42:00-04:00")  # Caracas
 
 
-def draws(args: str | None, now: datetime = SUNDAY_NOON, catalog=VE, locale: str = "es") -> str:
+def draws(
+    args: str | None, now: datetime = SUNDAY_NOON, catalog: Catalog = VE, locale: str = "es"
+) -> str:
     query = read_draws_query(catalog, args, now)
     assert query.problem is None
     with in_locale(locale):
