@@ -264,7 +264,7 @@ async def test_a_booking_confirmed_after_a_restart_reaches_the_buyer(env: Env) -
     async with env.bot() as run:
         await _fund(run)
         preview = await run.say(PLAYER, "123-ARI 5 zamorano 12pm")
-        env.sim.server.faults.set(Fault.SLOW, op=env.sim.create_op, delay=TIMEOUT * 1.5)
+        env.sim.server.faults.set(Fault.LATE, op=env.sim.create_op)
         pending = await _confirm(run, preview)
         assert "todavía no confirmó" in pending.content
         await env.sim.server.idle()

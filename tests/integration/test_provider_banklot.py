@@ -189,7 +189,7 @@ async def test_a_restart_finds_a_lost_ticket_through_a_shared_journal() -> None:
                                 password=backend.sim.password, base_catalog=VE, clock=clock,
                                 timeout=0.2, journal=journal)
         request = await plays_request(first, clock, "ref-1", "zulia 16:45 123 x5")
-        backend.sim.faults.set(Fault.SLOW, op="create", delay=0.3)
+        backend.sim.faults.set(Fault.LATE, op="create")
         with pytest.raises(ProviderError):
             await first.create_ticket(request, clock.now())
         await first.close()

@@ -142,7 +142,7 @@ async def test_after_a_restart_the_pending_ticket_is_still_found(db_url: str, na
             before = make(sim, clock, journal)
             try:
                 request = await request_for(before, clock, "ref-restart")
-                sim.faults.set(Fault.SLOW, op="create", delay=TEST_TIMEOUT * 1.5)
+                sim.faults.set(Fault.LATE, op="create")
                 with pytest.raises(OutcomeUnknown):  # booked after the adapter gave up
                     await before.create_ticket(request, clock.now())
                 await sim.idle()

@@ -106,11 +106,11 @@ async def _user(w: World, user_id: int, *, balance: int = 0, credit: int = 0,
             await users_repo.set_credit_limit(session, user_id, credit)
 
 
-async def _sell(w: World, user_id: int, fault: Fault | None = None, delay: float = 0.0,
-                plays: str = PLAYS) -> Ticket:
+async def _sell(w: World, user_id: int, fault: Fault | None = None, plays: str = PLAYS
+                ) -> Ticket:
     """A sale through the sales service, with ``fault`` on the provider's create."""
     if fault is not None:
-        w.sim.faults.set(fault, op=w.create_op, delay=delay)
+        w.sim.faults.set(fault, op=w.create_op)
     async with w.sm() as session:
         user = await session.get(User, user_id)
         assert user is not None
@@ -157,7 +157,7 @@ async def _actions(w: World) -> list[str]:
 
 async def test_a_ticket_booked_after_the_sale_gave_up_is_sold_once(world: World) -> None:
     await _user(world, PLAYER, balance=10_000)
-    pending = await _sell(world, PLAYER, Fault.SLOW, delay=TEST_TIMEOUT * 1.5)
+    pending = await _sell(world, PLAYER, Fault.LATE)
     assert len(world.sim.tickets) == 1  # the provider booked it after the adapter gave up
     assert (await _user_row(world, PLAYER)).balance == 9_500  # held, not lost
 
@@ -222,7 +222,7 @@ async def test_an_unanswering_provider_settles_nothing(world: World) -> None:
 
 async def test_two_workers_reconciling_at_once_settle_each_ticket_once(world: World) -> None:
     await _user(world, PLAYER, balance=10_000)
-    booked = await _sell(world, PLAYER, Fault.SLOW, delay=TEST_TIMEOUT * 1.5)
+    booked = await _sell(world, PLAYER, Fault.LATE)
     lost = await _sell(world, PLAYER, Fault.TIMEOUT, plays="zulia 16:45 456 x7")
     world.clock.advance(GRACE + GIVE_UP)
     results = await asyncio.gather(world.reconcile(), world.reconcile())
@@ -247,7 +247,7 @@ async def test_a_sellers_unbooked_sale_goes_back_to_the_credit(world: World) -> 
 
 async def test_a_ticket_the_provider_voided_is_refunded_at_once(world: World) -> None:
     await _user(world, PLAYER, balance=10_000)
-    pending = await _sell(world, PLAYER, Fault.SLOW, delay=TEST_TIMEOUT * 1.5)
+    pending = await _sell(world, PLAYER, Fault.LATE)
     (held,) = world.sim.tickets
     if isinstance(world.sim, SoportexSimulator):  # voided at the provider before we asked
         held.status = "1"  # type: ignore[union-attr]

@@ -3,7 +3,8 @@
 A test arms a fault for the next call(s) of one operation (or any)::
 
     sim.faults.set(Fault.LOST, op="create")          # book, then drop the connection
-    sim.faults.set(Fault.SLOW, op="create", delay=0.5)
+    sim.faults.set(Fault.SLOW, op="create", delay=0.05)
+    sim.faults.set(Fault.LATE, op="create")          # booked only after the client gave up
 
 | fault          | what the simulator does                                             | booked? |
 |----------------|---------------------------------------------------------------------|---------|
@@ -12,7 +13,13 @@ A test arms a fault for the next call(s) of one operation (or any)::
 | ERROR_500      | answers 500 before handling                                         | no      |
 | MALFORMED      | handles the request, then answers 200 with a cut-off JSON body      | yes     |
 | SLOW           | waits ``delay`` s, then handles and answers (even if the client left) | yes   |
+| LATE           | holds the request until the client gives up; books it at ``idle()`` | later |
 | EXPIRED_TOKEN  | the credentials of this call are no longer valid (per simulator)    | no      |
+
+LATE is "slow beyond the client's timeout" without a race: a SLOW delay only slightly longer than
+the timeout books while the adapter's lookup may still be on its way when the machine is loaded,
+so the sale comes out sold instead of pending. LATE books strictly after the adapter has given up
+and asked, whatever the machine's speed.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ class Fault(enum.StrEnum):
     ERROR_500 = "500"
     MALFORMED = "malformed"
     SLOW = "slow"
+    LATE = "late"
     EXPIRED_TOKEN = "expired_token"
 
 

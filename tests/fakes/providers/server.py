@@ -9,7 +9,8 @@ A simulator subclasses ``SimulatorServer``, declares its routes in ``routes()`` 
 
 Handlers are cancelled when the client disconnects (that is how a held request ends), but a SLOW
 request carries on in the background like a real server and books after the client has gone;
-``idle()`` waits for every such request to finish, so tests never sleep.
+``idle()`` waits for every such request to finish, so tests never sleep. A LATE request is held
+until its client gives up and is booked by the next ``idle()``: after the adapter's own lookup.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class SimulatorServer:
         self._runner: web.AppRunner | None = None
         self._inflight = 0
         self._background: set[asyncio.Task[web.StreamResponse]] = set()
+        self._late: list[tuple[Handler, web.Request, Any]] = []
         self._quiet = asyncio.Event()
         self._quiet.set()
         self._closing = asyncio.Event()
@@ -85,10 +87,14 @@ class SimulatorServer:
         return [op for op, _ in self.calls]
 
     async def idle(self) -> None:
-        """Wait until no request is being handled, in the foreground or the background."""
+        """Wait until no request is being handled, in the foreground or the background; then book
+        what LATE held (its client has gone by then)."""
         while self._inflight or self._background:
             self._quiet.clear()
             await self._quiet.wait()
+        late, self._late = self._late, []
+        for handler, request, body in late:
+            await handler(request, body)
 
     # -- machinery -------------------------------------------------------------------------
     def _wrap(self, op: str, handler: Handler) -> Callable[[web.Request], Awaitable[Any]]:
@@ -113,7 +119,9 @@ class SimulatorServer:
 
     async def _faulty(self, fault: ArmedFault, op: str, request: web.Request, body: Any,
                       handler: Handler) -> web.StreamResponse:
-        if fault.kind is Fault.TIMEOUT:
+        if fault.kind is Fault.LATE:
+            self._late.append((handler, request, body))
+        if fault.kind in (Fault.TIMEOUT, Fault.LATE):
             await self._closing.wait()  # cancelled as soon as the client gives up
             _drop(request)
         if fault.kind is Fault.ERROR_500:
