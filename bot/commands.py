@@ -43,6 +43,7 @@ _ROLE_COMMANDS: dict[UserRole, tuple[tuple[str, str], ...]] = {
     UserRole.SELLER: (("ventas", N_("My sales and commission")),),
     UserRole.ADMIN: (
         ("ventas", N_("Sales report of the banca")),
+        ("riesgo", N_("What each draw would pay in its worst result")),
         ("resultado", N_("Enter a draw's result")),
         ("recargar", N_("Top up a player's balance")),
         ("cupo", N_("Set a seller's credit limit")),
@@ -54,12 +55,12 @@ _ROLE_COMMANDS: dict[UserRole, tuple[tuple[str, str], ...]] = {
 
 def _left_out(provider: str) -> frozenset[str]:
     """What ``provider``'s banca has no use for: /resultado where results come from a lottery
-    system, /sorteos where only betcards are sold."""
+    system, /sorteos and /riesgo where only betcards are sold."""
     left_out = set()
     if provider != "house":
         left_out.add("resultado")
     if not sells_plays(provider):
-        left_out.add("sorteos")
+        left_out |= {"sorteos", "riesgo"}
     return frozenset(left_out)
 
 

@@ -55,6 +55,10 @@ def _role_help(user: User, provider: str) -> list[str]:
             _("/cupo @user AMOUNT sets a seller's credit limit"),
             _("/rol @user vendedor makes someone a jugador, vendedor or admin"),
         ]
+        if sells_plays(provider):
+            lines.append(_(
+                "/riesgo zulia shows what each draw has sold and what its worst result would pay"
+            ))
         if provider == "house":
             lines.append(_(
                 "/resultado zulia 12:45 123 ACU enters a result: its tickets are settled and "

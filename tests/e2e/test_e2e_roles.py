@@ -14,7 +14,7 @@ from tests.fakes.telegram_server import FakeTelegram
 PLAYER = 5101
 SELLER = 6101
 ADMIN = 9101
-ADMIN_ONLY = {"recargar", "cupo", "rol", "resultado", "difundir"}
+ADMIN_ONLY = {"recargar", "cupo", "rol", "resultado", "riesgo", "difundir"}
 
 
 def menu(tg: FakeTelegram, chat_id: int) -> dict[str, str] | None:
@@ -58,7 +58,7 @@ async def test_help_says_what_a_seller_and_an_admin_can_do(tg: FakeTelegram, db_
     assert "Para vendedores" in seller and "cliente: Juan" in seller and "/ventas" in seller
     assert "/recargar" not in seller
     assert "Para administradores" in admin
-    for command in ("/recargar", "/cupo", "/rol", "/resultado", "/difundir", "/ventas"):
+    for command in ("/recargar", "/cupo", "/rol", "/resultado", "/riesgo", "/difundir", "/ventas"):
         assert command in admin
 
 

@@ -1,0 +1,123 @@
+"""/riesgo [lotería] [día]: what each of a day's draws has sold, and the most one result costs.
+
+The banca reads it before a draw to decide whether to stop selling a number; with a lottery it
+also lists, per draw, the plays that would pay the most. The figures come from the booth's own
+tickets (``storage.repositories.exposure_rows``), the worst case from ``lottery.exposure``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from html import escape
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lottery.catalog import Catalog, Lottery
+from lottery.day_input import parse_day
+from lottery.exposure import Play, plays_by_payout, worst_result
+from lottery.i18n import _
+from lottery.labels import format_clock, format_day, game_name
+from lottery.money import Money, format_money, from_minor
+from lottery.plays.model import Wager
+from services.results import find_lottery, result_text
+from services.sale_text import play_text
+from services.telegram_text import split_text
+from storage.repositories.exposure_rows import SoldPlay, sold_plays
+
+TOP_PLAYS = 10  # per draw: what an admin reads on a phone before the draw closes
+_TOMORROW = frozenset({"mañana", "manana", "tomorrow"})
+
+
+@dataclass(frozen=True)
+class RiskQuery:
+    day: date
+    lottery: Lottery | None
+    problem: str | None = None
+
+
+def read_risk_query(catalog: Catalog, args: str | None, now: datetime) -> RiskQuery:
+    """A lottery and a day (``hoy`` by default, ``mañana``, ``ayer``, ``23/11``), in any order."""
+    today = now.astimezone(catalog.timezone).date()
+    day, names = today, []
+    for word in (args or "").split():
+        if word.lower() in _TOMORROW:
+            day = today + timedelta(days=1)
+        elif (named := parse_day(word, today)) is not None:
+            day = named
+        else:
+            names.append(word)
+    if not names:
+        return RiskQuery(day, None)
+    lottery = find_lottery(catalog, " ".join(names))
+    if lottery is None:
+        return RiskQuery(day, None, _("I do not know the lottery «{name}».").format(
+            name=escape(" ".join(names))))
+    return RiskQuery(day, lottery)
+
+
+async def risk_report(session: AsyncSession, catalog: Catalog, args: str | None,
+                      now: datetime, locale: str) -> list[str]:
+    """The report as Telegram messages (``locale`` formats money, dates and times)."""
+    query = read_risk_query(catalog, args, now)
+    if query.problem:
+        return [query.problem]
+    rows = await sold_plays(session, query.day, query.lottery.id if query.lottery else None)
+    return split_text(render_risk(catalog, query, rows, locale))
+
+
+def render_risk(catalog: Catalog, query: RiskQuery, rows: list[SoldPlay], locale: str) -> str:
+    title = _("<b>Risk</b> · {day}").format(day=format_day(query.day, locale))
+    if not rows:
+        if query.lottery is not None:
+            return "\n".join([title, _("No sales on {lottery} for that day.").format(
+                lottery=escape(query.lottery.name))])
+        return "\n".join([title, _("No sales for that day's draws.")])
+
+    def money(minor: int) -> str:
+        return format_money(Money(from_minor(minor, catalog.currency), catalog.currency), locale)
+
+    draws: dict[tuple[int, str, datetime], dict[tuple[str, str, str | None], int]] = (
+        defaultdict(dict))
+    for row in rows:
+        draws[(row.draw_id, row.lottery_id, row.draw_at)][(row.game, row.number, row.sign)] = (
+            row.amount)
+    lines = [title, _("Sold on each draw, and what its worst result would pay.")]
+    for (_id, lottery_id, at), sold in draws.items():
+        lottery = catalog.get_lottery(lottery_id)
+        if lottery is None:  # no longer in the catalog: nothing of it can still be drawn
+            continue
+        clock = format_clock(at, lottery.timezone, locale)
+        worst = worst_result(catalog, lottery, sold)
+        lines += ["", f"<b>{escape(lottery.name)}</b> {clock}",
+                  _("Sold: {amount}").format(amount=money(sum(sold.values())))]
+        if worst is not None:
+            values = dict(worst.values)
+            if not any(sign for _game, _number, sign in sold):
+                values.pop("sign", None)  # any sign would do: none was played
+            lines.append(_("Worst result: {result}, pays {amount}").format(
+                result=escape(result_text(lottery, values)), amount=money(worst.pays)))
+        if query.lottery is not None:
+            lines += _top_plays(catalog, lottery, at, plays_by_payout(catalog, lottery, sold),
+                                money)
+    if query.lottery is None:
+        first = catalog.get_lottery(rows[0].lottery_id) or catalog.lotteries[0]
+        lines += ["", _("/riesgo {lottery} lists the plays that would pay the most.").format(
+            lottery=escape(first.aliases[0] if first.aliases else first.id))]
+    return "\n".join(lines)
+
+
+def _top_plays(catalog: Catalog, lottery: Lottery, at: datetime, plays: list[Play],
+               money: Callable[[int], str]) -> list[str]:
+    lines = []
+    for play in plays[:TOP_PLAYS]:
+        wager = Wager(lottery.id, at, play.game, play.number, play.sign, Decimal(0))
+        lines.append(_("{play} · {game}: {sold} → pays {pays}").format(
+            play=escape(play_text(wager, catalog)), game=escape(game_name(play.game)),
+            sold=money(play.sold), pays=money(play.pays)))
+    if len(plays) > TOP_PLAYS:
+        lines.append(_("… and {count} more plays.").format(count=len(plays) - TOP_PLAYS))
+    return lines
