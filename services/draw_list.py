@@ -19,7 +19,7 @@ from lottery.labels import format_clock, format_day, format_day_time, game_name
 from lottery.schedule import draws_on, is_open, next_open_draw
 from services.results import find_lottery
 
-_TOMORROW = frozenset({"mañana", "manana", "tomorrow"})
+TOMORROW = frozenset({"mañana", "manana", "tomorrow"})
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,9 @@ def read_draws_query(catalog: Catalog, args: str | None, now: datetime) -> Draws
     """``/sorteos [lottery] [mañana]``, in either order."""
     words = (args or "").split()
     day = now.astimezone(catalog.timezone).date()
-    if words and words[-1].lower() in _TOMORROW:
+    if words and words[-1].lower() in TOMORROW:
         day, words = day + timedelta(days=1), words[:-1]
-    elif words and words[0].lower() in _TOMORROW:
+    elif words and words[0].lower() in TOMORROW:
         day, words = day + timedelta(days=1), words[1:]
     if not words:
         return DrawsQuery(day, None)

@@ -23,13 +23,13 @@ from lottery.i18n import _
 from lottery.labels import format_clock, format_day, game_name
 from lottery.money import Money, format_money, from_minor
 from lottery.plays.model import Wager
+from services.draw_list import TOMORROW
 from services.results import find_lottery, result_text
 from services.sale_text import play_text
 from services.telegram_text import split_text
 from storage.repositories.exposure_rows import SoldPlay, sold_plays
 
 TOP_PLAYS = 10  # per draw: what an admin reads on a phone before the draw closes
-_TOMORROW = frozenset({"mañana", "manana", "tomorrow"})
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def read_risk_query(catalog: Catalog, args: str | None, now: datetime) -> RiskQu
     today = now.astimezone(catalog.timezone).date()
     day, names = today, []
     for word in (args or "").split():
-        if word.lower() in _TOMORROW:
+        if word.lower() in TOMORROW:
             day = today + timedelta(days=1)
         elif (named := parse_day(word, today)) is not None:
             day = named
