@@ -11,12 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import set_chat_commands
 from bot.context import AppContext
+from handlers.admin_only import refuse_non_admin
 from handlers.filters import commands_only
 from lottery.i18n import _
 from services import accounts
 from services.accounts import AccountChange, AccountError
 from services.sale_text import money_text, role_name
-from storage.models import User, UserRole
+from storage.models import User
 
 
 def _who(user: User) -> str:
@@ -50,17 +51,10 @@ def _error(change: AccountChange, usage: str) -> str:
     return messages[change.error]
 
 
-async def _refuse_non_admin(message: Message, user: User) -> bool:
-    if user.role == UserRole.ADMIN:
-        return False
-    await message.answer(_("This command is for the banca's admins only."))
-    return True
-
-
 async def top_up(
     message: Message, command: CommandObject, session: AsyncSession, user: User, app: AppContext
 ) -> None:
-    if await _refuse_non_admin(message, user):
+    if await refuse_non_admin(message, user):
         return
     change = await accounts.top_up(session, user, command.args, app.clock())
     if change.error:
@@ -79,7 +73,7 @@ async def top_up(
 async def credit_limit(
     message: Message, command: CommandObject, session: AsyncSession, user: User, app: AppContext
 ) -> None:
-    if await _refuse_non_admin(message, user):
+    if await refuse_non_admin(message, user):
         return
     change = await accounts.set_credit_limit(session, user, command.args, app.clock())
     if change.error:
@@ -96,7 +90,7 @@ async def credit_limit(
 async def role(
     message: Message, command: CommandObject, session: AsyncSession, user: User, app: AppContext
 ) -> None:
-    if await _refuse_non_admin(message, user):
+    if await refuse_non_admin(message, user):
         return
     change = await accounts.set_role(session, user, command.args, app.clock())
     if change.error:

@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
+from handlers.admin_only import refuse_non_admin
 from handlers.filters import buttons, commands_only, data_in, data_prefix
 from lottery.catalog import Lottery
 from lottery.i18n import _
@@ -57,8 +58,7 @@ async def _toggle(message: Message, command: CommandObject, session: AsyncSessio
 async def announce(message: Message, command: CommandObject, state: FSMContext,
                    session: AsyncSession, user: User, app: AppContext) -> None:
     """`/difundir TEXT` to everyone, `/difundir @zulia TEXT` to that lottery's subscribers."""
-    if user.role != UserRole.ADMIN:
-        await message.answer(_("This command is for the banca's admins only."))
+    if await refuse_non_admin(message, user):
         return
     text = (command.args or "").strip()
     lottery = None

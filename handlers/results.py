@@ -11,6 +11,7 @@ from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
+from handlers.admin_only import refuse_non_admin
 from handlers.broadcast import subscription_buttons
 from handlers.filters import commands_only
 from lottery.i18n import _
@@ -23,7 +24,7 @@ from services.results import enter_result, read_query, render_results, result_te
 from services.settlement import SettledResult, SettlementError
 from services.subscriptions import queue_result
 from services.winner_notices import winner_notices
-from storage.models import User, UserRole
+from storage.models import User
 
 
 async def show_results(
@@ -77,8 +78,7 @@ def entered_text(
 async def enter(
     message: Message, command: CommandObject, session: AsyncSession, user: User, app: AppContext
 ) -> None:
-    if user.role != UserRole.ADMIN:
-        await message.answer(_("This command is for the banca's admins only."))
+    if await refuse_non_admin(message, user):
         return
     if app.provider.name != "house":
         await message.answer(

@@ -8,18 +8,17 @@ from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
+from handlers.admin_only import refuse_non_admin
 from handlers.filters import commands_only
-from lottery.i18n import _
 from lottery.money import format_locale
 from services.exposure import risk_report
 from services.help import provider_help, sells_plays
-from storage.models import User, UserRole
+from storage.models import User
 
 
 async def show_risk(message: Message, command: CommandObject, session: AsyncSession,
                     user: User, app: AppContext) -> None:
-    if user.role != UserRole.ADMIN:
-        await message.answer(_("This command is for the banca's admins only."))
+    if await refuse_non_admin(message, user):
         return
     if not sells_plays(app.provider.name):  # a jackpot banca sells betcards, not draws
         await message.answer("\n".join(provider_help(app.provider.name)))
