@@ -37,6 +37,12 @@ class Play:
 class WorstCase:
     pays: int
     values: Mapping[str, str]  # the result, as ``lottery.settlement`` reads it
+    any_sign: bool = False  # its sign only fills the shape: no play named one
+
+    @property
+    def shown(self) -> dict[str, str]:
+        """The result as a person should read it: without a sign that does not matter."""
+        return {k: v for k, v in self.values.items() if not (self.any_sign and k == "sign")}
 
 
 def plays_by_payout(catalog: Catalog, lottery: Lottery, sold: Sold) -> list[Play]:
@@ -98,8 +104,8 @@ def _triples(prize: _Prizes) -> WorstCase | None:
     the A+B plays; the best B for each A is found on its own, since B touches only A+B plays."""
     games = set(prize.lottery.games)
     # any sign will do when none was played on; a lottery that draws one needs one in its result
-    signs: list[str | None] = (sorted(prize.signs()) or [SIGNS[0]] if games & SIGN_GAMES
-                               else [None])
+    played = sorted(prize.signs())
+    signs: list[str | None] = (played or [SIGNS[0]]) if games & SIGN_GAMES else [None]
     # Every A that a triple play names, and one A for each ending played alone: an A that no
     # triple play names costs only what its ending costs, whatever its first digit.
     candidates: set[str] = prize.numbers("triple") | prize.numbers("triple_sign")
@@ -119,7 +125,10 @@ def _triples(prize: _Prizes) -> WorstCase | None:
             values["number_b"] = b or "000"
         return pays + b_pays, values
 
-    return _best(cost(a, s) for a in candidates for s in signs)
+    worst = _best(cost(a, s) for a in candidates for s in signs)
+    if worst is not None and not played and games & SIGN_GAMES:
+        return WorstCase(worst.pays, worst.values, any_sign=True)
+    return worst
 
 
 def _best_b(prize: _Prizes, a: str) -> tuple[int, str | None]:

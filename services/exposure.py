@@ -95,11 +95,8 @@ def render_risk(catalog: Catalog, query: RiskQuery, rows: list[SoldPlay], locale
         lines += ["", f"<b>{escape(lottery.name)}</b> {clock}",
                   _("Sold: {amount}").format(amount=money(sum(sold.values())))]
         if worst is not None:
-            values = dict(worst.values)
-            if not any(sign for _game, _number, sign in sold):
-                values.pop("sign", None)  # any sign would do: none was played
             lines.append(_("Worst result: {result}, pays {amount}").format(
-                result=escape(result_text(lottery, values)), amount=money(worst.pays)))
+                result=escape(result_text(lottery, worst.shown)), amount=money(worst.pays)))
         if query.lottery is not None:
             lines += _top_plays(catalog, lottery, at, plays_by_payout(catalog, lottery, sold),
                                 money)

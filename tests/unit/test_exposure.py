@@ -9,7 +9,7 @@ from itertools import product
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lottery.catalog import Lottery, bundled_catalog_path, load_catalog
+from lottery.catalog import Catalog, Lottery, bundled_catalog_path, load_catalog
 from lottery.exposure import Sold, plays_by_payout, worst_result
 from lottery.settlement import payout, wager_prize
 
@@ -19,17 +19,12 @@ DIGITS = "01"  # plays on two digits only: a result outside them can only hit fe
 SIGNS_PLAYED = ("ARI", "TAU")
 
 
-def _lottery(catalog: object, lottery_id: str) -> Lottery:
-    return next(lot for lot in catalog.lotteries if lot.id == lottery_id)  # type: ignore[attr-defined]
-
-
-def _cost(catalog: object, lottery: Lottery, sold: Sold, values: dict[str, str]) -> int:
+def _cost(catalog: Catalog, lottery: Lottery, sold: Sold, values: dict[str, str]) -> int:
     total = Decimal(0)
     for (game, number, sign), amount in sold.items():
         if game == "tripleta":
             continue
-        prize = wager_prize(catalog, lottery, game, number, sign, Decimal(amount), values)  # type: ignore[arg-type]
-        total += prize or 0
+        total += wager_prize(catalog, lottery, game, number, sign, Decimal(amount), values) or 0
     return int(total)
 
 
@@ -47,12 +42,12 @@ def _all_triple_results(lottery: Lottery) -> list[dict[str, str]]:
     return results
 
 
-def _brute_worst(catalog: object, lottery: Lottery, sold: Sold) -> int:
+def _brute_worst(catalog: Catalog, lottery: Lottery, sold: Sold) -> int:
     if lottery.has_game("animal"):
         results = [{"animal": a} for a in lottery.animals]
     elif lottery.has_game("tiempo"):
         numbers = [f"{n:0{lottery.digits}d}" for n in range(10 ** (lottery.digits or 2))]
-        top = [str(payout(catalog, lottery, "reventado"))] if lottery.has_game("reventado") else []  # type: ignore[arg-type]
+        top = [str(payout(catalog, lottery, "reventado"))] if lottery.has_game("reventado") else []
         results = [{"number": n, **({"reventado": r} if r else {})}
                    for n in numbers for r in ("", *top)]
     else:
@@ -63,7 +58,7 @@ def _brute_worst(catalog: object, lottery: Lottery, sold: Sold) -> int:
 _three = st.text(DIGITS, min_size=3, max_size=3)
 _two = st.text(DIGITS, min_size=2, max_size=2)
 _sign = st.sampled_from(SIGNS_PLAYED)
-_amount = st.integers(1, 50) .map(lambda n: n * 100)
+_amount = st.integers(1, 50).map(lambda n: n * 100)
 TRIPLE_PLAYS = {
     "triple": st.tuples(st.just("triple"), _three, st.none()),
     "terminal": st.tuples(st.just("terminal"), _two, st.none()),
@@ -76,7 +71,7 @@ TRIPLE_PLAYS = {
 }
 
 
-def _sold_for(lottery: Lottery) -> st.SearchStrategy[dict]:  # type: ignore[type-arg]
+def _sold_for(lottery: Lottery) -> st.SearchStrategy[dict[tuple[str, str, str | None], int]]:
     if lottery.has_game("animal"):
         key = st.tuples(st.just("animal"), st.sampled_from(sorted(lottery.animals)), st.none())
     elif lottery.has_game("tiempo"):
@@ -97,7 +92,7 @@ CASES = [(VE, "zulia"), (VE, "chance"), (VE, "tachira"), (VE, "activo"), (CR, "t
 @settings(max_examples=60, deadline=None)
 def test_the_worst_case_is_the_costliest_result(data: st.DataObject) -> None:
     catalog, lottery_id = data.draw(st.sampled_from(CASES))
-    lottery = _lottery(catalog, lottery_id)
+    lottery = catalog.lottery(lottery_id)
     sold = data.draw(_sold_for(lottery))
     worst = worst_result(catalog, lottery, sold)
     assert worst is not None
@@ -106,7 +101,7 @@ def test_the_worst_case_is_the_costliest_result(data: st.DataObject) -> None:
 
 
 def test_one_result_hits_the_triple_its_terminal_and_both_with_the_sign() -> None:
-    zulia = _lottery(VE, "zulia")
+    zulia = VE.lottery("zulia")
     sold = {("triple", "123", None): 100, ("terminal", "23", None): 1_000,
             ("triple_sign", "123", "ARI"): 100, ("terminal_sign", "23", "ARI"): 100,
             ("triple", "999", None): 1_200}
@@ -119,7 +114,7 @@ def test_one_result_hits_the_triple_its_terminal_and_both_with_the_sign() -> Non
 
 
 def test_tripletas_alone_have_no_worst_case_on_one_draw() -> None:
-    activo = _lottery(VE, "activo")
+    activo = VE.lottery("activo")
     assert worst_result(VE, activo, {("tripleta", "1-2-3", None): 500}) is None
     (play,) = plays_by_payout(VE, activo, {("tripleta", "1-2-3", None): 500})
     assert play.pays == 500 * 50
