@@ -226,7 +226,7 @@ def test_a_tiempo_wins_on_its_number_zero_padded() -> None:
     assert prize("tica", "tiempo", "07", {"number": "07"}, amount="100") == 9000
     assert prize("tica", "tiempo", "07", {"number": "7"}, amount="100") == 9000
     assert prize("tica", "tiempo", "70", {"number": "7"}) == 0
-    assert prize("monazo", "tiempo", "007", {"number": "7"}) == 90
+    assert prize("monazo", "tiempo", "007", {"number": "7"}) == 650  # three digits pay 650
     assert prize("monazo", "tiempo", "070", {"number": "007"}) == 0
 
 
