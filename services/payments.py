@@ -12,9 +12,12 @@ The banca's rules, as this module applies them:
   PINs (or lock) on tickets they may not collect.
 - Paid once: ``winner → paid`` is one conditional UPDATE; of two concurrent payments exactly one
   moves the row, the other reads "already paid on …".
-- PIN: each wrong PIN is counted atomically; the fifth locks the ticket's payment for 15 minutes,
-  during which even the right PIN is refused. A right PIN afterwards pays and clears the count;
-  once a lock is over the count starts again, so a forgetful owner gets five fresh tries.
+- PIN: a PIN is compared only in an attempt the database counted first: one conditional UPDATE
+  takes one of five attempts while the ticket is a winner, not locked and under the count, so a
+  burst from many chats gets at most five PINs compared. A wrong PIN stays counted; the fifth
+  locks the ticket's payment for 15 minutes, during which even the right PIN is refused. A right
+  PIN gives its attempt back and pays; once a lock is over the count starts again, so a
+  forgetful owner gets five fresh tries.
 - Expiry: a prize can be collected until the end of the day (in the lottery's zone) that is
   ``ticket_expiration_days`` after the ticket's last draw. Past that, paying refuses it and marks
   the ticket ``expired``; ``expire_prizes`` does the same for every such winner (a job).
@@ -26,7 +29,9 @@ The banca's rules, as this module applies them:
 
 Payment commits its own unit of work at each decisive step (a counted wrong PIN, a payment, an
 expiry) so the answer the person reads is already durable; no transaction is ever held open
-across a provider call.
+across a provider call. A PIN attempt is counted, compared and settled in one transaction (the
+ticket's row stays locked until it ends), so no other attempt sees it half done; a wrong one is
+committed before the answer, so it stays counted whatever the rest of the update does.
 """
 
 from __future__ import annotations
@@ -219,16 +224,49 @@ async def _pay_remotely(
     return None
 
 
+#: Tries of an attempt refused although its read then found the ticket neither locked nor moved:
+#: the count changed between its UPDATE and its read (PostgreSQL, READ COMMITTED).
+_PIN_TRIES = 3
+
+
+async def _try_pin(
+    session: AsyncSession, pins: PinHasher, ticket: Ticket, user: User, pin: str, now: datetime,
+    deadline: Deadline | None,
+) -> Payment | None:
+    """Compare the PIN in an attempt the database counted first; None when it was right (the
+    attempt given back, in the caller's still open transaction), else the refusal."""
+    for _ in range(_PIN_TRIES):
+        attempt = await tickets_repo.reserve_pin_attempt(
+            session, ticket.id, now=now, max_failures=MAX_PIN_FAILURES)
+        if attempt.reserved:
+            break
+        if attempt.status is not TicketStatus.WINNER:  # paid or expired meanwhile
+            await session.commit()  # end the transaction, so the reload sees who moved it
+            fresh = await _reload(session, ticket.id)
+            return Payment(fresh, _STATUS_REFUSAL.get(fresh.status, Refusal.LOSER),
+                           prize=ticket_prize(fresh), deadline=deadline)
+        if attempt.locked_until is not None and now < attempt.locked_until:
+            return Payment(ticket, Refusal.LOCKED, locked_until=attempt.locked_until)
+    else:
+        raise RuntimeError(f"no PIN attempt could be counted for ticket {ticket.serial}")
+    if pins.verify(pin, ticket.pin_hash):
+        await tickets_repo.give_back_pin_attempt(session, ticket.id)
+        return None
+    return await _count_wrong_pin(session, ticket, user, now, deadline, attempt.failures)
+
+
 async def _count_wrong_pin(
-    session: AsyncSession, ticket: Ticket, user: User, now: datetime, deadline: Deadline | None
+    session: AsyncSession, ticket: Ticket, user: User, now: datetime, deadline: Deadline | None,
+    failures: int,
 ) -> Payment:
-    failures, locked = await tickets_repo.record_pin_failure(
-        session, ticket.id, now=now, max_failures=MAX_PIN_FAILURES, lock_for=PIN_LOCK)
+    """The reserved attempt was wrong: it stays counted, and the last one locks payment."""
     await activity.log_activity(
         session, "PIN_WRONG", actor_id=user.id, target_type="TICKET", target_id=ticket.serial,
         at=now, details={"failures": failures})
-    locked_until = locked if locked is not None and locked > now else None
-    if locked_until is not None:
+    locked_until = None
+    if failures >= MAX_PIN_FAILURES:
+        locked_until = now + PIN_LOCK
+        await tickets_repo.lock_pin_payment(session, ticket.id, until=locked_until)
         await activity.log_activity(
             session, "PIN_LOCK", actor_id=user.id, target_type="TICKET",
             target_id=ticket.serial, at=now,
@@ -259,14 +297,9 @@ async def pay_ticket(
     if ticket.status is not TicketStatus.WINNER or prize is None or not ticket.prize:
         return Payment(ticket, _STATUS_REFUSAL.get(ticket.status, Refusal.LOSER), prize=prize,
                        deadline=deadline)
-    if ticket.locked_until is not None:
-        if now < ticket.locked_until:
-            return Payment(ticket, Refusal.LOCKED, locked_until=ticket.locked_until)
-        await tickets_repo.reset_pin_failures(session, ticket.id)  # the lock is over
-    if not pins.verify(pin, ticket.pin_hash):
-        return await _count_wrong_pin(session, ticket, user, now, deadline)
-    if ticket.pin_failures:
-        await tickets_repo.reset_pin_failures(session, ticket.id)
+    refused = await _try_pin(session, pins, ticket, user, pin, now, deadline)
+    if refused is not None:
+        return refused
 
     if _remote_pays(provider, ticket):
         await session.commit()  # never hold a transaction across a provider call

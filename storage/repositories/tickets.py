@@ -11,10 +11,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, insert, literal, select, update
+from sqlalchemy import bindparam, case, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -23,7 +23,6 @@ from storage.models import Draw, PaidHow, Ticket, TicketStatus, Wager, WagerOutc
 from storage.prepared import Prepared
 from storage.repositories._dialect import bound, id_chunks, insert_for, run_core
 from storage.repositories._sync import attach_loaded, autoflush, refresh_loaded
-from storage.types import UTCDateTime
 
 #: Tickets whose wagers still await (or may be re-evaluated after a corrected) result.
 SETTLEABLE = (TicketStatus.SOLD, TicketStatus.WINNER, TicketStatus.LOSER)
@@ -316,42 +315,72 @@ async def mark_paid(
     )
 
 
-async def record_pin_failure(
-    session: AsyncSession,
-    ticket_id: int,
-    *,
-    now: datetime,
-    max_failures: int,
-    lock_for: timedelta,
-) -> tuple[int, datetime | None]:
-    """Count a wrong PIN atomically; from the ``max_failures``-th on, lock the ticket until
-    ``now + lock_for``. Returns ``(failures, locked_until)``."""
-    failures = Ticket.pin_failures + 1
-    lock_until = literal(now + lock_for, UTCDateTime())
-    result = await session.execute(
-        update(Ticket)
-        .where(Ticket.id == ticket_id)
-        .values(
-            pin_failures=failures,
-            locked_until=case((failures >= max_failures, lock_until), else_=Ticket.locked_until),
-        )
-        .execution_options(synchronize_session=False)
-        .returning(Ticket.pin_failures, Ticket.locked_until)
-    )
-    row = result.one()
-    refresh_loaded(session, Ticket, ticket_id, pin_failures=row[0], locked_until=row[1])
-    return int(row[0]), row[1]
+@dataclass(frozen=True, slots=True)
+class PinAttempt:
+    """What ``reserve_pin_attempt`` found: the ticket's count and lock after it, and whether
+    this attempt got a slot (only then may its PIN be compared)."""
+
+    reserved: bool
+    failures: int
+    locked_until: datetime | None
+    status: TicketStatus
 
 
-async def reset_pin_failures(session: AsyncSession, ticket_id: int) -> None:
-    """After a right PIN: forget earlier failures and any lock."""
-    await session.execute(
+async def reserve_pin_attempt(
+    session: AsyncSession, ticket_id: int, *, now: datetime, max_failures: int
+) -> PinAttempt:
+    """Take one of a winner's ``max_failures`` PIN attempts, before the PIN is compared.
+
+    One conditional UPDATE: it counts the attempt only while the ticket is a winner, not locked
+    and under the limit (a lock that is over starts a fresh count at this attempt), so a burst
+    can never get more PINs checked than the limit. On PostgreSQL the row stays locked, and on
+    SQLite the write lock stays held, until the caller's transaction ends: settle the attempt
+    (``lock_pin_payment`` or ``give_back_pin_attempt``) in that same transaction and no other
+    attempt sees it half done. Refused: the ticket as it is now, nothing changed.
+    """
+    over = Ticket.locked_until.is_not(None) & (Ticket.locked_until <= now)
+    result = await run_core(
+        session,
         update(Ticket)
-        .where(Ticket.id == ticket_id)
-        .values(pin_failures=0, locked_until=None)
-        .execution_options(synchronize_session=False)
+        .where(Ticket.id == ticket_id, Ticket.status == TicketStatus.WINNER,
+               over | (Ticket.locked_until.is_(None) & (Ticket.pin_failures < max_failures)))
+        .values(pin_failures=case((over, 1), else_=Ticket.pin_failures + 1), locked_until=None)
+        .returning(Ticket.pin_failures),
     )
-    refresh_loaded(session, Ticket, ticket_id, pin_failures=0, locked_until=None)
+    failures = result.scalar_one_or_none()
+    if failures is not None:
+        refresh_loaded(session, Ticket, ticket_id, pin_failures=failures, locked_until=None)
+        return PinAttempt(True, failures, None, TicketStatus.WINNER)
+    row = (await run_core(
+        session,
+        select(Ticket.pin_failures, Ticket.locked_until, Ticket.status)
+        .where(Ticket.id == ticket_id),
+    )).one()
+    refresh_loaded(session, Ticket, ticket_id, pin_failures=row[0], locked_until=row[1],
+                   status=row[2])
+    return PinAttempt(False, row[0], row[1], row[2])
+
+
+async def lock_pin_payment(session: AsyncSession, ticket_id: int, *, until: datetime) -> None:
+    """The reserved attempt was the last one and its PIN was wrong: lock payment ``until``."""
+    await run_core(
+        session, update(Ticket).where(Ticket.id == ticket_id).values(locked_until=until))
+    refresh_loaded(session, Ticket, ticket_id, locked_until=until)
+
+
+async def give_back_pin_attempt(session: AsyncSession, ticket_id: int) -> None:
+    """The reserved attempt's PIN was right: it uses up none of the attempts (wrong ones
+    before it stay counted until a lock is over)."""
+    result = await run_core(
+        session,
+        update(Ticket)
+        .where(Ticket.id == ticket_id, Ticket.pin_failures > 0)
+        .values(pin_failures=Ticket.pin_failures - 1)
+        .returning(Ticket.pin_failures),
+    )
+    failures = result.scalar_one_or_none()
+    if failures is not None:
+        refresh_loaded(session, Ticket, ticket_id, pin_failures=failures)
 
 
 async def wagers_for_draw(

@@ -146,27 +146,28 @@ async def test_void_only_inside_the_cancel_window(session: AsyncSession) -> None
     assert on_time.status is TicketStatus.VOID and on_time.voided_at == NOW + timedelta(minutes=3)
 
 
-async def test_wrong_pins_lock_the_ticket(session: AsyncSession) -> None:
+async def test_pin_attempts_are_reserved_under_the_limit(session: AsyncSession) -> None:
     draw_id = await setup_world(session)
     ticket, _ = await sell(session, draw_id, "VE-0001", "ref-1")
-    lock = timedelta(minutes=15)
-    assert await tickets.record_pin_failure(
-        session, ticket.id, now=NOW, max_failures=3, lock_for=lock
-    ) == (1, None)
-    assert await tickets.record_pin_failure(
-        session, ticket.id, now=NOW, max_failures=3, lock_for=lock
-    ) == (2, None)
-    failures, locked_until = await tickets.record_pin_failure(
-        session, ticket.id, now=NOW, max_failures=3, lock_for=lock
-    )
-    assert (failures, locked_until) == (3, NOW + lock)
-    assert ticket.locked_until == NOW + lock
+    assert await tickets.mark_sold(session, ticket.id)
+    assert not (await tickets.reserve_pin_attempt(session, ticket.id, now=NOW,
+                                                  max_failures=3)).reserved  # not a winner
+    assert await tickets.settle_ticket(session, ticket.id, prize=1000)
+    lock = NOW + timedelta(minutes=15)
+    for n in (1, 2, 3):
+        attempt = await tickets.reserve_pin_attempt(session, ticket.id, now=NOW, max_failures=3)
+        assert (attempt.reserved, attempt.failures) == (True, n)
+    await tickets.lock_pin_payment(session, ticket.id, until=lock)
+    refused = await tickets.reserve_pin_attempt(session, ticket.id, now=NOW, max_failures=3)
+    assert (refused.reserved, refused.failures, refused.locked_until) == (False, 3, lock)
 
-    await tickets.reset_pin_failures(session, ticket.id)
+    fresh = await tickets.reserve_pin_attempt(session, ticket.id, now=lock, max_failures=3)
+    assert (fresh.reserved, fresh.failures, fresh.locked_until) == (True, 1, None)
+    await tickets.give_back_pin_attempt(session, ticket.id)
     await session.commit()
     session.expunge_all()
-    fresh = await tickets.get_ticket(session, ticket.id)
-    assert fresh is not None and (fresh.pin_failures, fresh.locked_until) == (0, None)
+    stored = await tickets.get_ticket(session, ticket.id)
+    assert stored is not None and (stored.pin_failures, stored.locked_until) == (0, None)
 
 
 async def test_wagers_for_draw_and_outcomes(session: AsyncSession) -> None:
