@@ -9,6 +9,7 @@ from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
 from bot.context import AppContext
 from bot.i18n import UserLocaleMiddleware, make_i18n
+from bot.middlewares.clean_text import CleanTextMiddleware
 from bot.middlewares.db import DbSessionMiddleware
 from bot.middlewares.dedup import DedupMiddleware
 from bot.middlewares.fsm import LockedContextMiddleware, StateMiddleware
@@ -38,13 +39,16 @@ def create_dispatcher(
     # aiogram's FSM middleware is replaced by one that reads the state inside the unit of work
     dp = Dispatcher(storage=storage, events_isolation=isolation, disable_fsm=True, app=app)
     dp.fsm = LockedContextMiddleware(storage=storage, events_isolation=isolation)
-    dp.update.outer_middleware(dp.fsm)
 
-    # Order matters: stopping waits for the updates in hand; the unit of work wraps everything
+    # Order matters: control characters leave the update's strings before anything reads them
+    # (the FSM's key included), so that SQLite and PostgreSQL (which refuses NUL) store the same
+    # text; stopping waits for the updates in hand; the unit of work wraps everything
     # below the FSM middleware, which must stay outside it: its per-user lock (event isolation)
     # then covers the commit, so a user's next update cannot read the state before this one's is
     # written; duplicates are dropped before any side effect; the state is read inside the unit
     # of work; the user must be loaded before their language is chosen.
+    dp.update.outer_middleware(CleanTextMiddleware())
+    dp.update.outer_middleware(dp.fsm)
     in_flight = InFlightMiddleware()
     dp.update.outer_middleware(in_flight)
     dp.shutdown.register(in_flight.drain)
