@@ -13,7 +13,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -24,6 +24,7 @@ from bot.dispatcher import create_dispatcher
 from bot.jobs import run_jobs
 from bot.secret_key import ticket_secret
 from bot.settings import Settings, SettingsError
+from bot.webhook import CheckedRequestHandler
 from lottery.catalog import Catalog, load_catalog
 from lottery.ticket_codes import PinHasher
 from providers.base import Provider
@@ -140,11 +141,12 @@ async def run_polling(bot: Bot, dp: Dispatcher, app: AppContext) -> None:
 
 
 def webhook_app(bot: Bot, dp: Dispatcher, app: AppContext) -> web.Application:
-    """The aiohttp app; the handler refuses requests without the secret (constant-time compare)."""
+    """The aiohttp app; the handler refuses requests without the secret (constant-time compare)
+    and bodies that are not updates (400)."""
     settings = app.settings
     assert settings.webhook_secret is not None
     web_app = web.Application()
-    SimpleRequestHandler(
+    CheckedRequestHandler(
         dispatcher=dp, bot=bot, secret_token=settings.webhook_secret.get_secret_value()
     ).register(web_app, path=settings.webhook_path)
     setup_application(web_app, dp, bot=bot)
