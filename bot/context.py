@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -13,6 +14,9 @@ from lottery.catalog import Catalog
 from lottery.ticket_codes import PinHasher
 from providers.base import Provider
 from services.broadcast import BroadcastWorker, RateLimiter
+
+if TYPE_CHECKING:
+    from services.delivery import Deliverer
 
 Clock = Callable[[], datetime]
 
@@ -35,14 +39,23 @@ class AppContext:
     market_catalog: Catalog | None = None
     #: Started with the bot (it needs one to send); None in code that runs without a bot.
     broadcaster: BroadcastWorker | None = None
+    #: Sends the outbox (tickets with their PIN, money news); started with the bot, like it.
+    deliverer: Deliverer | None = None
     #: When ``catalog`` last came from a remote provider; None while it is the bundled base one
     #: (house mode, or the provider has not answered yet). See ``bot.jobs``.
     catalog_loaded_at: datetime | None = None
 
     def wake_broadcaster(self) -> None:
-        """After committing an enqueue: send now rather than at the worker's next poll."""
+        """After committing to the broadcast queue or the outbox: send now rather than at the
+        next poll."""
         if self.broadcaster is not None:
             self.broadcaster.wake()
+        if self.deliverer is not None:
+            self.deliverer.wake()
+
+    @property
+    def outbox_lease(self) -> timedelta:
+        return timedelta(seconds=self.settings.outbox_lease)
 
     @property
     def pins(self) -> PinHasher:

@@ -32,6 +32,7 @@ from providers.house import HouseProvider
 from providers.registry import make_provider as remote_provider
 from services import rendering
 from services.broadcast import BroadcastWorker, Limits, install_rate_limiter, make_limiter
+from services.delivery import Deliverer
 from storage.db import make_engine, make_sessionmaker, migrate
 from storage.journal import DbJournal
 
@@ -107,19 +108,21 @@ async def app_context(settings: Settings, clock: Clock = system_clock) -> AsyncI
 
 @asynccontextmanager
 async def broadcasting(bot: Bot, app: AppContext) -> AsyncIterator[BroadcastWorker]:
-    """Every call the bot makes goes through the shared rate limiter, and the broadcast queue is
-    sent while the bot runs (a restart resumes it)."""
+    """Every call the bot makes goes through the shared rate limiter, and the broadcast queue and
+    the outbox are sent while the bot runs (a restart resumes both)."""
     install_rate_limiter(bot, app.limiter)
     worker = BroadcastWorker(bot, app.sessionmaker, app.limiter, clock=app.clock)
+    deliverer = Deliverer(bot, app)
     stop = asyncio.Event()
-    task = asyncio.create_task(worker.run_forever(stop), name="broadcast")
-    app.broadcaster = worker
+    tasks = [asyncio.create_task(worker.run_forever(stop), name="broadcast"),
+             asyncio.create_task(deliverer.run_forever(stop), name="outbox")]
+    app.broadcaster, app.deliverer = worker, deliverer
     try:
         yield worker
     finally:
-        app.broadcaster = None
+        app.broadcaster = app.deliverer = None
         stop.set()
-        await task
+        await asyncio.gather(*tasks)
 
 
 def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot:

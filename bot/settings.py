@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     telegram_per_chat_per_second: float = Field(default=1.0, gt=0)
     telegram_paid_per_second: float = Field(default=1000.0, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Seconds a ticket or money notice is held by the process sending it before another process
+    # (or this one, after a restart) sends it instead (services/outbox.py).
+    outbox_lease: float = Field(default=30.0, gt=0)
     # Remote providers (PROVIDER=soportex|banklot|jackpot); see providers/registry.py.
     provider_timeout: float = Field(default=10.0, gt=0)
     provider_catalog_ttl: float = Field(default=900.0, gt=0)

@@ -9,7 +9,6 @@ from aiogram import Bot, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
-    BufferedInputFile,
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -22,14 +21,14 @@ from handlers.filters import PLAIN_TEXT, buttons, data_prefix
 from handlers.long_text import send_text
 from lottery.i18n import _
 from lottery.render import render_wagers
-from lottery.ticket import TicketView
 from providers.base import ProviderError
 from services import sale_text
+from services.delivery import deliver_ticket
 from services.draft import SaleDraft
 from services.help import sells_plays
 from services.sales import Outcome, Preview, confirm_sale, prepare_sale
-from services.telegram_text import MAX_TEXT, fits_caption
-from services.tickets import ticket_png, ticket_text, ticket_view
+from services.telegram_text import MAX_TEXT
+from services.tickets import ticket_text, ticket_view
 from storage.models import User
 from storage.repositories.tickets import get_ticket_by_reference
 
@@ -126,6 +125,7 @@ async def on_confirm(
         draft=draft,
         now=app.clock(),
         pins=app.pins,
+        lease=app.outbox_lease,
     )
     if result.outcome is Outcome.REFUSED:
         await _answer(query, sale_text.refusal(result, app.catalog, user))
@@ -134,12 +134,14 @@ async def on_confirm(
         await _answer(query, sale_text.pending(result))
         return
     assert result.ticket is not None
-    view = ticket_view(result.ticket, app.catalog, brand=app.settings.brand_name, pin=result.pin)
-    text = ticket_text(view, user)
     if result.outcome is Outcome.ALREADY_SOLD:
+        view = ticket_view(result.ticket, app.catalog, brand=app.settings.brand_name)
+        text = ticket_text(view, user)
         await _answer(query, sale_text.stale_preview(result.ticket) + "\n\n" + text)
         return
-    await send_ticket(query, view, text, app, user)
+    assert result.delivery is not None
+    await deliver_ticket(session, cast(Bot, query.bot), app, row_id=result.delivery,
+                         ticket=result.ticket, user=user, pin=result.pin, now=app.clock())
 
 
 async def _close_preview(query: CallbackQuery) -> None:
@@ -155,28 +157,6 @@ async def _close_preview(query: CallbackQuery) -> None:
 async def _answer(query: CallbackQuery, text: str) -> None:
     chat_id = query.message.chat.id if query.message is not None else query.from_user.id
     await send_text(cast(Bot, query.bot), chat_id, text)
-
-
-async def send_ticket(
-    query: CallbackQuery, view: TicketView, text: str, app: AppContext, user: User
-) -> None:
-    """The ticket as one message, its picture captioned with its text: one thing to keep or
-    forward. The text is what counts: too long for a caption, it goes first on its own; when the
-    picture cannot be drawn or sent, it goes alone."""
-    caption = fits_caption(text)
-    if not caption:
-        await _answer(query, text)
-    try:
-        png = await ticket_png(view, app, user)
-        await query.bot.send_photo(  # type: ignore[union-attr]
-            query.from_user.id,
-            BufferedInputFile(png, filename="ticket.png"),
-            caption=text if caption else None,
-        )
-    except Exception:
-        log.exception("ticket image could not be sent; the ticket goes as text")
-        if caption:
-            await _answer(query, text)
 
 
 async def on_correct(query: CallbackQuery, state: FSMContext, app: AppContext) -> None:

@@ -36,6 +36,7 @@ from providers.base import (
     WagerRejection,
 )
 from services.draft import SaleDraft, new_reference
+from services.outbox import LEASE, queue_ticket
 from storage.models import Ticket, TicketStatus, User, UserRole
 from storage.repositories import activity
 from storage.repositories import tickets as tickets_repo
@@ -72,6 +73,7 @@ class SaleResult:
     pin: str | None = None  # in clear only on the sale itself; stored hashed
     code: ErrorCode | None = None
     rejected: Rejected = ()
+    delivery: int | None = None  # the outbox row that owes the buyer this ticket and its PIN
 
 
 def sells_for_others(user: User) -> bool:
@@ -314,7 +316,11 @@ async def confirm_sale(
     draft: SaleDraft,
     now: datetime,
     pins: PinHasher,
+    lease: timedelta = LEASE,
 ) -> SaleResult:
+    """Sell ``draft`` once. A sold ticket's message to the buyer, with its PIN, is queued in the
+    sale's own commit (``services.outbox``): the caller sends it and marks ``delivery`` sent;
+    held for ``lease``, after which a background sender takes over if the caller could not."""
     existing = await tickets_repo.ticket_id_by_reference(session, draft.reference)
     if existing is not None:
         return SaleResult(
@@ -324,12 +330,13 @@ async def confirm_sale(
         # the update's bookkeeping rides with the sale's commit (and survives its rollback)
         return await _confirm_in_transaction(
             session, provider=provider, catalog=catalog, user=user, draft=draft, now=now,
-            pins=pins,
+            pins=pins, lease=lease,
         )
     # The update's own bookkeeping (duplicate-update mark) is kept whatever the sale's fate.
     await session.commit()
     return await _confirm_remote(
-        session, provider=provider, catalog=catalog, user=user, draft=draft, now=now, pins=pins
+        session, provider=provider, catalog=catalog, user=user, draft=draft, now=now, pins=pins,
+        lease=lease,
     )
 
 
@@ -342,6 +349,7 @@ async def _confirm_in_transaction(
     draft: SaleDraft,
     now: datetime,
     pins: PinHasher,
+    lease: timedelta,
 ) -> SaleResult:
     """House mode: debit, booking (which validates draws and tope again, atomically) and ticket
     in one transaction, so a refusal leaves nothing behind and a sale is one commit."""
@@ -361,6 +369,8 @@ async def _confirm_in_transaction(
         if not created:
             raise ReferenceTaken(draft.reference)
         await _remember_lottery(session, user, draft)
+        delivery = await queue_ticket(session, chat_id=user.id, ticket_id=ticket.id,
+                                      pin=booked.pin, now=now, lease=lease)
         await session.commit()
     except ProviderError as exc:
         await _roll_back(session, user)
@@ -369,7 +379,7 @@ async def _confirm_in_transaction(
         await _roll_back(session, user)
         sold = await tickets_repo.get_ticket_by_reference(session, draft.reference)
         return SaleResult(Outcome.ALREADY_SOLD, ticket=sold)
-    return SaleResult(Outcome.SOLD, ticket=ticket, pin=booked.pin)
+    return SaleResult(Outcome.SOLD, ticket=ticket, pin=booked.pin, delivery=delivery)
 
 
 async def _roll_back(session: AsyncSession, user: User) -> None:
@@ -388,6 +398,7 @@ async def _confirm_remote(
     draft: SaleDraft,
     now: datetime,
     pins: PinHasher,
+    lease: timedelta,
 ) -> SaleResult:
     """A remote provider: debit and pending ticket commit *before* the call, so a lost answer
     leaves a pending ticket under our reference for reconciliation."""
@@ -453,6 +464,8 @@ async def _confirm_remote(
         )
     await _remember_lottery(session, user, draft)
     await log_sale(session, ticket, actor_id=user.id, provider=provider.name, now=now)
+    delivery = await queue_ticket(session, chat_id=user.id, ticket_id=ticket.id, pin=pin,
+                                  now=now, lease=lease)
     await session.commit()
     sold = await tickets_repo.get_ticket(session, ticket.id)
-    return SaleResult(Outcome.SOLD, ticket=sold, pin=pin)
+    return SaleResult(Outcome.SOLD, ticket=sold, pin=pin, delivery=delivery)

@@ -511,3 +511,42 @@ class ProviderJournalEntry(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     provider_id: Mapped[str | None] = mapped_column(String(64))
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc, nullable=True)
+
+
+class OutboxState(enum.StrEnum):
+    PENDING = "pending"  # not delivered yet: due again at ``due_at``
+    SENT = "sent"
+    FAILED = "failed"  # Telegram refused it for good (400): kept, logged, never resent
+
+
+class OutboxMessage(Base):
+    """A message that must reach its person (a ticket with its PIN, money news), written in the
+    transaction that decided it and sent after the commit, at least once (``services.outbox``).
+
+    A ticket row (``ticket_id``) is drawn when it is sent, with ``pin``; a text row carries its
+    HTML. Both are dropped once delivered: a PIN stays in the database only while it is owed.
+    ``due_at`` is when it may next be tried: a sender pushes it ahead while it sends (its lease)
+    and after a failure (the backoff). ``key`` makes queuing idempotent.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index(None, "state", "due_at"),)
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    ticket_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tickets.id"))
+    pin: Mapped[str | None] = mapped_column(String(16))
+    state: Mapped[OutboxState] = mapped_column(
+        _str_enum(OutboxState, "outbox_state"),
+        default=OutboxState.PENDING,
+        server_default="pending",
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(Text)
+    #: HTML (parse_mode=HTML); declared last, as in ``Broadcast``.
+    text: Mapped[str | None] = mapped_column(Text)

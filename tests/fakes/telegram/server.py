@@ -434,6 +434,10 @@ class FakeTelegram:
             executed=executed,
         )
 
+    def clear_faults(self) -> None:
+        """Disarm every fault ``fail_next`` armed and no call has consumed yet."""
+        self._faults.clear()
+
     async def post_to_webhook(
         self,
         update: dict[str, Any],
