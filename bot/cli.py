@@ -32,6 +32,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+async def require_redis(redis_url: str | None) -> None:
+    """Stop start-up, like a bad setting, when ``REDIS_URL`` is set and Redis does not answer:
+    running on would fail every update in its lock and lose it."""
+    if not redis_url:
+        return
+    from redis.exceptions import RedisError
+
+    from storage.redis_health import ping, redis_address
+
+    try:
+        await ping(redis_url)
+    except (RedisError, OSError, ValueError) as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise SettingsError(
+            f"REDIS_URL: Redis at {redis_address(redis_url)} does not answer ({reason})"
+        ) from None
+
+
 async def _console(settings: Settings, args: argparse.Namespace) -> None:
     from bot.console import ConsoleUser, make_console_bot, run_console
     from bot.dispatcher import create_dispatcher
@@ -77,6 +95,12 @@ def main(argv: list[str] | None = None) -> int:
         print("BOT_TOKEN is not set: starting console mode (type /start).", file=sys.stderr)
         args = _parser().parse_args(["console"])
         command = "console"
+    if command in ("run", "console"):
+        try:  # before logging starts, so that the line stays alone, as for a bad setting
+            asyncio.run(require_redis(settings.redis_url))
+        except SettingsError as exc:
+            print(f"taquilla: {exc}", file=sys.stderr)
+            return 2
     setup_logging("WARNING" if command == "console" else settings.log_level)
 
     if command == "migrate":

@@ -5,6 +5,11 @@ our unit of work exists (it must stay outside it, see ``bot.dispatcher``): that 
 connection of its own, and the handler's reads then went to the database a second time.
 ``LockedContextMiddleware`` keeps aiogram's lock and context; ``StateMiddleware``, inside the
 unit of work, reads the state there, where the storage keeps it for the rest of the update.
+
+With Redis (``REDIS_URL``) the lock is the first thing an update asks of Redis: when it cannot
+be taken, :class:`~storage.redis_health.RedisUnavailable` tells the error handler that nothing
+of the update was done; when it cannot be released after the update was handled, the update
+still counts as handled (the lock expires on its own).
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from aiogram import BaseMiddleware, Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.types import TelegramObject
+
+from storage.redis_health import RedisUnavailable, outage_cause, redis_outage
 
 
 class LockedContextMiddleware(FSMContextMiddleware):
@@ -32,9 +39,24 @@ class LockedContextMiddleware(FSMContextMiddleware):
         data["fsm_storage"] = self.storage
         if context is None:
             return await handler(event, data)
-        async with self.events_isolation.lock(key=context.key):
-            data["state"] = context
-            return await handler(event, data)
+        locked = handled = False
+        result: Any = None
+        try:
+            async with self.events_isolation.lock(key=context.key):
+                locked = True
+                redis_outage.answered()
+                data["state"] = context
+                result = await handler(event, data)
+                handled = True
+        except Exception as exc:
+            if outage_cause(exc) is None:
+                raise
+            redis_outage.went_down(exc)
+            if not locked:
+                raise RedisUnavailable("the update's lock could not be taken") from exc
+            if not handled:
+                raise
+        return result
 
 
 class StateMiddleware(BaseMiddleware):

@@ -8,12 +8,17 @@ never duplicate it).
 The broadcast worker needs to know, when it stops, whether a call is still waiting for a permit
 (safe to abandon: nothing left the process) or already on the wire (must be waited for). It
 hands an :class:`Attempt` down through a context variable, and this middleware moves it along.
+
+A shared limiter lives in Redis; when Redis is down, the message telling someone so would wait
+on it and fail. Sends inside :func:`local_limiter_only` use this process's own limiter instead
+(same limits, in memory), so that message still goes out, within Telegram's limits.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +29,7 @@ from aiogram.client.session.middlewares.base import (
 from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods.base import Response, TelegramMethod, TelegramType
 
-from services.broadcast.limiter import RateLimiter
+from services.broadcast.limiter import MemoryRateLimiter, RateLimiter
 from services.broadcast.limits import counts_as_message
 
 if TYPE_CHECKING:
@@ -56,6 +61,18 @@ class Attempt:
 
 
 current_attempt: ContextVar[Attempt | None] = ContextVar("broadcast_attempt", default=None)
+_local_only: ContextVar[bool] = ContextVar("local_limiter_only", default=False)
+
+
+@contextmanager
+def local_limiter_only() -> Iterator[None]:
+    """Sends in this block wait on the process's own limiter, not the shared one (which is
+    in Redis, and Redis is down)."""
+    token = _local_only.set(True)
+    try:
+        yield
+    finally:
+        _local_only.reset(token)
 
 
 class RateLimitMiddleware(BaseRequestMiddleware):
@@ -65,6 +82,10 @@ class RateLimitMiddleware(BaseRequestMiddleware):
 
     def __init__(self, limiter: RateLimiter, *, max_retries: int = 3) -> None:
         self.limiter = limiter
+        #: For :func:`local_limiter_only`: the limiter itself when it is already in memory.
+        self.local_limiter: RateLimiter = (
+            limiter if isinstance(limiter, MemoryRateLimiter) else MemoryRateLimiter(limiter.limits)
+        )
         self.max_retries = max_retries
         self.retry_after_seen = 0  # 429s answered to this process
 
@@ -79,9 +100,10 @@ class RateLimitMiddleware(BaseRequestMiddleware):
         chat_id = getattr(method, "chat_id", None)
         paid = bool(getattr(method, "allow_paid_broadcast", None))
         attempt = current_attempt.get()
+        limiter = self.local_limiter if _local_only.get() else self.limiter
         retries = 0
         while True:
-            await self.limiter.acquire(chat_id, paid=paid)
+            await limiter.acquire(chat_id, paid=paid)
             if attempt is not None:
                 attempt.state = AttemptState.ON_WIRE
             try:
@@ -90,7 +112,7 @@ class RateLimitMiddleware(BaseRequestMiddleware):
                 self.retry_after_seen += 1
                 if attempt is not None:
                     attempt.state = AttemptState.WAITING
-                await self.limiter.backoff(float(exc.retry_after))
+                await limiter.backoff(float(exc.retry_after))
                 if attempt is not None or retries >= self.max_retries:
                     raise  # a broadcast send gives its row back rather than hold it waiting
                 retries += 1

@@ -5,6 +5,8 @@ Lua script checks every rule of a message and records it atomically, so two work
 both take the last slot. Time comes from Redis (``TIME``) so hosts with skewed clocks still
 agree; tests inject a clock instead. Keys share the ``{taquilla:rl}`` hash tag, so a script's
 keys live in one slot on Redis Cluster too, and expire on their own once they stop mattering.
+Each answer or connection failure is told to ``storage.redis_health.redis_outage``, which logs
+once when Redis goes down and once when it is back (redis-py reconnects by itself).
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ import math
 import secrets
 import time
 from collections.abc import Callable
+from typing import Any
 
 from redis.asyncio import Redis
+from redis.commands.core import AsyncScript
 
 from services.broadcast.limiter import LimiterStats, Sleep
 from services.broadcast.limits import Limits, Pace, Rule
+from storage.redis_health import OUTAGE_ERRORS, redis_outage
 
 # Shared preamble. KEYS[1] is the pause key, KEYS[2..n] the rules; ARGV[1] is now in ms ('' =
 # Redis time), ARGV[2] a unique member, then three values per rule: 'w', capacity, span ms for
@@ -149,6 +154,16 @@ class RedisRateLimiter:
     def _now_ms(self) -> str:
         return "" if self._clock is None else repr(self._clock() * 1000)
 
+    async def _run(self, script: AsyncScript, keys: list[str], args: list[str]) -> Any:
+        """Run one script, telling the outage log whether Redis answered."""
+        try:
+            result = await script(keys=keys, args=args)
+        except OUTAGE_ERRORS as exc:
+            redis_outage.went_down(exc)
+            raise
+        redis_outage.answered()
+        return result
+
     def _keys(self, rules: list[Rule]) -> list[str]:
         return [self._prefix + "pause", *(self._prefix + r.key for r in rules)]
 
@@ -172,7 +187,7 @@ class RedisRateLimiter:
         while True:
             asked = self._monotonic()
             member = secrets.token_hex(8)
-            wait_ms = float(await self._acquire(keys=keys, args=[self._now_ms(), member, *args]))
+            wait_ms = float(await self._run(self._acquire, keys, [self._now_ms(), member, *args]))
             if wait_ms <= 0:
                 if self._monotonic() - asked <= self._late_after:
                     self.stats.acquired += 1
@@ -186,7 +201,7 @@ class RedisRateLimiter:
         rules = self.limits.overall(paid)
         keys, args = self._keys(rules), self._args(rules)
         while True:
-            free, wait_ms = await self._ready(keys=keys, args=[self._now_ms(), "", *args])
+            free, wait_ms = await self._run(self._ready, keys, [self._now_ms(), "", *args])
             if int(free) > 0:
                 return int(free)
             await self._sleep(float(wait_ms) / 1000)
@@ -194,6 +209,6 @@ class RedisRateLimiter:
     async def backoff(self, seconds: float) -> None:
         self.stats.backoffs += 1
         self.stats.backoff_seconds += seconds
-        await self._backoff(
-            keys=[self._prefix + "pause"], args=[self._now_ms(), repr(seconds * 1000)]
+        await self._run(
+            self._backoff, [self._prefix + "pause"], [self._now_ms(), repr(seconds * 1000)]
         )
