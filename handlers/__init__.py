@@ -5,7 +5,8 @@ calls) and decides who answers. No update can match two routers except free text
 routers answer only commands (``commands_only``), the button routers only their own prefixes
 (``buttons``), and free text is the jackpot's price while that step waits for one, otherwise
 plays. So the jackpot goes before the sale, a router that reads free text in some state goes
-before both, and the fallback (unknown commands, pictures) and the error handler go last.
+before both, and the fallback (unknown commands, pictures, and the one answer to any button
+press no router took: ``handlers.callbacks``) and the error handler go last.
 
 Routers are built per Dispatcher (an aiogram Router belongs to one parent), so tests and
 several bots in one process each get their own."""
@@ -48,7 +49,7 @@ def build_root_router() -> Router:
         my_tickets.make_router(),
         results.make_router(),
         draws.make_router(),
-        start.make_fallback_router(),
+        start.make_fallback_router(),  # after every router of buttons: it answers any press
         errors.make_router(),  # the last word when any of them fails
     )
     return root

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
 from handlers.admin_only import refuse_non_admin
-from handlers.filters import buttons, commands_only, data_in, data_prefix
+from handlers.callbacks import AnnounceAction, AnnounceButton, SubscriptionButton, answer_stale
+from handlers.filters import buttons, commands_only
 from lottery.catalog import Lottery
 from lottery.i18n import _
 from services.broadcast import BroadcastKind, BroadcastTextError, audience, enqueue
@@ -82,16 +83,21 @@ async def announce(message: Message, command: CommandObject, state: FSMContext,
     await message.answer(
         _("📣 Send this to {who}?").format(who=who) + "\n\n" + escape(text.strip()),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[
-            InlineKeyboardButton(text=_("📣 Send"), callback_data="bc:send"),
-            InlineKeyboardButton(text=_("✖️ Cancel"), callback_data="bc:no"),
+            _announce_button(_("📣 Send"), AnnounceAction.SEND),
+            _announce_button(_("✖️ Cancel"), AnnounceAction.NO),
         ], [
-            InlineKeyboardButton(text=_("⚡ Send as paid broadcast (up to 1,000/s, costs Stars)"),
-                                 callback_data="bc:paid"),
+            _announce_button(_("⚡ Send as paid broadcast (up to 1,000/s, costs Stars)"),
+                             AnnounceAction.PAID),
         ]]))
 
 
-async def announce_confirmed(query: CallbackQuery, state: FSMContext, session: AsyncSession,
-                             user: User, app: AppContext) -> None:
+def _announce_button(text: str, action: AnnounceAction) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=AnnounceButton(action=action).pack())
+
+
+async def announce_confirmed(query: CallbackQuery, callback_data: AnnounceButton,
+                             state: FSMContext, session: AsyncSession, user: User,
+                             app: AppContext) -> None:
     data = (await state.get_data()).pop("announce", None)
     await state.update_data(announce=None)
     if user.role != UserRole.ADMIN or data is None or not isinstance(query.message, Message):
@@ -99,14 +105,14 @@ async def announce_confirmed(query: CallbackQuery, state: FSMContext, session: A
         return
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
-    if query.data == "bc:no":
+    if callback_data.action is AnnounceAction.NO:
         await query.message.answer(_("✖️ Cancelled: nothing was sent."))
         return
     chats = await audience(session, data["lottery"])
     try:
         await enqueue(session, kind=BroadcastKind.ANNOUNCEMENT, text=data["text"],
                       chat_ids=chats, now=app.clock(), created_by=user.id,
-                      paid=query.data == "bc:paid",
+                      paid=callback_data.action is AnnounceAction.PAID,
                       progress_chat=query.message.chat.id, progress_locale=user.locale,
                       audience_info={"lottery": data["lottery"]})
     except BroadcastTextError:
@@ -119,24 +125,39 @@ async def announce_confirmed(query: CallbackQuery, state: FSMContext, session: A
 async def subscription_buttons(
     session: AsyncSession, user: User, lotteries: list[Lottery]
 ) -> InlineKeyboardMarkup:
-    """🔔 subscribes, 🔕 unsubscribes: one button per lottery, two per row."""
+    """🔔 subscribes, 🔕 unsubscribes: one button per lottery, two per row; a lottery whose id
+    cannot be callback data (over 64 bytes, or holding ":") gets none: /suscribir still works."""
     mine = set(await user_subscriptions(session, user.id))
-    buttons = [
-        InlineKeyboardButton(
-            text=f"{'🔕' if lot.id in mine else '🔔'} {lot.name}", callback_data=f"sub:{lot.id}"
-        )
-        for lot in lotteries
-    ]
+    buttons = []
+    for lot in lotteries:
+        try:
+            data = SubscriptionButton(lottery=lot.id).pack()
+        except ValueError:
+            continue
+        buttons.append(InlineKeyboardButton(
+            text=f"{'🔕' if lot.id in mine else '🔔'} {lot.name}", callback_data=data))
     return InlineKeyboardMarkup(
         inline_keyboard=[buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     )
 
 
+def _shown_lottery(button: InlineKeyboardButton) -> str | None:
+    """The lottery of one subscription button of a keyboard, None for any other button."""
+    try:
+        return SubscriptionButton.unpack(button.callback_data or "").lottery
+    except (TypeError, ValueError):
+        return None
+
+
 async def toggle_button(
-    query: CallbackQuery, session: AsyncSession, user: User, app: AppContext
+    query: CallbackQuery, callback_data: SubscriptionButton, session: AsyncSession, user: User,
+    app: AppContext,
 ) -> None:
-    lottery = app.catalog.get_lottery((query.data or "")[4:])
-    if lottery is None or not isinstance(query.message, Message):
+    lottery = app.catalog.get_lottery(callback_data.lottery)
+    if lottery is None:  # no longer sold
+        await answer_stale(query)
+        return
+    if not isinstance(query.message, Message):
         await query.answer()
         return
     on = lottery.id not in await user_subscriptions(session, user.id)
@@ -152,7 +173,7 @@ async def toggle_button(
         lot
         for row in (markup.inline_keyboard if markup else [])
         for button in row
-        if button.callback_data and (lot := app.catalog.get_lottery(button.callback_data[4:]))
+        if (shown_id := _shown_lottery(button)) and (lot := app.catalog.get_lottery(shown_id))
     ]
     await query.message.edit_reply_markup(
         reply_markup=await subscription_buttons(session, user, shown or [lottery])
@@ -164,8 +185,6 @@ def make_router() -> Router:
     router.message.register(subscribe, Command("suscribir", "subscribe"))
     router.message.register(unsubscribe, Command("desuscribir", "unsubscribe"))
     router.message.register(announce, Command("difundir", "broadcast"))
-    router.callback_query.register(
-        announce_confirmed, data_in("bc:send", "bc:paid", "bc:no")
-    )
-    router.callback_query.register(toggle_button, data_prefix("sub:"))
+    router.callback_query.register(announce_confirmed, AnnounceButton.filter())
+    router.callback_query.register(toggle_button, SubscriptionButton.filter())
     return router

@@ -8,7 +8,8 @@ A router of commands, or of buttons with one prefix, says so with a router filte
 (``commands_only``, ``buttons``): an update that is not for it passes it by after one string
 test instead of being tried against each of its handlers (aiogram's ``Command`` splits the text
 and raises on a missing "/"). It also keeps the routers from overlapping, which lets the sale's
-go first (``handlers/__init__.py``).
+go first (``handlers/__init__.py``). Within a router, each button's handler is chosen by its
+``CallbackData`` factory's filter (``handlers/callbacks.py``), which also checks the data.
 """
 
 from __future__ import annotations
@@ -36,11 +37,6 @@ def data_prefix(*prefixes: str) -> OnLoop:
     return OnLoop(F.data.startswith(prefixes))
 
 
-def data_in(*values: str) -> OnLoop:
-    """A button whose callback data is one of ``values``."""
-    return OnLoop(F.data.in_(set(values)))
-
-
 PLAIN_TEXT = OnLoop(F.text & ~F.text.startswith("/"))
 """A text message that is not a command."""
 
@@ -66,6 +62,7 @@ def commands_only(router: Router) -> Router:
 
 
 def buttons(router: Router, *prefixes: str) -> Router:
-    """``router``'s buttons all start with one of ``prefixes``: other presses pass it by."""
+    """``router``'s buttons all start with one of ``prefixes``: other presses pass it by (and
+    one of those prefixes that none of its handlers takes goes on to the catch-all)."""
     router.callback_query.filter(data_prefix(*prefixes))
     return router

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from decimal import Decimal
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -19,7 +19,14 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
-from handlers.filters import PLAIN_TEXT, buttons, data_in, data_prefix
+from handlers.callbacks import (
+    JackpotBet,
+    JackpotCard,
+    JackpotLines,
+    JackpotNav,
+    JackpotSummaryButton,
+)
+from handlers.filters import PLAIN_TEXT, buttons
 from lottery.i18n import _
 from providers.base import ProviderError
 from providers.jackpot import Betcard, JackpotProvider
@@ -33,7 +40,6 @@ from storage.repositories.tickets import get_ticket_by_reference
 log = logging.getLogger(__name__)
 
 KEY = "jackpot"
-MAX_CALLBACK = 64
 
 
 class JackpotFlow(StatesGroup):
@@ -47,11 +53,21 @@ def _button(text: str, data: str) -> InlineKeyboardButton:
 
 
 def _nav_row() -> list[InlineKeyboardButton]:
-    return [_button(_("⬅️ Back"), "jp:back"), _button(_("✖️ Cancel"), "jp:quit")]
+    return [_button(_("⬅️ Back"), JackpotNav(step="back").pack()),
+            _button(_("✖️ Cancel"), JackpotNav(step="quit").pack())]
+
+
+def _card_data(card: Betcard) -> str | None:
+    """The betcard's button data; None when its code cannot be one (over 64 bytes, a ":")."""
+    try:
+        return JackpotCard(code=card.code).pack()
+    except ValueError:
+        return None
 
 
 def _cards_keyboard(cards: list[Betcard], app: AppContext, user: User) -> InlineKeyboardMarkup:
-    rows = [[_button(jt.card_button(c, app.catalog, user), f"jp:card:{c.code}")] for c in cards]
+    rows = [[_button(jt.card_button(c, app.catalog, user), data)]
+            for c in cards if (data := _card_data(c)) is not None]
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -60,15 +76,15 @@ def _event_keyboard(card: Betcard, picking: jp.Picking, app: AppContext, user: U
     event = picking.next_event(card)
     assert event is not None
     buttons = [_button(jt.bet_button(b.name, b.odds, app.catalog, user),
-                       f"jp:bet:{event.id}:{b.id}") for b in event.bets]
+                       JackpotBet(event=event.id, bet=b.id).pack()) for b in event.bets]
     rows = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
     return InlineKeyboardMarkup(inline_keyboard=[*rows, _nav_row()])
 
 
 def _price_keyboard(card: Betcard, provider: JackpotProvider, app: AppContext, user: User
                     ) -> InlineKeyboardMarkup:
-    quick = [_button(money(price, provider.currency, app.catalog, user), f"jp:lines:{n}")
-             for n, price in jp.quick_prices(card)]
+    quick = [_button(money(price, provider.currency, app.catalog, user),
+                     JackpotLines(lines=n).pack()) for n, price in jp.quick_prices(card)]
     return InlineKeyboardMarkup(inline_keyboard=[quick[:2], quick[2:], _nav_row()])
 
 
@@ -76,8 +92,10 @@ def _summary_keyboard(summary: jp.Summary, user: User) -> InlineKeyboardMarkup:
     """No Confirm button when the buyer cannot pay: it could only be refused."""
     buttons = []
     if jp.can_confirm(user, summary):
-        buttons.append(_button(_("✅ Confirm"), f"jp:ok:{summary.reference}"))
-    buttons.append(_button(_("✖️ Cancel"), f"jp:no:{summary.reference}"))
+        buttons.append(_button(_("✅ Confirm"), JackpotSummaryButton(
+            step="ok", reference=summary.reference).pack()))
+    buttons.append(_button(_("✖️ Cancel"), JackpotSummaryButton(
+        step="no", reference=summary.reference).pack()))
     return InlineKeyboardMarkup(inline_keyboard=[buttons])
 
 
@@ -170,18 +188,18 @@ async def on_jackpot(message: Message, user: User, app: AppContext) -> None:
     except ProviderError as exc:
         await message.answer(jt.provider_error_text(exc))
         return
-    cards = [c for c in cards if len(f"jp:card:{c.code}".encode()) <= MAX_CALLBACK]
+    cards = [c for c in cards if _card_data(c) is not None]
     text = jt.betcards_text(cards, app.catalog, user, provider.currency)
     await message.answer(text, reply_markup=_cards_keyboard(cards, app, user) if cards else None)
 
 
-async def on_card(query: CallbackQuery, state: FSMContext, user: User, app: AppContext) -> None:
+async def on_card(query: CallbackQuery, callback_data: JackpotCard, state: FSMContext,
+                  user: User, app: AppContext) -> None:
     provider = _provider(app)
     if provider is None:
         await query.answer(jt.not_available(), show_alert=True)
         return
-    code = (query.data or "").removeprefix("jp:card:")
-    card = await _open_card(query, provider, code, app, state)
+    card = await _open_card(query, provider, callback_data.code, app, state)
     if card is None:
         return
     picking = jp.Picking(card.code)
@@ -192,21 +210,16 @@ async def on_card(query: CallbackQuery, state: FSMContext, user: User, app: AppC
                 _event_keyboard(card, picking, app, user))
 
 
-async def on_bet(query: CallbackQuery, state: FSMContext, user: User, app: AppContext) -> None:
+async def on_bet(query: CallbackQuery, callback_data: JackpotBet, state: FSMContext, user: User,
+                 app: AppContext) -> None:
     current = await _current(query, state, app, JackpotFlow.picking)
     if current is None:
         return
     provider, picking = current
-    try:
-        _jp, _bet, event_id, bet_id = (query.data or "").split(":")
-        chosen = (int(event_id), int(bet_id))
-    except ValueError:
-        await query.answer()
-        return
     card = await _open_card(query, provider, picking.code, app, state)
     if card is None:
         return
-    picked = picking.choose(card, *chosen)
+    picked = picking.choose(card, callback_data.event, callback_data.bet)
     if picked is None:
         await query.answer(_("That event was already answered."), show_alert=False)
         return
@@ -251,8 +264,8 @@ async def on_quit(query: CallbackQuery, state: FSMContext) -> None:
     await _show(query, _("✖️ Cancelled: nothing was sold."), None)
 
 
-async def on_quick_price(query: CallbackQuery, state: FSMContext, user: User, app: AppContext
-                         ) -> None:
+async def on_quick_price(query: CallbackQuery, callback_data: JackpotLines, state: FSMContext,
+                         user: User, app: AppContext) -> None:
     current = await _current(query, state, app, JackpotFlow.price)
     if current is None:
         return
@@ -260,14 +273,9 @@ async def on_quick_price(query: CallbackQuery, state: FSMContext, user: User, ap
     card = await _open_card(query, provider, picking.code, app, state)
     if card is None:
         return
-    try:
-        lines = int((query.data or "").rsplit(":", 1)[-1])
-    except ValueError:
-        await query.answer()
-        return
     await query.answer()
     await _drop_buttons(query)
-    await _offer(query, state, user, app, provider, picking, card.price * lines)
+    await _offer(query, state, user, app, provider, picking, card.price * callback_data.lines)
 
 
 async def on_price_text(message: Message, state: FSMContext, user: User, app: AppContext) -> None:
@@ -326,9 +334,10 @@ async def _present(target: Message | CallbackQuery, state: FSMContext, summary: 
 
 
 async def on_confirm(
-    query: CallbackQuery, state: FSMContext, session: AsyncSession, user: User, app: AppContext
+    query: CallbackQuery, callback_data: JackpotSummaryButton, state: FSMContext,
+    session: AsyncSession, user: User, app: AppContext,
 ) -> None:
-    reference = (query.data or "").rsplit(":", 1)[-1]
+    reference = callback_data.reference
     summary = await _summary(state, reference)
     provider = _provider(app)
     if summary is None or provider is None:
@@ -360,10 +369,10 @@ async def on_confirm(
         await _send(query, jt.refusal_text(sale, summary, app.catalog, user))
 
 
-async def on_cancel(query: CallbackQuery, state: FSMContext) -> None:
-    reference = (query.data or "").rsplit(":", 1)[-1]
+async def on_cancel(query: CallbackQuery, callback_data: JackpotSummaryButton, state: FSMContext
+                    ) -> None:
     await query.answer()
-    if await _summary(state, reference) is None:
+    if await _summary(state, callback_data.reference) is None:
         await _drop_buttons(query)
         return
     await state.clear()
@@ -374,12 +383,12 @@ async def on_cancel(query: CallbackQuery, state: FSMContext) -> None:
 def make_router() -> Router:
     router = buttons(Router(name="jackpot"), "jp:")
     router.message.register(on_jackpot, Command("jackpot"))
-    router.callback_query.register(on_card, data_prefix("jp:card:"))
-    router.callback_query.register(on_bet, data_prefix("jp:bet:"))
-    router.callback_query.register(on_back, data_in("jp:back"))
-    router.callback_query.register(on_quit, data_in("jp:quit"))
-    router.callback_query.register(on_quick_price, data_prefix("jp:lines:"))
-    router.callback_query.register(on_confirm, data_prefix("jp:ok:"))
-    router.callback_query.register(on_cancel, data_prefix("jp:no:"))
+    router.callback_query.register(on_card, JackpotCard.filter())
+    router.callback_query.register(on_bet, JackpotBet.filter())
+    router.callback_query.register(on_back, JackpotNav.filter(F.step == "back"))
+    router.callback_query.register(on_quit, JackpotNav.filter(F.step == "quit"))
+    router.callback_query.register(on_quick_price, JackpotLines.filter())
+    router.callback_query.register(on_confirm, JackpotSummaryButton.filter(F.step == "ok"))
+    router.callback_query.register(on_cancel, JackpotSummaryButton.filter(F.step == "no"))
     router.message.register(on_price_text, StateFilter(JackpotFlow.price), PLAIN_TEXT)
     return router

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import set_chat_commands
 from bot.context import AppContext
-from handlers.filters import buttons, commands_only, data_prefix
+from handlers.callbacks import LanguageButton
+from handlers.filters import buttons, commands_only
 from lottery import i18n
 from lottery.i18n import _
 from services.users import set_locale
@@ -21,7 +22,7 @@ _NAMES = {"es": "Español", "en": "English"}
 def _keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [InlineKeyboardButton(text=name, callback_data=f"lang:{code}")]
+            [InlineKeyboardButton(text=name, callback_data=LanguageButton(code=code).pack())]
             for code, name in _NAMES.items()
         ]
     )
@@ -53,12 +54,10 @@ async def choose(
 
 
 async def chosen(
-    query: CallbackQuery, session: AsyncSession, user: User, app: AppContext
+    query: CallbackQuery, callback_data: LanguageButton, session: AsyncSession, user: User,
+    app: AppContext,
 ) -> None:
-    wanted = (query.data or "")[5:]
-    if wanted not in _NAMES:
-        await query.answer()
-        return
+    wanted = callback_data.code
     await query.answer()
     await _switch(session, user, wanted, query.bot, app)
     if query.message is not None:
@@ -68,5 +67,5 @@ async def chosen(
 def make_router() -> Router:
     router = buttons(commands_only(Router(name="language")), "lang:")
     router.message.register(choose, Command("idioma", "language", "lang"))
-    router.callback_query.register(chosen, data_prefix("lang:"))
+    router.callback_query.register(chosen, LanguageButton.filter(F.code.in_(set(_NAMES))))
     return router

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import cast
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import (
@@ -18,7 +18,8 @@ from aiogram.types import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
-from handlers.filters import buttons, commands_only, data_prefix
+from handlers.callbacks import TicketAction, TicketButton, TicketPage
+from handlers.filters import buttons, commands_only
 from handlers.long_text import send_text
 from handlers.sales import show_preview
 from lottery.catalog import Catalog
@@ -42,20 +43,23 @@ def _when(ticket: Ticket, app: AppContext, user: User) -> str:
     return format_day_time(ticket.created_at, app.catalog.timezone, locale)
 
 
+def _ticket_button(text: str, action: TicketAction, ticket: Ticket) -> InlineKeyboardButton:
+    data = TicketButton(action=action, ticket=ticket.id).pack()
+    return InlineKeyboardButton(text=text, callback_data=data)
+
+
+def _page_button(text: str, offset: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=TicketPage(offset=offset).pack())
+
+
 def _list_keyboard(tickets: list[Ticket], offset: int, more: bool) -> InlineKeyboardMarkup:
-    rows = [
-        [InlineKeyboardButton(text=f"🎟 {format_serial(t.serial)}", callback_data=f"tk:o:{t.id}")]
-        for t in tickets
-    ]
+    rows = [[_ticket_button(f"🎟 {format_serial(t.serial)}", TicketAction.OPEN, t)]
+            for t in tickets]
     paging = []
     if offset > 0:
-        paging.append(
-            InlineKeyboardButton(text=_("« Newer"), callback_data=f"tk:l:{max(0, offset - PAGE)}")
-        )
+        paging.append(_page_button(_("« Newer"), max(0, offset - PAGE)))
     if more:
-        paging.append(
-            InlineKeyboardButton(text=_("Older »"), callback_data=f"tk:l:{offset + PAGE}")
-        )
+        paging.append(_page_button(_("Older »"), offset + PAGE))
     if paging:
         rows.append(paging)
     return InlineKeyboardMarkup(inline_keyboard=rows)
@@ -85,22 +89,23 @@ async def list_tickets(
 
 
 async def list_page(
-    query: CallbackQuery, session: AsyncSession, user: User, app: AppContext
+    query: CallbackQuery, callback_data: TicketPage, session: AsyncSession, user: User,
+    app: AppContext,
 ) -> None:
     await query.answer()
     if isinstance(query.message, Message):
-        await _send_list(query.message, session, user, app, int((query.data or "0").split(":")[2]))
+        await _send_list(query.message, session, user, app, callback_data.offset)
 
 
 def _actions(ticket: Ticket, catalog: Catalog) -> InlineKeyboardMarkup:
     """Reprint always; cancel while sold (a passed window is explained when pressed), except
     a ticket that never had one (a jackpot's); repeat when its lotteries are still sold."""
-    row = [InlineKeyboardButton(text=_("🖨 Reprint"), callback_data=f"tk:r:{ticket.id}")]
+    row = [_ticket_button(_("🖨 Reprint"), TicketAction.REPRINT, ticket)]
     never = ticket.cancel_deadline is not None and ticket.cancel_deadline <= ticket.created_at
     if ticket.status == TicketStatus.SOLD and not never:
-        row.append(InlineKeyboardButton(text=_("🗑 Cancel"), callback_data=f"tk:x:{ticket.id}"))
+        row.append(_ticket_button(_("🗑 Cancel"), TicketAction.CANCEL, ticket))
     if all(catalog.get_lottery(w.lottery_id) for w in ticket.wagers):
-        row.append(InlineKeyboardButton(text=_("🔁 Repeat"), callback_data=f"tk:p:{ticket.id}"))
+        row.append(_ticket_button(_("🔁 Repeat"), TicketAction.REPEAT, ticket))
     return InlineKeyboardMarkup(inline_keyboard=[row])
 
 
@@ -129,24 +134,30 @@ async def last(message: Message, session: AsyncSession, user: User, app: AppCont
     await _show(message, ticket, app, user, image=True)
 
 
-async def _ticket_from(query: CallbackQuery, session: AsyncSession, user: User) -> Ticket | None:
-    ticket = await ticket_for(session, user, int((query.data or "").split(":")[2]))
+async def _ticket_from(
+    query: CallbackQuery, button: TicketButton, session: AsyncSession, user: User
+) -> Ticket | None:
+    ticket = await ticket_for(session, user, button.ticket)
     if ticket is None:
         await query.answer(_("That ticket is not yours."), show_alert=True)
     return ticket
 
 
 async def open_ticket(
-    query: CallbackQuery, session: AsyncSession, user: User, app: AppContext
+    query: CallbackQuery, callback_data: TicketButton, session: AsyncSession, user: User,
+    app: AppContext,
 ) -> None:
-    ticket = await _ticket_from(query, session, user)
+    ticket = await _ticket_from(query, callback_data, session, user)
     if ticket is not None and isinstance(query.message, Message):
         await query.answer()
         await _show(query.message, ticket, app, user, image=False)
 
 
-async def reprint(query: CallbackQuery, session: AsyncSession, user: User, app: AppContext) -> None:
-    ticket = await _ticket_from(query, session, user)
+async def reprint(
+    query: CallbackQuery, callback_data: TicketButton, session: AsyncSession, user: User,
+    app: AppContext,
+) -> None:
+    ticket = await _ticket_from(query, callback_data, session, user)
     if ticket is not None and isinstance(query.message, Message):
         await query.answer()
         await _show(query.message, ticket, app, user, image=True)
@@ -183,14 +194,17 @@ def cancel_text(result: CancelResult, app: AppContext, user: User) -> str:
     }[result.refusal]
 
 
-async def cancel(query: CallbackQuery, session: AsyncSession, user: User, app: AppContext) -> None:
+async def cancel(
+    query: CallbackQuery, callback_data: TicketButton, session: AsyncSession, user: User,
+    app: AppContext,
+) -> None:
     await query.answer()
     result = await cancel_ticket(
         session,
         provider=app.provider,
         catalog=app.catalog,
         user=user,
-        ticket_id=int((query.data or "").split(":")[2]),
+        ticket_id=callback_data.ticket,
         now=app.clock(),
     )
     if isinstance(query.message, Message):
@@ -200,9 +214,10 @@ async def cancel(query: CallbackQuery, session: AsyncSession, user: User, app: A
 
 
 async def repeat(
-    query: CallbackQuery, state: FSMContext, session: AsyncSession, user: User, app: AppContext
+    query: CallbackQuery, callback_data: TicketButton, state: FSMContext, session: AsyncSession,
+    user: User, app: AppContext,
 ) -> None:
-    ticket = await _ticket_from(query, session, user)
+    ticket = await _ticket_from(query, callback_data, session, user)
     if ticket is None or not isinstance(query.message, Message):
         return
     await query.answer()
@@ -223,9 +238,8 @@ def make_router() -> Router:
     router = buttons(commands_only(Router(name="my_tickets")), "tk:")
     router.message.register(list_tickets, Command("tickets", "mistickets"))
     router.message.register(last, Command("ultimo", "last"))
-    router.callback_query.register(list_page, data_prefix("tk:l:"))
-    router.callback_query.register(open_ticket, data_prefix("tk:o:"))
-    router.callback_query.register(reprint, data_prefix("tk:r:"))
-    router.callback_query.register(cancel, data_prefix("tk:x:"))
-    router.callback_query.register(repeat, data_prefix("tk:p:"))
+    router.callback_query.register(list_page, TicketPage.filter())
+    for handler, action in ((open_ticket, TicketAction.OPEN), (reprint, TicketAction.REPRINT),
+                            (cancel, TicketAction.CANCEL), (repeat, TicketAction.REPEAT)):
+        router.callback_query.register(handler, TicketButton.filter(F.action == action))
     return router

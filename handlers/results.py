@@ -19,7 +19,7 @@ from lottery.labels import format_clock
 from lottery.money import Money, format_locale, format_money
 from lottery.result_input import ResultInputError
 from providers.house.results import InvalidResult
-from services.broadcast import enqueue_personal
+from services.outbox import queue_texts
 from services.results import enter_result, read_query, render_results, result_text, results_for
 from services.settlement import SettledResult, SettlementError
 from services.subscriptions import queue_result
@@ -107,10 +107,10 @@ async def enter(
                        revision=settled.revision, now=now, locale=app.settings.default_locale)
     notices = dict(await winner_notices(session, app.catalog, settled.summary))
     if notices:
-        await enqueue_personal(session, messages=notices, now=now, created_by=user.id,
-                               key=f"winners:{settled.draw_id}:{settled.revision}")
+        await queue_texts(session, messages=notices, now=now,
+                          key=f"winners:{settled.draw_id}:{settled.revision}")
     await session.commit()
-    app.wake_broadcaster()  # subscribers and winners hear it through the queue, once each
+    app.wake_broadcaster()  # subscribers hear it through the queue, winners through the outbox
     await message.answer(entered_text(settled, app, user, dict(entry.values)))
 
 

@@ -6,10 +6,11 @@ from html import escape
 
 from aiogram import Router
 from aiogram.filters import Command, CommandStart
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 
 from bot.commands import set_chat_commands
 from bot.context import AppContext
+from handlers.callbacks import answer_stale
 from handlers.filters import COMMAND_TEXT, PRIVATE_NOT_TEXT, commands_only
 from lottery.i18n import _
 from services.help import examples_for, provider_help, sells_plays
@@ -143,11 +144,19 @@ async def not_text(message: Message, app: AppContext) -> None:
     await message.answer(text.format(example=f"<code>{escape(example)}</code>"))
 
 
+async def stale_button(query: CallbackQuery) -> None:
+    """A press no router took: data none of our keyboards sends now (an old or forged button,
+    an id out of range). Answered all the same, or the button would keep spinning."""
+    await answer_stale(query)
+
+
 def make_fallback_router() -> Router:
-    """Commands no other router took, and private messages that are not text; included last."""
+    """Commands no other router took, private messages that are not text, and button presses
+    no other router took; included last."""
     router = Router(name="fallback")
     router.message.register(unknown_command, COMMAND_TEXT)
     router.message.register(not_text, PRIVATE_NOT_TEXT)
+    router.callback_query.register(stale_button)
     return router
 
 

@@ -13,8 +13,8 @@ provider is asked, never told again:
 Each ticket is settled by one conditional status change (``pending`` → ``sold`` or
 ``rejected``) in the same transaction as the refund and the queued notice, so two workers (or a
 late ``confirm_sale``) never settle it twice: never sold twice, never refunded twice. Notices go
-through the persistent broadcast queue (personal texts, sent before results), so a restart
-between settling and telling does not lose them; their key makes queuing idempotent.
+through the outbox (``services.outbox``, sent at least once), so a restart between settling and
+telling does not lose them; their key makes queuing idempotent.
 
 Give-up window: banklot finds a ticket among those created up to 15 minutes after the send
 (``match_window``), so a ticket not found 20 minutes after the sale will not be found later.
@@ -36,8 +36,9 @@ from lottery.i18n import _, in_locale
 from lottery.money import Money, format_locale, format_money, from_minor
 from lottery.ticket_codes import PinHasher, format_serial, new_pin
 from providers.base import Provider, ProviderError, ProviderTicket, ProviderUnavailable, TicketState
-from services.broadcast import BroadcastTextError, enqueue_personal
+from services.broadcast import BroadcastTextError
 from services.broadcast.queue import check_text
+from services.outbox import queue_texts
 from services.sales import log_sale, refund_ticket
 from services.tickets import ticket_text, ticket_view
 from storage.models import Ticket, TicketStatus, User, UserRole
@@ -64,7 +65,7 @@ class ReconcileSummary:
 
     @property
     def notified(self) -> bool:
-        """Notices were queued: wake the broadcast worker."""
+        """Notices were queued: wake the outbox's sender."""
         return bool(self.sold or self.refunded)
 
 
@@ -171,13 +172,8 @@ async def _confirm(
         buyer = await users_repo.get_user(session, ticket.buyer_id)
         if sold is not None and buyer is not None:
             text = confirmed_notice(sold, catalog, buyer, brand=brand, pin=pin)
-            await enqueue_personal(
-                session,
-                messages={buyer.id: text},
-                now=now,
-                audience_info={"ticket": ticket.serial, "reconciled": "sold"},
-                key=f"reconciled:{ticket.reference}",
-            )
+            await queue_texts(session, messages={buyer.id: text}, now=now,
+                              key=f"reconciled:{ticket.reference}")
     log.info("pending ticket confirmed by the provider",
              extra={"reference": ticket.reference, "provider": provider_name})
     return True
@@ -219,11 +215,10 @@ async def _refund(
         )
         if buyer is not None:
             paid_with = payer.role if payer is not None else None
-            await enqueue_personal(
+            await queue_texts(
                 session,
                 messages={buyer.id: refunded_notice(ticket, catalog, buyer, paid_with)},
                 now=now,
-                audience_info={"ticket": ticket.serial, "reconciled": "rejected"},
                 key=f"reconciled:{ticket.reference}",
             )
     log.info("pending ticket not booked; money returned",

@@ -12,10 +12,11 @@ Each run (the job loop calls :func:`run_results_feed_once` once per tick):
    :func:`services.settlement.enter_and_settle` (a correction is refused once a prize on the draw
    was paid), each draw in its own unit of work together with what it queues.
 4. For every new revision: the subscribers' results broadcast (with the image of the lottery's
-   results of the day) and the winners' notices, keyed like the admin path's, so they are queued
-   once. A run that finds the result already stored (another process, the previous tick) writes
-   and queues nothing; two processes entering the same result at once are serialized by the
-   settlement's lock of the draw's day, and the second one sees the first's revision.
+   results of the day) and the winners' notices (in the outbox: prize news must arrive), keyed
+   like the admin path's, so they are queued once. A run that finds the result already stored
+   (another process, the previous tick) writes and queues nothing; two processes entering the
+   same result at once are serialized by the settlement's lock of the draw's day, and the
+   second one sees the first's revision.
 
 What comes back incomplete (a triple without its sign yet, an unknown animal) is left for the
 next tick. A provider failure (unreachable, an answer of the wrong shape) is logged and retried
@@ -43,7 +44,7 @@ from lottery.schedule import draws_on, local_date
 from lottery.settlement import AB_GAMES, ANIMAL_GAMES, SIGN_GAMES, result_problem
 from providers.base import DrawResult, Provider
 from providers.house.results import InvalidResult, results_on
-from services.broadcast import enqueue_personal
+from services.outbox import queue_texts
 from services.settlement import SettlementError, enter_and_settle
 from services.subscriptions import queue_result
 from services.winner_notices import winner_notices
@@ -234,8 +235,8 @@ async def _take(
                     revision=settled.revision, now=now, locale=locale)
             notices = dict(await winner_notices(session, catalog, settled.summary))
             if notices:
-                await enqueue_personal(session, messages=notices, now=now,
-                                       key=f"winners:{settled.draw_id}:{settled.revision}")
+                await queue_texts(session, messages=notices, now=now,
+                                  key=f"winners:{settled.draw_id}:{settled.revision}")
     except SettlementError as exc:  # CorrectionRefused (a prize was paid), a broken result
         _problem(summary, "result not entered", lottery=draw.lottery.id,
                  draw_at=draw.at.isoformat(), values=values, reason=exc.message)

@@ -30,7 +30,7 @@ async def winner_notices(
     session: AsyncSession, catalog: Catalog, summary: SettlementSummary
 ) -> list[tuple[int, str]]:
     """One HTML message per winning buyer of this settlement (tickets it made winners or whose
-    prize it changed). Every chat appears once: the broadcast queue sends one text per chat."""
+    prize it changed). Every chat appears once: the outbox sends one text per chat."""
     winning = [w for w in summary.winning_tickets if w.changed]
     if not winning:
         return []

@@ -22,8 +22,8 @@ from sqlalchemy import select
 from bot.jobs import run_draw_jobs_once
 from services.reconcile import GIVE_UP, GRACE
 from storage.models import (
-    BroadcastDelivery,
-    DeliveryState,
+    OutboxMessage,
+    OutboxState,
     Ticket,
     TicketStatus,
     User,
@@ -280,7 +280,7 @@ async def test_a_booking_confirmed_after_a_restart_reaches_the_buyer(env: Env) -
         assert await _balance(run) == 9_500
         listing = await run.say(PLAYER, "/ultimo")
         assert sold.serial[:5] in listing.content
-        # Delivered, the notice's text (it carried the PIN) is not kept in the queue.
+        # Delivered, the notice's text (it carried the PIN) is not kept in the outbox.
         assert await _pin_notices_kept(run) == 0
     assert len(env.sim.tickets) == 1
 
@@ -289,9 +289,9 @@ async def _pin_notices_kept(run: RunningBot) -> int:
     for _ in range(100):
         async with run.app.sessionmaker() as session:
             rows = (await session.scalars(
-                select(BroadcastDelivery).where(BroadcastDelivery.chat_id == PLAYER)
+                select(OutboxMessage).where(OutboxMessage.chat_id == PLAYER)
             )).all()
-        if rows and all(r.state == DeliveryState.SENT for r in rows):
+        if rows and all(r.state == OutboxState.SENT for r in rows):
             return sum(1 for r in rows if r.text and "PIN" in r.text)
         await asyncio.sleep(0.05)
     raise AssertionError("the notice was never recorded as sent")

@@ -24,7 +24,7 @@ from providers.soportex import SoportexProvider
 from services.reconcile import GIVE_UP, GRACE, reconcile_pending
 from services.sales import Outcome, confirm_sale, prepare_sale
 from storage.journal import DbJournal
-from storage.models import ActivityLog, BroadcastDelivery, Ticket, TicketStatus, User, UserRole
+from storage.models import ActivityLog, OutboxMessage, Ticket, TicketStatus, User, UserRole
 from storage.repositories import tickets as tickets_repo
 from storage.repositories import users as users_repo
 from tests.fakes.providers import BanklotSimulator, FakeClock, Fault, SoportexSimulator
@@ -144,9 +144,9 @@ async def _user_row(w: World, user_id: int) -> User:
 
 async def _notices(w: World, chat_id: int) -> list[str]:
     async with w.sm() as session:
-        rows = await session.scalars(select(BroadcastDelivery.text)
-                                     .where(BroadcastDelivery.chat_id == chat_id)
-                                     .order_by(BroadcastDelivery.id))
+        rows = await session.scalars(select(OutboxMessage.text)
+                                     .where(OutboxMessage.chat_id == chat_id)
+                                     .order_by(OutboxMessage.id))
         return [t or "" for t in rows]
 
 

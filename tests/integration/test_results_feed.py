@@ -24,6 +24,7 @@ from storage.models import (
     BroadcastDelivery,
     BroadcastKind,
     DrawResult,
+    OutboxMessage,
     PaidHow,
     TicketStatus,
     UserRole,
@@ -134,6 +135,13 @@ class World:
                 .order_by(BroadcastDelivery.id))
             return [(chat, text) for chat, text in rows]
 
+    async def winner_notices(self) -> list[tuple[int, str]]:
+        """(chat, text) of every notice in the outbox, oldest first."""
+        async with self.sm() as s:
+            rows = await s.execute(select(OutboxMessage.chat_id, OutboxMessage.text)
+                                   .order_by(OutboxMessage.id))
+            return [(chat, text or "") for chat, text in rows]
+
     async def results_images(self) -> list[bytes | None]:
         async with self.sm() as s:
             rows = await s.scalars(select(Broadcast.image)
@@ -175,7 +183,7 @@ async def test_a_result_is_fetched_after_its_draw_settled_and_told_once(world: W
     assert all("Triple Zulia" in text and "123 Acuario" in text for _, text in told)
     [image] = await world.results_images()
     assert image is not None and image.startswith(b"\x89PNG")
-    [(chat, notice)] = await world.deliveries(BroadcastKind.WINNER)
+    [(chat, notice)] = await world.winner_notices()
     assert chat == PLAYER and format_serial(winner) in notice
 
     world.backend.clock.advance(minutes=1)  # the next tick, and the one after
@@ -184,7 +192,7 @@ async def test_a_result_is_fetched_after_its_draw_settled_and_told_once(world: W
         assert again.entered == [] and again.announced == again.notified == 0
     assert len(await world.results()) == 1
     assert len(await world.deliveries(BroadcastKind.RESULTS)) == 2
-    assert len(await world.deliveries(BroadcastKind.WINNER)) == 1
+    assert len(await world.winner_notices()) == 1
 
 
 async def test_a_triple_waits_for_its_sign(world: World) -> None:
@@ -274,7 +282,7 @@ async def test_two_processes_at_once_store_and_queue_once(world: World, db_url: 
     assert len(await world.results()) == 1
     assert sorted(chat for chat, _ in await world.deliveries(BroadcastKind.RESULTS)) == [
         PLAYER, OTHER]
-    assert [chat for chat, _ in await world.deliveries(BroadcastKind.WINNER)] == [PLAYER]
+    assert [chat for chat, _ in await world.winner_notices()] == [PLAYER]
 
 
 async def test_a_provider_correction_resettles_until_a_prize_is_paid(
@@ -295,7 +303,7 @@ async def test_a_provider_correction_resettles_until_a_prize_is_paid(
     assert (await world.ticket(second_buyer))[0] is TicketStatus.WINNER
     told = await world.deliveries(BroadcastKind.RESULTS)
     assert [text.count("456 Acuario") for chat, text in told if chat == PLAYER] == [0, 1]
-    assert [chat for chat, _ in await world.deliveries(BroadcastKind.WINNER)] == [
+    assert [chat for chat, _ in await world.winner_notices()] == [
         PLAYER, OTHER]
 
     async with world.sm() as s, s.begin():  # the new winner collects
@@ -322,4 +330,4 @@ async def test_a_result_fetched_hours_late_settles_but_is_not_pushed(world: Worl
     assert ("zulia", ZULIA, 1) in summary.entered
     assert (await world.ticket(winner))[0] is TicketStatus.WINNER
     assert await world.deliveries(BroadcastKind.RESULTS) == []
-    assert [chat for chat, _ in await world.deliveries(BroadcastKind.WINNER)] == [PLAYER]
+    assert [chat for chat, _ in await world.winner_notices()] == [PLAYER]
