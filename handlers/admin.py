@@ -46,6 +46,20 @@ def _error(change: AccountChange, usage: str) -> str:
         if change.target
         else "",
         AccountError.BAD_ROLE: _("The role must be jugador, vendedor or admin."),
+        AccountError.BAD_ID: _(
+            "«{text}» is not a Telegram user id. Use their id (a number like 123456789) or "
+            "their @username."
+        ).format(text=escape(change.word or "")),
+        AccountError.AMOUNT_TOO_BIG: _("«{text}» is too large an amount.").format(
+            text=escape(change.word or "")
+        ),
+        AccountError.CONFIGURED_ADMIN: _(
+            "{who} is an admin through the bot's ADMIN_IDS setting, which makes them admin "
+            "again at their next message. To change their role, first take them out of "
+            "ADMIN_IDS and restart the bot."
+        ).format(who=_who(change.target))
+        if change.target
+        else "",
     }
     assert change.error is not None
     return messages[change.error]
@@ -92,7 +106,8 @@ async def role(
 ) -> None:
     if await refuse_non_admin(message, user):
         return
-    change = await accounts.set_role(session, user, command.args, app.clock())
+    change = await accounts.set_role(session, user, command.args, app.clock(),
+                                     app.settings.admin_ids)
     if change.error:
         await message.answer(_error(change, "/rol @usuario vendedor"))
         return
