@@ -34,6 +34,8 @@ SIGNATURE_LENGTH = 26  # base32 characters for 16 bytes, without the "======" pa
 _PAYLOAD = re.compile(
     rf"{PREFIX}\s*:\s*([A-Z0-9-]{{1,40}})\s*:\s*([A-Z2-7]{{{SIGNATURE_LENGTH}}})(?![A-Z0-9])"
 )
+# The same shape whatever follows the serial: a signature cut short, run on or retyped.
+_SHAPE = re.compile(rf"{PREFIX}\s*:\s*([A-Z0-9-]{{1,40}})\s*:")
 
 
 def signature(secret: bytes, serial: str, total: Decimal, currency: str) -> str:
@@ -72,6 +74,20 @@ def parse_payload(text: str) -> tuple[str, str] | None:
     if not serial:
         return None
     return serial, match.group(2)
+
+
+def payload_serial(text: str) -> str | None:
+    """The serial a text shaped like a payload names, whether or not its signature is whole.
+
+    A copy whose signature lost or gained a character is not a payload (``parse_payload``), but
+    it still names a ticket: checking it must say the copy was altered, not that no ticket has
+    that serial.
+    """
+    upper = text.upper()
+    match = _SHAPE.search(upper) or _SHAPE.search("".join(upper.split()))
+    if match is None:
+        return None
+    return normalize_serial(match.group(1)) or None
 
 
 def verify(secret: bytes, payload: str, total: Decimal, currency: str) -> bool:

@@ -12,7 +12,7 @@ from lottery.money import from_minor
 from lottery.ticket import TicketLine, TicketView, render_ticket_text
 from lottery.ticket_codes import normalize_serial
 from lottery.ticket_image import render_ticket_png
-from lottery.ticket_signature import parse_payload, sign, verify
+from lottery.ticket_signature import parse_payload, payload_serial, sign, verify
 from services import rendering
 from storage.models import Ticket, User
 from storage.repositories.tickets import get_ticket_by_serial
@@ -86,13 +86,18 @@ class Verification(NamedTuple):
 
 async def verify_ticket(session: AsyncSession, text: str, secret: bytes) -> Verification:
     """`/verificar 7K3M9-Q2PXD` or the QR's text: a serial in our books is genuine; a QR text must
-    also carry the signature made with our key over its serial, total and currency."""
+    also carry the signature made with our key over its serial, total and currency. A QR text
+    whose signature is not whole (a character short or over) names its ticket all the same, and
+    does not verify: it is an altered copy, not an unknown serial."""
     parsed = parse_payload(text)
-    serial = parsed[0] if parsed else normalize_serial(text)
+    claimed = parsed[0] if parsed else payload_serial(text)
+    serial = claimed or normalize_serial(text)
     ticket = await get_ticket_by_serial(session, serial) if serial else None
     if ticket is None:
-        return Verification(None, parsed is not None, False)
-    if parsed is None:
+        return Verification(None, claimed is not None, False)
+    if claimed is None:
         return Verification(ticket, False, True)
-    genuine = verify(secret, text, from_minor(ticket.total, ticket.currency), ticket.currency)
+    genuine = parsed is not None and verify(
+        secret, text, from_minor(ticket.total, ticket.currency), ticket.currency
+    )
     return Verification(ticket, True, genuine)
