@@ -176,6 +176,9 @@ def cancel_text(result: CancelResult, app: AppContext, user: User) -> str:
     return {
         CancelRefusal.NOT_FOUND: _("That ticket does not exist."),
         CancelRefusal.NOT_YOURS: _("Only the buyer or the seller of a ticket can cancel it."),
+        CancelRefusal.ALREADY_VOID: _("Ticket {serial} is already cancelled.").format(
+            serial=serial
+        ),
         CancelRefusal.NOT_SOLD: _("Ticket {serial} cannot be cancelled: it is {state}.").format(
             serial=serial, state=state_name(str(ticket.status)) if ticket else ""
         ),
@@ -208,9 +211,8 @@ async def cancel(
         now=app.clock(),
     )
     if isinstance(query.message, Message):
-        await query.message.answer(
-            ("✅ " if result.refusal is None else "❌ ") + cancel_text(result, app, user)
-        )
+        done = result.refusal in (None, CancelRefusal.ALREADY_VOID)  # void, as they wanted
+        await query.message.answer(("✅ " if done else "❌ ") + cancel_text(result, app, user))
 
 
 async def repeat(

@@ -1,5 +1,10 @@
 """Cancelling (*anular*) a sold ticket: by its buyer or its seller, inside the window, before the
-draw closes. The money goes back to whoever paid; the ticket can never be paid afterwards."""
+draw closes. The money goes back to whoever paid; the ticket can never be paid afterwards.
+
+A ticket is voided at the provider first, then here; the booth's void is one conditional status
+change, so of several presses (another chat, another worker) exactly one returns the money. A
+press that finds the ticket void, here or at the provider (another press got there first, or a
+cancel whose booth side never finished), is told it is already void, not that it was refused."""
 
 from __future__ import annotations
 
@@ -32,6 +37,7 @@ class CancelRefusal(enum.StrEnum):
     WINDOW_PASSED = "window_passed"
     DRAW_CLOSED = "draw_closed"
     PROVIDER = "provider"
+    ALREADY_VOID = "already_void"
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,8 @@ async def cancel_ticket(
         return CancelResult(None, CancelRefusal.NOT_FOUND)
     if user.id not in (ticket.buyer_id, ticket.seller_id):
         return CancelResult(ticket, CancelRefusal.NOT_YOURS)
+    if ticket.status == TicketStatus.VOID:
+        return CancelResult(ticket, CancelRefusal.ALREADY_VOID)
     if ticket.status != TicketStatus.SOLD:
         return CancelResult(ticket, CancelRefusal.NOT_SOLD)
     if ticket.cancel_deadline is None or now >= ticket.cancel_deadline:
@@ -91,9 +99,30 @@ async def cancel_ticket(
     try:
         await provider.cancel_ticket(_provider_ticket(ticket), now, actor_id=user.id)
     except ProviderError as exc:
-        return CancelResult(ticket, CancelRefusal.PROVIDER, provider_code=exc.code)
+        if not await _void_at_provider(provider, ticket):
+            return CancelResult(ticket, CancelRefusal.PROVIDER, provider_code=exc.code)
+    return await _void_here(session, provider, user, ticket, now)
+
+
+async def _void_at_provider(provider: Provider, ticket: Ticket) -> bool:
+    """Whether the provider, having refused the cancel, holds the ticket void already."""
+    try:
+        found = await provider.find_ticket(ticket.reference)
+    except ProviderError:
+        return False
+    return found is not None and found.state is TicketState.VOID
+
+
+async def _void_here(
+    session: AsyncSession, provider: Provider, user: User, ticket: Ticket, now: datetime
+) -> CancelResult:
+    """The booth's side of a void the provider holds: the status, the refund and the log,
+    done by exactly one press; the others hear the ticket is already void."""
     if not await tickets_repo.void_ticket(session, ticket.id, now=now, enforce_deadline=False):
-        return CancelResult(ticket, CancelRefusal.NOT_SOLD)  # voided meanwhile by another tap
+        current = await tickets_repo.get_ticket(session, ticket.id)
+        if current is not None and current.status == TicketStatus.VOID:
+            return CancelResult(current, CancelRefusal.ALREADY_VOID)
+        return CancelResult(current or ticket, CancelRefusal.NOT_SOLD)
     await refund_ticket(session, ticket)
     if not isinstance(provider, BooksInTransaction):  # the house ledger logs its own cancels
         await activity.log_activity(
