@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal
+from typing import cast
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -33,6 +34,7 @@ from providers.jackpot import Betcard, JackpotProvider
 from services import jackpot as jp
 from services import jackpot_text as jt
 from services import sale_text
+from services.delivery import deliver_text
 from services.jackpot_format import money
 from storage.models import User
 from storage.repositories.tickets import get_ticket_by_reference
@@ -354,8 +356,11 @@ async def on_confirm(
     await state.clear()
     if sale.result is jp.Result.SOLD:
         assert sale.sale is not None and sale.sale.ticket is not None
-        await _send(query, jt.ticket_text(sale.sale.ticket, sale.sale.pin, summary, app.catalog,
-                                          user))
+        assert sale.sale.delivery is not None
+        await deliver_text(session, cast(Bot, query.bot), app, row_id=sale.sale.delivery,
+                           chat_id=user.id, now=app.clock(),
+                           text=jt.ticket_text(sale.sale.ticket, sale.sale.pin, summary,
+                                               app.catalog, user))
     elif sale.result is jp.Result.ALREADY_SOLD:
         assert sale.sale is not None and sale.sale.ticket is not None
         await _send(query, jt.stale_text(sale.sale.ticket) + "\n\n"

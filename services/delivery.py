@@ -198,6 +198,22 @@ async def deliver_ticket(
     await repo.sent(session, row_id, message_id=message_id, now=now)
 
 
+async def deliver_text(
+    session: AsyncSession, bot: Bot, app: AppContext, *, row_id: int, chat_id: int, text: str,
+    now: datetime,
+) -> None:
+    """A sale that words its ticket itself (a jackpot betcard) sends that text as the outbox's
+    first try; if it fails, the background sender sends the ticket in the usual form."""
+    deliverer = app.deliverer
+    async with deliverer.holding(row_id) if deliverer is not None else nullcontext():
+        try:
+            message_id = (await send_long_text(bot, chat_id, text)).message_id
+        except Exception as exc:
+            await record_failure(session, row_id, 1, exc, now)
+            return
+    await repo.sent(session, row_id, message_id=message_id, now=now)
+
+
 async def record_failure(
     session: AsyncSession, row_id: int, attempts: int, exc: BaseException, now: datetime
 ) -> None:

@@ -281,3 +281,17 @@ async def test_help_mentions_jackpot_only_where_it_is_sold(tg: FakeTelegram, db_
         assert "/jackpot" not in (await run.say(PLAYER, "/help")).content
         refused = await run.say(PLAYER, "/jackpot")
         assert "no se venden tickets de jackpot" in refused.content
+
+
+async def test_a_betcard_sold_is_sent_once_not_again_by_the_outbox(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    async with jackpot_bot(tg, db_url) as (run, _sim):
+        await run.fund(PLAYER, balance=10_000)
+        summary = await summary_for(run)
+        ticket = await run.press(PLAYER, summary, "✅ Confirmar")
+        assert "PIN" in ticket.content
+        run.clock.advance(minutes=5)  # long past the first try's hold on the outbox
+        assert run.app.deliverer is not None
+        await run.app.deliverer.run_once()
+        assert sum("PIN" in m.content for m in tg.messages(PLAYER)) == 1
