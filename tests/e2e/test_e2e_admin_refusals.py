@@ -31,8 +31,7 @@ async def test_an_admin_of_admin_ids_cannot_be_demoted_with_rol(
 ) -> None:
     settings = make_settings(tg, db_url, admin_ids=f"{ADMIN},{CONFIGURED_ADMIN}")
     async with running_bot(tg, settings) as run:
-        await run.say(ADMIN, "/start")
-        await run.say(CONFIGURED_ADMIN, "/start")
+        await run.fund(CONFIGURED_ADMIN, role=UserRole.ADMIN)  # as their first message makes them
         refused = await run.say(ADMIN, f"/rol {CONFIGURED_ADMIN} jugador")
         assert "ADMIN_IDS" in refused.content and "ahora es" not in refused.content
         async with run.app.sessionmaker() as session:
