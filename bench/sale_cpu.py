@@ -47,6 +47,7 @@ from bot.context import AppContext  # noqa: E402
 from bot.dispatcher import create_dispatcher  # noqa: E402
 from bot.runtime import app_context  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
+from services.delivery import Deliverer  # noqa: E402
 from storage.models import Ticket  # noqa: E402
 
 BOT_ID = 42
@@ -161,6 +162,7 @@ async def cpu_per_sale(users: int, sales: int, rounds: int, *, stack_only: bool)
         dp = create_dispatcher(app, router=router)
         api = MemoryBotAPI()
         bot = Bot(f"{BOT_ID}:BENCH", session=api, default=DefaultBotProperties(parse_mode="HTML"))
+        app.deliverer = Deliverer(bot, app)  # records the tickets sent, as the running bot does
         players = Players(dp, bot, api)
         await players.round(users, 0, 2)  # warm-up: caches, connections, the picture worker
         figures = [await players.round(users, 2 + r * sales, sales) for r in range(rounds)]

@@ -10,12 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage, OutboxState
+
+#: Core, not the ORM: these rows are never loaded as objects, and the ORM's bulk path costs a
+#: sale about a third of a millisecond more per statement.
+_T = OutboxMessage.__table__
 
 
 @dataclass(frozen=True)
@@ -46,15 +51,15 @@ async def add(
                   state=OutboxState.PENDING, attempts=0, due_at=due_at, created_at=now)
     if key is None:
         return (await session.execute(
-            insert(OutboxMessage).values(values).returning(OutboxMessage.id)
+            insert(_T).values(values).returning(_T.c.id)
         )).scalar_one()
     try:
         async with session.begin_nested():
             return (await session.execute(
-                insert(OutboxMessage).values(values).returning(OutboxMessage.id)
+                insert(_T).values(values).returning(_T.c.id)
             )).scalar_one()
     except IntegrityError:
-        if await session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)):
+        if await session.scalar(select(_T.c.id).where(_T.c.key == key)):
             return None
         raise
 
@@ -62,9 +67,9 @@ async def add(
 async def due(session: AsyncSession, now: datetime, limit: int) -> Sequence[tuple[int, datetime]]:
     """(id, due_at) of pending rows due by ``now``, oldest first."""
     rows = await session.execute(
-        select(OutboxMessage.id, OutboxMessage.due_at)
-        .where(OutboxMessage.state == OutboxState.PENDING, OutboxMessage.due_at <= now)
-        .order_by(OutboxMessage.due_at, OutboxMessage.id)
+        select(_T.c.id, _T.c.due_at)
+        .where(_T.c.state == OutboxState.PENDING, _T.c.due_at <= now)
+        .order_by(_T.c.due_at, _T.c.id)
         .limit(limit)
     )
     return [(row.id, row.due_at) for row in rows]
@@ -75,12 +80,12 @@ async def claim(
 ) -> Claimed | None:
     """Hold the row until ``until``, if it is still pending and due as it was read."""
     row = (await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == row_id, OutboxMessage.state == OutboxState.PENDING,
-               OutboxMessage.due_at == seen_due)
-        .values(due_at=until, attempts=OutboxMessage.attempts + 1)
-        .returning(OutboxMessage.id, OutboxMessage.chat_id, OutboxMessage.ticket_id,
-                   OutboxMessage.pin, OutboxMessage.text, OutboxMessage.attempts)
+        update(_T)
+        .where(_T.c.id == row_id, _T.c.state == OutboxState.PENDING,
+               _T.c.due_at == seen_due)
+        .values(due_at=until, attempts=_T.c.attempts + 1)
+        .returning(_T.c.id, _T.c.chat_id, _T.c.ticket_id,
+                   _T.c.pin, _T.c.text, _T.c.attempts)
         .execution_options(synchronize_session=False)
     )).one_or_none()
     if row is None:
@@ -92,18 +97,37 @@ async def sent(session: AsyncSession, row_id: int, *, message_id: int | None, no
                ) -> None:
     """Delivered: what it carried (a PIN, money news) is dropped; the row stays as a record."""
     await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == row_id)
+        update(_T)
+        .where(_T.c.id == row_id)
         .values(state=OutboxState.SENT, sent_at=now, message_id=message_id, pin=None, text=None,
                 error=None)
         .execution_options(synchronize_session=False)
     )
 
 
+class Delivered(NamedTuple):
+    row_id: int
+    message_id: int | None
+    at: datetime
+
+
+async def sent_many(session: AsyncSession, delivered: Sequence[Delivered]) -> None:
+    """:func:`sent` for many rows in one executemany."""
+    if not delivered:
+        return
+    await session.execute(
+        update(_T)
+        .where(_T.c.id == bindparam("_id"))
+        .values(state=OutboxState.SENT, sent_at=bindparam("_at"),
+                message_id=bindparam("_message"), pin=None, text=None, error=None),
+        [{"_id": d.row_id, "_message": d.message_id, "_at": d.at} for d in delivered],
+    )
+
+
 async def retry_at(session: AsyncSession, row_id: int, *, due_at: datetime, error: str) -> None:
     await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == row_id, OutboxMessage.state == OutboxState.PENDING)
+        update(_T)
+        .where(_T.c.id == row_id, _T.c.state == OutboxState.PENDING)
         .values(due_at=due_at, error=error[:1000])
         .execution_options(synchronize_session=False)
     )
@@ -112,8 +136,8 @@ async def retry_at(session: AsyncSession, row_id: int, *, due_at: datetime, erro
 async def failed(session: AsyncSession, row_id: int, *, error: str) -> None:
     """Refused for good: kept with what it carried, so that a person can still act on it."""
     await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == row_id)
+        update(_T)
+        .where(_T.c.id == row_id)
         .values(state=OutboxState.FAILED, error=error[:1000])
         .execution_options(synchronize_session=False)
     )
