@@ -89,8 +89,8 @@ async def send_ticket(
 class Deliverer:
     """Sends what the outbox owes, in this process; several processes may share one database.
 
-    ``in_hand``: rows this process is sending itself (a sale's ticket), which the background
-    loop leaves alone even past their lease.
+    ``in_hand``: rows this process is sending itself (a sale's ticket), or has sent and not yet
+    recorded, which the background loop leaves alone even past their lease.
     """
 
     def __init__(
@@ -103,6 +103,7 @@ class Deliverer:
         self._wake = asyncio.Event()
         self.in_hand: set[int] = set()
         self._marks: list[repo.Delivered] = []
+        self._marked: set[int] = set()
         self._marking: asyncio.Task[None] | None = None
 
     def mark_sent(self, row_id: int, message_id: int | None) -> None:
@@ -111,6 +112,7 @@ class Deliverer:
         a millisecond). Should the process die before they are written, those messages are sent
         again after the lease: twice, never zero times."""
         self._marks.append(repo.Delivered(row_id, message_id, self.app.clock()))
+        self._marked.add(row_id)  # held (``in_hand``) until written
         if self._marking is None or self._marking.done():
             self._marking = asyncio.create_task(self._write_marks())
 
@@ -124,6 +126,9 @@ class Deliverer:
             except Exception:
                 log.exception("outbox: %s deliveries not recorded; they will be sent again",
                               len(marks))
+            for mark in marks:
+                self._marked.discard(mark.row_id)
+                self.in_hand.discard(mark.row_id)
 
     async def flush_marks(self) -> None:
         """Write the deliveries still waiting for their batch (before the process stops)."""
@@ -201,7 +206,8 @@ class Deliverer:
         try:
             yield
         finally:
-            self.in_hand.discard(row_id)
+            if row_id not in self._marked:  # else held until its delivery is written
+                self.in_hand.discard(row_id)
 
 
 async def deliver_ticket(
