@@ -19,8 +19,8 @@ from bot.settings import Settings, load_settings
 from storage.models import User, UserRole
 from storage.repositories import users as users_repo
 from storage.repositories.activity import list_activity
+from tests.fakes.telegram import FakeTelegram, SentMessage
 from tests.fakes.telegram.session import LoopbackSession
-from tests.fakes.telegram_server import FakeTelegram, SentMessage
 
 
 @dataclass

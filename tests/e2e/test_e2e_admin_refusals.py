@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from storage.models import User, UserRole
 from tests.e2e.harness import make_settings, running_bot
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram import FakeTelegram
 
 ADMIN = 9301
 CONFIGURED_ADMIN = 9302

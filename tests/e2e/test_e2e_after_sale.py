@@ -7,7 +7,7 @@ from sqlalchemy import select
 from storage.models import Ticket, TicketStatus, User, UserRole
 from storage.repositories import users as users_repo
 from tests.e2e.harness import RunningBot, make_settings, running_bot
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram import FakeTelegram
 
 PLAYER = 5001
 ADMIN = 9001

@@ -9,7 +9,7 @@ from lottery.money import from_minor
 from lottery.ticket_signature import sign
 from storage.models import Ticket
 from tests.e2e.harness import make_settings, running_bot
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram import FakeTelegram
 
 PLAYER = 5301
 

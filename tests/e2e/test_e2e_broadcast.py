@@ -5,7 +5,7 @@ from __future__ import annotations
 from storage.models import UserRole
 from storage.repositories import users as users_repo
 from tests.e2e.harness import make_settings, running_bot
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram import FakeTelegram
 
 PLAYER = 5001
 OTHER = 5002

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from providers.base import ProviderTicket
 from storage.models import Ticket, TicketStatus
 from tests.e2e.harness import RunningBot, make_settings, running_bot
-from tests.fakes.telegram_server import FakeTelegram, SentMessage
+from tests.fakes.telegram import FakeTelegram, SentMessage
 
 PLAYER = 5301
 GROUP = -4301

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from storage.models import Ticket, User, UserRole
 from tests.e2e.harness import RunningBot, make_settings, running_bot
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram import FakeTelegram
 
 PLAYER = 5001
 SELLER = 6001

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from tests.e2e.harness import make_settings, running_bot
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram import FakeTelegram
 
 PLAYER = 5001
 ADMIN = 9001

@@ -12,7 +12,7 @@ from storage.models import Ticket, TicketStatus, User, UserRole
 from storage.repositories import users as users_repo
 from tests.e2e.harness import FakeClock, RunningBot, jackpot_settings, make_settings, running_bot
 from tests.fakes.providers.jackpot import JackpotSimulator
-from tests.fakes.telegram_server import FakeTelegram, SentMessage
+from tests.fakes.telegram import FakeTelegram, SentMessage
 
 PLAYER = 5101
 SELLER = 6101

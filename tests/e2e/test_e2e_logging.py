@@ -7,7 +7,7 @@ import logging
 
 from bot.log import register_secrets, setup_logging
 from tests.e2e.harness import make_settings, running_bot
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram import FakeTelegram
 
 PLAYER = 5001
 

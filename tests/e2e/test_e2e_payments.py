@@ -13,7 +13,7 @@ from services.settlement import enter_and_settle
 from storage.models import HouseBooking, HouseBookingState, PaidHow, Ticket, TicketStatus, UserRole
 from storage.repositories.tickets import get_ticket_by_serial
 from tests.e2e.harness import RunningBot, make_settings, running_bot
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram import FakeTelegram
 
 PLAYER = 5001
 OTHER = 5002

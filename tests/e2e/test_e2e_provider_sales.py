@@ -37,7 +37,7 @@ from tests.fakes.providers.banklot_state import Product as BanklotProduct
 from tests.fakes.providers.soportex import DEFAULT_PRODUCTS as SOPORTEX_PRODUCTS
 from tests.fakes.providers.soportex import Product as SoportexProduct
 from tests.fakes.providers.soportex import _sorteos
-from tests.fakes.telegram_server import FakeTelegram, SentMessage
+from tests.fakes.telegram import FakeTelegram, SentMessage
 
 PLAYER = 5001
 TOKEN = "sx-e2e-token-5a1c"

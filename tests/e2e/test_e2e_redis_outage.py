@@ -32,7 +32,7 @@ from bot.dispatcher import create_dispatcher
 from handlers import build_root_router
 from storage.models import Ticket
 from tests.e2e.harness import RunningBot, make_settings, running_bot
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram import FakeTelegram
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 PLAYER = 5001

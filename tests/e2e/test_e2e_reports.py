@@ -15,7 +15,7 @@ from storage.repositories import draws, tickets
 from storage.repositories.draws import DrawSpec
 from storage.repositories.tickets import NewWager
 from tests.e2e.harness import RunningBot, make_settings, running_bot
-from tests.fakes.telegram_server import FakeTelegram, SentMessage
+from tests.fakes.telegram import FakeTelegram, SentMessage
 
 PLAYER = 5001
 SELLER = 6001

@@ -10,7 +10,7 @@ from services.results_feed import run_results_feed_once
 from tests.e2e.harness import FakeClock, make_settings, running_bot
 from tests.fakes.providers import Fault
 from tests.fakes.providers.soportex import SoportexSimulator
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram import FakeTelegram
 
 CARACAS = ZoneInfo("America/Caracas")
 TOKEN = "sx-e2e-token-61c0"

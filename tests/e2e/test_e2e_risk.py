@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from storage.models import UserRole
 from tests.e2e.harness import make_settings, running_bot
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram import FakeTelegram
 
 PLAYER = 5001
 SELLER = 6001

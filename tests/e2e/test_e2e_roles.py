@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.harness import make_settings, running_bot
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram import FakeTelegram
 
 PLAYER = 5101
 SELLER = 6101

@@ -16,7 +16,7 @@ from lottery.ticket_codes import PinHasher, format_serial
 from storage.db import make_engine, make_sessionmaker
 from storage.models import Ticket, TicketStatus, UserRole
 from storage.repositories import users as users_repo
-from tests.fakes.telegram_server import FakeTelegram, SentMessage
+from tests.fakes.telegram import FakeTelegram, SentMessage
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAYER = 4242

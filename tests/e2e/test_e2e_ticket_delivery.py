@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from storage.models import OutboxMessage, OutboxState, Ticket
 from tests.e2e.harness import RunningBot, make_settings, running_bot
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram import FakeTelegram
 
 PLAYER = 501
 PIN = re.compile(r"PIN: (\d+)")

@@ -17,8 +17,8 @@ from aiogram.client.telegram import TelegramAPIServer
 from bot.dispatcher import create_dispatcher
 from bot.runtime import app_context, create_bot, run_webhook
 from tests.e2e.harness import FakeClock, make_settings
+from tests.fakes.telegram import FakeTelegram
 from tests.fakes.telegram.session import LoopbackSession
-from tests.fakes.telegram_server import FakeTelegram
 
 PLAYER = 5001
 SECRET = "webhook-secret-ABCdef-123456"

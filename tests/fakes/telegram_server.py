@@ -1,18 +1,12 @@
-"""Fake Telegram Bot API server: import point for tests, and a process for benchmarks.
+"""The fake Telegram Bot API server as a process of its own (benchmarks, and the test of that).
 
-In tests::
-
-    from tests.fakes.telegram_server import FakeTelegram
-
-    async with FakeTelegram() as tg:
-        ...  # AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url)), tg.token
-
+Tests import it from ``tests.fakes.telegram`` (``from tests.fakes.telegram import FakeTelegram``).
 As its own process (run from the repository root)::
 
     python -m tests.fakes.telegram_server --port 0 --rate-limit 30
 
 prints the base URL on the first stdout line, then serves until SIGINT/SIGTERM; drive it with
-:class:`FakeTelegramClient` (``/_control`` API). The implementation lives in
+``tests.fakes.telegram.FakeTelegramClient`` (``/_control`` API). The implementation lives in
 ``tests/fakes/telegram/``.
 """
 
@@ -23,36 +17,9 @@ import asyncio
 import signal
 import sys
 
-from tests.fakes.telegram import (
-    DEFAULT_TOKEN,
-    BotAPIError,
-    Call,
-    CallbackQuery,
-    FakeTelegram,
-    FakeTelegramClient,
-    FakeTelegramError,
-    InlineButton,
-    RateLimit,
-    SentMessage,
-    UploadedFile,
-    WebhookDelivery,
-)
+from tests.fakes.telegram import DEFAULT_TOKEN, FakeTelegram, RateLimit
 
-__all__ = [
-    "DEFAULT_TOKEN",
-    "BotAPIError",
-    "Call",
-    "CallbackQuery",
-    "FakeTelegram",
-    "FakeTelegramClient",
-    "FakeTelegramError",
-    "InlineButton",
-    "RateLimit",
-    "SentMessage",
-    "UploadedFile",
-    "WebhookDelivery",
-    "main",
-]
+__all__ = ["main"]
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -19,8 +19,8 @@ from redis.asyncio import Redis
 from services.broadcast import Limits, MemoryRateLimiter, RateLimiter, install_rate_limiter
 from services.broadcast.limits import counts_as_message
 from services.broadcast.redis_limiter import RedisRateLimiter
+from tests.fakes.telegram import FakeTelegram, RateLimit
 from tests.fakes.telegram.session import LoopbackSession
-from tests.fakes.telegram_server import FakeTelegram, RateLimit
 
 #: Windows exactly as Telegram states them, to make the arithmetic below readable.
 EXACT = {"margin": 0.0, "smoothing": 0.0}

@@ -38,9 +38,9 @@ from storage.db import make_engine, make_sessionmaker
 from storage.models import BroadcastStatus, Subscription, User
 from storage.repositories import broadcasts as repo
 from storage.repositories import subscriptions as subscriptions_repo
+from tests.fakes.telegram import FakeTelegram, RateLimit
 from tests.fakes.telegram.records import UploadedFile
 from tests.fakes.telegram.session import LoopbackSession
-from tests.fakes.telegram_server import FakeTelegram, RateLimit
 
 NOW = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
 #: For the small broadcasts: Telegram's 30/s would only make them slow, not different.

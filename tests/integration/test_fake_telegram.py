@@ -46,14 +46,14 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from PIL import Image
 
-from tests.fakes.telegram.session import LoopbackSession
-from tests.fakes.telegram.text import parse_html
-from tests.fakes.telegram_server import (
+from tests.fakes.telegram import (
     BotAPIError,
     FakeTelegram,
     FakeTelegramClient,
     RateLimit,
 )
+from tests.fakes.telegram.session import LoopbackSession
+from tests.fakes.telegram.text import parse_html
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 USER = 4242
