@@ -82,8 +82,6 @@ class TicketState(enum.StrEnum):
     LOSER = "loser"
     PAID = "paid"
     EXPIRED = "expired"
-    ODDS_CHANGED = "odds_changed"  # seed 003: "Ticket odds changed"
-    NOT_SUPPORTED = "not_supported"  # the provider's API has no such operation
 
 
 @dataclass(frozen=True)
