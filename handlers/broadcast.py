@@ -17,7 +17,6 @@ from handlers.filters import buttons, commands_only
 from lottery.catalog import Lottery
 from lottery.i18n import _
 from services.broadcast import BroadcastKind, BroadcastTextError, audience, enqueue
-from services.results import find_lottery
 from services.subscriptions import set_subscription
 from storage.models import User, UserRole
 from storage.repositories.subscriptions import user_subscriptions
@@ -65,7 +64,7 @@ async def announce(message: Message, command: CommandObject, state: FSMContext,
     lottery = None
     if text.startswith("@"):
         first, _sep, text = text.partition(" ")
-        lottery = find_lottery(app.catalog, first[1:])
+        lottery = app.catalog.get_lottery(first[1:])
         if lottery is None:
             await message.answer(_("I do not know the lottery «{name}».").format(
                 name=escape(first[1:])))

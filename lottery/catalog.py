@@ -120,11 +120,19 @@ class Catalog:
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def lottery(self, lottery_id: str) -> Lottery:
-        """The lottery with this catalog id; ``KeyError`` when there is none."""
+        """The lottery with this catalog id, for ids the code took from this catalog (a parsed
+        wager, a draw row of this market); ``KeyError`` when there is none, which is a bug."""
         return self._by_id[lottery_id]
 
-    def get_lottery(self, lottery_id: str) -> Lottery | None:
-        return self._by_id.get(lottery_id)
+    def get_lottery(self, name: str) -> Lottery | None:
+        """The lottery ``name`` names, or None: for ids that may not be this catalog's (a stored
+        ticket, another provider's catalog) and for what people type (``/resultados Táchira``):
+        an id, or any alias with case and accents ignored."""
+        found = self._by_id.get(name)
+        if found is not None:
+            return found
+        key = fold_name(name)
+        return next((lot for lot in self.lotteries if key == lot.id or key in lot.aliases), None)
 
     @property
     def lottery_ids(self) -> tuple[str, ...]:

@@ -17,7 +17,6 @@ from lottery.catalog import Catalog, Lottery
 from lottery.i18n import _
 from lottery.labels import format_clock, format_day, format_day_time, game_name
 from lottery.schedule import draws_on, is_open, next_open_draw
-from services.results import find_lottery
 
 TOMORROW = frozenset({"mañana", "manana", "tomorrow"})
 
@@ -39,7 +38,7 @@ def read_draws_query(catalog: Catalog, args: str | None, now: datetime) -> Draws
         day, words = day + timedelta(days=1), words[1:]
     if not words:
         return DrawsQuery(day, None)
-    lottery = find_lottery(catalog, " ".join(words))
+    lottery = catalog.get_lottery(" ".join(words))
     if lottery is None:
         return DrawsQuery(day, None, _("I do not know the lottery «{name}».").format(
             name=escape(" ".join(words))))

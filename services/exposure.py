@@ -24,7 +24,7 @@ from lottery.labels import format_clock, format_day, game_name
 from lottery.money import Money, format_money, from_minor
 from lottery.plays.model import Wager
 from services.draw_list import TOMORROW
-from services.results import find_lottery, result_text
+from services.results import result_text
 from services.sale_text import play_text
 from services.telegram_text import split_text
 from storage.repositories.exposure_rows import SoldPlay, sold_plays
@@ -52,7 +52,7 @@ def read_risk_query(catalog: Catalog, args: str | None, now: datetime) -> RiskQu
             names.append(word)
     if not names:
         return RiskQuery(day, None)
-    lottery = find_lottery(catalog, " ".join(names))
+    lottery = catalog.get_lottery(" ".join(names))
     if lottery is None:
         return RiskQuery(day, None, _("I do not know the lottery «{name}».").format(
             name=escape(" ".join(names))))

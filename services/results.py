@@ -10,7 +10,7 @@ from html import escape
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lottery.catalog import Catalog, Lottery, fold_name
+from lottery.catalog import Catalog, Lottery
 from lottery.day_input import parse_day
 from lottery.i18n import _
 from lottery.labels import animal_name, format_clock, format_day, sign_name
@@ -31,12 +31,6 @@ class ResultsQuery:
     problem: str | None = None
 
 
-def find_lottery(catalog: Catalog, text: str) -> Lottery | None:
-    """By id or any alias, accents and case ignored."""
-    key = fold_name(text)
-    return next((lot for lot in catalog.lotteries if key == lot.id or key in lot.aliases), None)
-
-
 def read_query(catalog: Catalog, args: str | None, now: datetime) -> ResultsQuery:
     """`/resultados [lottery] [day]`, in either order; multi-word aliases allowed."""
     words = (args or "").split()
@@ -48,7 +42,7 @@ def read_query(catalog: Catalog, args: str | None, now: datetime) -> ResultsQuer
         day, rest = parsed, words[1:]
     if not rest:
         return ResultsQuery(day, None)
-    lottery = find_lottery(catalog, " ".join(rest))
+    lottery = catalog.get_lottery(" ".join(rest))
     if lottery is None:
         return ResultsQuery(
             day, None, _("I do not know the lottery «{name}».").format(name=escape(" ".join(rest)))

@@ -15,14 +15,14 @@ from lottery.results_image import render_results_png
 from providers.house.results import results_on
 from services import rendering
 from services.broadcast import BroadcastKind, audience, enqueue
-from services.results import find_lottery, result_text
+from services.results import result_text
 from storage.repositories import subscriptions as subs_repo
 
 
 async def set_subscription(
     session: AsyncSession, catalog: Catalog, user_id: int, text: str, *, on: bool, now: datetime
 ) -> Lottery | None:
-    lottery = find_lottery(catalog, text)
+    lottery = catalog.get_lottery(text)
     if lottery is None:
         return None
     if on:
