@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
 from lottery.catalog import Catalog
+from lottery.clock import Clock, system_clock
 from lottery.ticket_codes import PinHasher
 from providers.base import Provider
 from services.broadcast import BroadcastWorker, RateLimiter
 
 if TYPE_CHECKING:
     from services.delivery import Deliverer
-
-Clock = Callable[[], datetime]
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
-
 
 @dataclass
 class AppContext:

@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 from lottery.catalog import Catalog, Lottery
 from lottery.i18n import N_
 from lottery.plays import messages as M
+from lottery.plays.items import WrittenTime
 from lottery.plays.lexer import DASH, HOUR, NUM, TIME, WORD, tokenize_reference
 from lottery.plays.normalize import fold_line
 from lottery.plays.vocab import W, tables_for
@@ -48,7 +49,6 @@ BAD_VALUES = N_("That is not a result of {lottery}: it takes {expected}.")
 _COMMAND = re.compile(r"^\s*/\w+(?:@\w+)?")
 _YESTERDAY = "ayer"
 _TODAY = "hoy"
-_Clock = tuple[int, int | None, str | None]
 
 
 class ResultEntry(NamedTuple):
@@ -73,7 +73,7 @@ def parse_result_input(catalog: Catalog, text: str, now: datetime) -> ResultEntr
         return shown[tokens[i][1]:tokens[i][2]]
 
     lottery: Lottery | None = None
-    clock: tuple[_Clock, int] | None = None
+    clock: tuple[WrittenTime, int] | None = None
     yesterday = False
     values: list[tuple[str, str, int]] = []  # (kind, value, token index)
     i = 0
@@ -151,7 +151,7 @@ def _unknown(suggestion: str | None, text: str) -> ResultInputError:
     return ResultInputError(M.UNKNOWN, {"text": text})
 
 
-def _draw_at(lottery: Lottery, clock: _Clock, text: str, day: date, now: datetime) -> datetime:
+def _draw_at(lottery: Lottery, clock: WrittenTime, text: str, day: date, now: datetime) -> datetime:
     """The lottery's draw on ``day`` that the time names (PLAYS.md's rules, for a result)."""
     hour, minute, mer = clock
     if (mer == "m" and (hour != 12 or minute not in (None, 0))) or (

@@ -12,10 +12,8 @@ from functools import lru_cache
 from lottery.catalog import Lottery
 from lottery.plays import messages as M
 from lottery.plays.errors import Fail
+from lottery.plays.items import WrittenTime, WrittenTimeSpan
 from lottery.schedule import HORIZON_DAYS, Draw, draws_on
-
-Clock = tuple[int, int | None, str | None]
-ClockSpec = tuple[Clock, int, int]
 
 
 @lru_cache(maxsize=4096)
@@ -82,7 +80,7 @@ class DrawFinder:
         self._next[lot.id] = found
         return found
 
-    def draws(self, lot: Lottery, clocks: list[ClockSpec], allday: tuple[int, int] | None,
+    def draws(self, lot: Lottery, clocks: list[WrittenTimeSpan], allday: tuple[int, int] | None,
               start: int, end: int) -> list[Draw]:
         """The draws of ``lot`` that a spec names; ``Fail`` with the fragment at fault.
 
@@ -109,7 +107,7 @@ class DrawFinder:
                 found.append(draw)
         return found
 
-    def _at(self, lot: Lottery, clock: Clock, span: tuple[int, int]) -> Draw:
+    def _at(self, lot: Lottery, clock: WrittenTime, span: tuple[int, int]) -> Draw:
         hour, minute, mer = clock
         by_time, by_hour = _index(lot)
         if minute is None:  # an hour alone: 4pm, 10am, 12m

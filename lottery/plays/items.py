@@ -14,4 +14,8 @@ PLAY, RAW, AMOUNT, REV = range(4)
 
 Item = tuple[int, object, int, int]
 Play = tuple[object, ...]
-Clock = tuple[int, int | None, str | None]
+#: A draw time as a play writes it (``12pm``, ``9:30``): hour, minute or None, ``am``/``pm``/…
+#: or None. Not the time source (that is ``lottery.clock.Clock``).
+WrittenTime = tuple[int, int | None, str | None]
+#: a written time and the tokens (first, stop) that wrote it
+WrittenTimeSpan = tuple[WrittenTime, int, int]

@@ -17,7 +17,7 @@ from lottery.plays import constructs as C
 from lottery.plays import messages as M
 from lottery.plays.amounts import AmountError, parse_amount
 from lottery.plays.errors import Fail, LineError
-from lottery.plays.items import AMOUNT, PLAY, RAW, Clock, Item
+from lottery.plays.items import AMOUNT, PLAY, RAW, Item, WrittenTime, WrittenTimeSpan
 from lottery.plays.lexer import HOUR, NUM, STAR, TIME, WORD, Token, positions
 from lottery.plays.lines import PLAYS, groups_of, plan_line
 from lottery.plays.vocab import SIGNS, Tables, W
@@ -58,7 +58,7 @@ class Reader:
         self.folded = folded
         self.stream: list[Item] = []
         self.lots: list[tuple[str, int, int]] = []
-        self.clocks: list[tuple[Clock, int, int]] = []
+        self.clocks: list[WrittenTimeSpan] = []
         self.read()
         if self.stream and self.error is None and self.total is None:
             self.kind = PLAYS  # the usual line; lines.plan_line says what the others are
@@ -172,7 +172,7 @@ class Reader:
                 return
         self.lots.append((lottery_id, first, stop))
 
-    def add_clock(self, clock: Clock, first: int, stop: int) -> None:
+    def add_clock(self, clock: WrittenTime, first: int, stop: int) -> None:
         for seen, _, _ in self.clocks:
             if seen == clock:
                 return
@@ -298,7 +298,7 @@ def read_line(toks: list[Token], tables: Tables, shown: str, folded: str,
 LinePlan = Reader
 
 
-def _valid_clock(clock: Clock) -> bool:
+def _valid_clock(clock: WrittenTime) -> bool:
     """4:45, 16:45, 4:45pm, 4pm, 12m — not 25:00, 13pm, 4m."""
     hour, minute, mer = clock
     return (

@@ -7,14 +7,15 @@ caller's unit of work; the caller records its own ticket row after we answer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from lottery.catalog import Catalog
+from lottery.clock import Clock, system_clock
 from lottery.plays import Wager
 from lottery.plays import messages as M
 from lottery.ticket_codes import PinHasher, new_pin
@@ -45,10 +46,6 @@ from storage.models import DrawStatus, HouseBooking
 from storage.repositories.draw_rows import find_draw_rows, sold_totals
 
 
-def _wall_clock() -> datetime:
-    return datetime.now(UTC)
-
-
 class HouseProvider:
     """``Provider`` on our own database. ``clock`` is used only where the protocol passes no
     ``now`` (``enter_result`` without one); ``pin_hasher`` holds the server secret for PINs.
@@ -62,11 +59,11 @@ class HouseProvider:
         catalog: Catalog,
         *,
         pin_hasher: PinHasher,
-        clock: Callable[[], datetime] | None = None,
+        clock: Clock = system_clock,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._catalog = catalog
-        self._clock = clock or _wall_clock
+        self._clock = clock
         self._pins = pin_hasher
 
     @property

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
+from lottery.clock import Clock
 from providers.base import ProviderUnavailable
 
 T = TypeVar("T")
@@ -25,7 +26,7 @@ class TTLCache(Generic[T]):
         load: Callable[[], Awaitable[T]],
         *,
         ttl: timedelta,
-        clock: Callable[[], datetime],
+        clock: Clock,
         max_stale: timedelta = timedelta(hours=6),
         name: str = "cache",
     ) -> None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lottery.clock import Clock
 from storage.repositories import broadcasts as repo
 
 Op = Callable[[AsyncSession], Awaitable[object]]
@@ -24,7 +24,7 @@ class OutcomeRecorder:
     def __init__(
         self,
         transaction: Callable[[], AbstractAsyncContextManager[AsyncSession]],
-        clock: Callable[[], datetime],
+        clock: Clock,
     ) -> None:
         self._transaction = transaction
         self._clock = clock

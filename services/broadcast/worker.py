@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import Bot
@@ -39,6 +39,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import BufferedInputFile
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from lottery.clock import Clock, system_clock
 from services.broadcast.failures import classify
 from services.broadcast.limiter import RateLimiter
 from services.broadcast.middleware import (
@@ -58,12 +59,7 @@ from storage.repositories.broadcasts import ClaimedDelivery
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
 _ACTIVE = (BroadcastStatus.QUEUED, BroadcastStatus.RUNNING)
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
