@@ -15,51 +15,25 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.api_types import keep_response_models
 from bot.commands import set_bot_commands
-from bot.context import AppContext, Clock, system_clock
+from bot.context import AppContext
 from bot.dispatcher import create_dispatcher
 from bot.jobs import run_jobs
 from bot.secret_key import ticket_secret
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings
 from bot.webhook import CheckedRequestHandler
-from lottery.catalog import Catalog, load_catalog
+from lottery.catalog import load_catalog
+from lottery.clock import Clock, system_clock
 from lottery.ticket_codes import PinHasher
-from providers.base import Provider
-from providers.house import HouseProvider
-from providers.registry import make_provider as remote_provider
+from providers.registry import make_provider
 from services import rendering
 from services.broadcast import BroadcastWorker, Limits, install_rate_limiter, make_limiter
 from services.delivery import Deliverer
 from storage.db import make_engine, make_sessionmaker, migrate
-from storage.journal import DbJournal
 
 log = logging.getLogger(__name__)
-
-
-def make_provider(
-    settings: Settings,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    catalog: Catalog,
-    secret: bytes,
-    clock: Clock,
-) -> Provider:
-    """The house banca on our database, or the remote adapter ``PROVIDER`` names, with a
-    database journal so that its tickets are still found by reference after a restart."""
-    if settings.provider == "house":
-        return HouseProvider(sessionmaker, catalog, pin_hasher=PinHasher(secret), clock=clock)
-    try:
-        return remote_provider(
-            settings.provider,
-            settings.provider_settings(),
-            clock=clock,
-            catalog=catalog,
-            journal=DbJournal(sessionmaker, settings.provider),
-        )
-    except ValueError as exc:
-        raise SettingsError(f"Invalid setting PROVIDER: {exc}") from None
 
 
 @asynccontextmanager
@@ -76,7 +50,8 @@ async def app_context(settings: Settings, clock: Clock = system_clock) -> AsyncI
     sessionmaker = make_sessionmaker(engine)
     catalog = load_catalog(settings.catalog)
     secret = ticket_secret(settings)
-    provider = make_provider(settings, sessionmaker, catalog, secret, clock)
+    provider = make_provider(settings, sessionmaker=sessionmaker, catalog=catalog,
+                             pin_hasher=PinHasher(secret), clock=clock)
     limits = Limits(
         global_per_second=settings.telegram_per_second,
         per_chat_per_second=settings.telegram_per_chat_per_second,

@@ -1,14 +1,28 @@
-"""Settings from the environment and `.env`; one clear line names a bad setting at start-up."""
+"""Settings from the environment and `.env`; one clear line names a bad setting at start-up.
+
+Each remote provider's settings are a typed model of its own (``settings.soportex.url``,
+``settings.banklot.email``), read from the same flat names as ever (``SOPORTEX_URL``,
+``BANKLOT_EMAIL``): ``_`` after the provider's name is the nesting. Python callers may pass either
+the nested form (``soportex={"url": …}``) or the environment's name (``soportex_url=…``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from lottery.catalog import bundled_catalog_path
+from providers.banklot.settings import BanklotSettings
+from providers.http.settings import RemoteSettings
+from providers.jackpot.settings import JackpotSettings
+from providers.soportex.settings import SoportexSettings
+
+#: the nested groups: ``SOPORTEX_URL`` is ``soportex.url``
+REMOTE_GROUPS = ("soportex", "banklot", "jackpot")
 
 
 class SettingsError(Exception):
@@ -16,7 +30,10 @@ class SettingsError(Exception):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore",
+        env_nested_delimiter="_", env_nested_max_split=1,
+    )
 
     bot_token: SecretStr | None = None
     database_url: str = "sqlite+aiosqlite:///./taquilla.db"
@@ -45,34 +62,36 @@ class Settings(BaseSettings):
     # Remote providers (PROVIDER=soportex|banklot|jackpot); see providers/registry.py.
     provider_timeout: float = Field(default=10.0, gt=0)
     provider_catalog_ttl: float = Field(default=900.0, gt=0)
-    soportex_url: str | None = None
-    soportex_token: SecretStr | None = None
-    banklot_url: str | None = None
-    banklot_email: SecretStr | None = None
-    banklot_password: SecretStr | None = None
-    jackpot_url: str | None = None
-    jackpot_operator: str | None = None
-    jackpot_token: SecretStr | None = None
-    jackpot_currency: str | None = None
-    jackpot_odds_diff: float | None = None
-    jackpot_source: str | None = None
-    jackpot_atag: str | None = None
+    # NoDecode: a variable named just JACKPOT is no setting of ours (not JSON to decode).
+    soportex: Annotated[SoportexSettings, NoDecode] = Field(default_factory=SoportexSettings)
+    banklot: Annotated[BanklotSettings, NoDecode] = Field(default_factory=BanklotSettings)
+    jackpot: Annotated[JackpotSettings, NoDecode] = Field(default_factory=JackpotSettings)
 
-    def provider_settings(self) -> dict[str, str]:
-        """The remote provider's settings as the adapters read them (upper-case names)."""
-        out: dict[str, str] = {}
-        for name in type(self).model_fields:
-            if name.split("_")[0] not in ("provider", "soportex", "banklot", "jackpot"):
-                continue
-            value = getattr(self, name)
-            if isinstance(value, SecretStr):
-                value = value.get_secret_value()
-            if value is not None and name != "provider":
-                out[name.upper()] = str(value)
+    @model_validator(mode="before")
+    @classmethod
+    def _nest_flat_names(cls, data: Any) -> Any:
+        """``soportex_url=…`` given in Python, as the environment names it, is ``soportex.url``;
+        a variable named just ``JACKPOT`` is ignored, as before the providers' settings nested."""
+        if not isinstance(data, dict):
+            return data
+        out = {k: v for k, v in data.items() if not (k in REMOTE_GROUPS and isinstance(v, str))}
+        for key, value in data.items():
+            group, _, field = key.lower().partition("_")
+            if group in REMOTE_GROUPS and field:
+                nested = out.get(group)
+                nested = dict(nested) if isinstance(nested, (dict, BaseModel)) else {}
+                nested[field] = value
+                out[group] = nested
+                del out[key]
         return out
 
+    def remote(self) -> RemoteSettings | None:
+        """The chosen remote provider's settings; None for the house."""
+        return getattr(self, self.provider) if self.provider in REMOTE_GROUPS else None
+
     def secret_values(self) -> list[str]:
-        return [v.get_secret_value() for v in vars(self).values() if isinstance(v, SecretStr)]
+        """Every secret set, the providers' included, for the log redactor (``bot/log.py``)."""
+        return [v.get_secret_value() for v in _secrets(self)]
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -83,6 +102,8 @@ class Settings(BaseSettings):
             )
         if isinstance(value, int):
             return frozenset({value})
+        if isinstance(value, dict):  # only ADMIN_IDS_<…> variables, nested by "_": not this one
+            return frozenset()
         return value
 
     @field_validator("database_url")
@@ -113,8 +134,24 @@ def load_settings(**overrides: object) -> Settings:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = ".".join(str(p) for p in first["loc"][:1]).upper() or "SETTINGS"
+        loc = first["loc"]
+        depth = 2 if loc and loc[0] in REMOTE_GROUPS else 1
+        name = "_".join(str(p) for p in loc[:depth]).upper() or "SETTINGS"
         raise SettingsError(f"Invalid setting {name}: {first['msg']}") from None
     if settings.webhook_url and not settings.webhook_secret:
         raise SettingsError("Invalid setting WEBHOOK_SECRET: required when WEBHOOK_URL is set")
+    remote = settings.remote()
+    missing = remote.missing() if remote is not None else []
+    if missing:
+        raise SettingsError(
+            f"Invalid setting {missing[0]}: required when PROVIDER={settings.provider}"
+        )
     return settings
+
+
+def _secrets(model: BaseModel) -> Iterator[SecretStr]:
+    for value in vars(model).values():
+        if isinstance(value, SecretStr):
+            yield value
+        elif isinstance(value, BaseModel):
+            yield from _secrets(value)

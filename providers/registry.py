@@ -1,66 +1,85 @@
-"""Which adapter ``PROVIDER`` names, built from settings (the lead adds ``house`` here).
+"""The one place a provider is built: the house banca, or the remote adapter ``PROVIDER`` names.
 
-Settings (any case): ``PROVIDER_TIMEOUT`` (seconds, default 10), ``PROVIDER_CATALOG_TTL``
-(seconds, default 900);
-- soportex: ``SOPORTEX_URL`` (default https://api.loteriasoportex.com), ``SOPORTEX_TOKEN``
-  (empty = the provider's test mode);
-- banklot: ``BANKLOT_URL`` (default https://staging.loterias24.com), ``BANKLOT_EMAIL``,
-  ``BANKLOT_PASSWORD``;
-- jackpot: ``JACKPOT_URL``, ``JACKPOT_OPERATOR``, ``JACKPOT_TOKEN``, ``JACKPOT_CURRENCY`` (ISO 4217,
-  default the catalog's), ``JACKPOT_ODDS_DIFF`` (default 0), ``JACKPOT_SOURCE`` (default web),
-  ``JACKPOT_ATAG``.
+Each remote adapter is built from its own typed settings (``providers/<name>/settings.py``, read
+from ``SOPORTEX_URL``, ``BANKLOT_EMAIL``… by ``bot/settings.py``) plus the two they share:
+``PROVIDER_TIMEOUT`` (seconds a call may take) and ``PROVIDER_CATALOG_TTL`` (seconds a provider's
+lotteries and draws are kept before they are asked again).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import timedelta
+from typing import Protocol
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from lottery.catalog import Catalog
+from lottery.clock import Clock
+from lottery.ticket_codes import PinHasher
 from providers.banklot import BanklotProvider
+from providers.banklot.settings import BanklotSettings
 from providers.base import Provider
-from providers.http import Journal, setting
+from providers.house import HouseProvider
+from providers.http import Journal
 from providers.jackpot import JackpotProvider
+from providers.jackpot.settings import JackpotSettings
 from providers.soportex import SoportexProvider
+from providers.soportex.settings import SoportexSettings
+from storage.journal import DbJournal
 
-REMOTE_PROVIDERS = ("soportex", "banklot", "jackpot")
-#: settings whose values must never be printed (register them with the log redactor)
-SECRET_SETTINGS = {
-    "soportex": ("SOPORTEX_TOKEN",),
-    "banklot": ("BANKLOT_EMAIL", "BANKLOT_PASSWORD"),
-    "jackpot": ("JACKPOT_TOKEN",),
-}
+PROVIDERS = ("house", "soportex", "banklot", "jackpot")
+
+
+class ProviderConfig(Protocol):
+    """What building a provider reads of the bot's settings (``bot.settings.Settings``)."""
+
+    @property
+    def provider(self) -> str: ...
+    @property
+    def provider_timeout(self) -> float: ...
+    @property
+    def provider_catalog_ttl(self) -> float: ...
+    @property
+    def soportex(self) -> SoportexSettings: ...
+    @property
+    def banklot(self) -> BanklotSettings: ...
+    @property
+    def jackpot(self) -> JackpotSettings: ...
 
 
 def make_provider(
-    name: str,
-    settings_like: Mapping[str, str],
+    settings: ProviderConfig,
     *,
-    clock: Callable[[], datetime],
+    sessionmaker: async_sessionmaker[AsyncSession],
     catalog: Catalog,
+    pin_hasher: PinHasher,
+    clock: Clock,
     journal: Journal | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> Provider:
-    """The adapter for ``name``. ``catalog`` is the market's base catalog (names, aliases,
-    animals, payouts the provider does not list); ``journal`` should be persistent in production
-    so that banklot and jackpot tickets are still found after a restart (see
-    ``providers.http.exactly_once``). A missing required setting raises ``ValueError`` naming it."""
-    key = name.strip().lower()
-    if key == "soportex":
-        return SoportexProvider.from_settings(settings_like, clock=clock, catalog=catalog,
-                                              transport=transport)
-    if key == "banklot":
-        return BanklotProvider.from_settings(settings_like, clock=clock, catalog=catalog,
-                                             journal=journal, transport=transport)
-    if key == "jackpot":
-        return JackpotProvider.from_settings(settings_like, clock=clock, catalog=catalog,
-                                             journal=journal, transport=transport)
-    raise ValueError(f"unknown provider {name!r}; expected one of {', '.join(REMOTE_PROVIDERS)}")
-
-
-def secret_values(name: str, settings_like: Mapping[str, str]) -> tuple[str, ...]:
-    """The configured secrets of a provider, for ``bot.log.register_secrets``."""
-    keys = SECRET_SETTINGS.get(name.strip().lower(), ())
-    return tuple(v for k in keys if (v := setting(settings_like, k)))
+    """The provider ``settings.provider`` names. ``catalog`` is the market's base catalog (names,
+    aliases, animals, payouts a remote provider does not list). Banklot and jackpot tickets are
+    journalled in the database unless ``journal`` says otherwise, so that they are still found
+    by reference after a restart (see ``providers.http.exactly_once``). A missing required
+    setting raises ``ValueError`` naming it (``bot.settings.load_settings`` checks first)."""
+    name = settings.provider
+    if name == "house":
+        return HouseProvider(sessionmaker, catalog, pin_hasher=pin_hasher, clock=clock)
+    timeout = settings.provider_timeout
+    catalog_ttl = timedelta(seconds=settings.provider_catalog_ttl)
+    if name == "soportex":
+        return SoportexProvider.from_settings(settings.soportex, timeout=timeout,
+                                              catalog_ttl=catalog_ttl, clock=clock,
+                                              catalog=catalog, transport=transport)
+    journal = journal or DbJournal(sessionmaker, name)
+    if name == "banklot":
+        return BanklotProvider.from_settings(settings.banklot, timeout=timeout,
+                                             catalog_ttl=catalog_ttl, clock=clock,
+                                             catalog=catalog, journal=journal,
+                                             transport=transport)
+    if name == "jackpot":
+        return JackpotProvider.from_settings(settings.jackpot, timeout=timeout, clock=clock,
+                                             catalog=catalog, journal=journal,
+                                             transport=transport)
+    raise ValueError(f"unknown provider {name!r}; expected one of {', '.join(PROVIDERS)}")

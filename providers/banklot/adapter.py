@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from lottery.catalog import Catalog
+from lottery.clock import Clock
 from lottery.plays import Wager
 from providers.banklot.board import (
     GAME_IDS,
@@ -25,6 +26,7 @@ from providers.banklot.board import (
 )
 from providers.banklot.extras import BanklotExtras
 from providers.banklot.session import BanklotSession, Reply
+from providers.banklot.settings import BanklotSettings
 from providers.banklot.tickets import content_of, matches, offending, refusal, ticket_from_view
 from providers.base import (
     BookedWager,
@@ -44,7 +46,6 @@ from providers.http import (
     Stage,
     TTLCache,
     make_client,
-    setting,
     settle_create,
 )
 
@@ -60,7 +61,7 @@ class BanklotProvider(BanklotExtras):
 
     def __init__(
         self, *, base_url: str, email: str, password: str, base_catalog: Catalog,
-        clock: Callable[[], datetime], timeout: float = 10.0,
+        clock: Clock, timeout: float = 10.0,
         catalog_ttl: timedelta = timedelta(minutes=15), journal: Journal | None = None,
         match_window: timedelta = timedelta(minutes=15),
         transport: httpx.AsyncBaseTransport | None = None,
@@ -77,18 +78,13 @@ class BanklotProvider(BanklotExtras):
             self._load_board, ttl=catalog_ttl, clock=clock, name="banklot.board")
 
     @classmethod
-    def from_settings(cls, settings: Mapping[str, str], *, clock: Callable[[], datetime],
-                      catalog: Catalog, journal: Journal | None = None,
+    def from_settings(cls, settings: BanklotSettings, *, timeout: float, catalog_ttl: timedelta,
+                      clock: Clock, catalog: Catalog, journal: Journal | None = None,
                       transport: httpx.AsyncBaseTransport | None = None) -> BanklotProvider:
-        return cls(
-            base_url=setting(settings, "BANKLOT_URL", "https://staging.loterias24.com") or "",
-            email=setting(settings, "BANKLOT_EMAIL", required=True) or "",
-            password=setting(settings, "BANKLOT_PASSWORD", required=True) or "",
-            base_catalog=catalog, clock=clock, journal=journal, transport=transport,
-            timeout=float(setting(settings, "PROVIDER_TIMEOUT", "10") or 10),
-            catalog_ttl=timedelta(seconds=float(setting(settings, "PROVIDER_CATALOG_TTL", "900")
-                                                or 900)),
-        )
+        """``ValueError`` names a missing required setting (``BANKLOT_EMAIL``…)."""
+        return cls(base_url=settings.url, email=settings.need("email"),
+                   password=settings.need("password"), base_catalog=catalog, clock=clock,
+                   timeout=timeout, catalog_ttl=catalog_ttl, journal=journal, transport=transport)
 
     def __repr__(self) -> str:
         return f"BanklotProvider(base_url={str(self._http.base_url)!r})"

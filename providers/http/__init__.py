@@ -5,6 +5,7 @@ acted, JSON decoding that turns nonsense into ``ProviderUnavailable``, logs with
 ``exactly_once``: the journal of sent creates; the rule settling a create that got no answer.
 ``cache``: provider data (draws, limits) kept for a TTL on an injectable clock.
 ``catalog``: a ``lottery.catalog.Catalog`` from what a provider lists, named like the base one.
+``settings``: the base of each adapter's typed settings (``SoportexSettings``…).
 """
 
 from providers.http.cache import TTLCache
@@ -15,7 +16,6 @@ from providers.http.client import (
     call,
     decode_object,
     make_client,
-    setting,
 )
 from providers.http.exactly_once import Journal, MemoryJournal, SentCreate, settle_create
 
@@ -31,6 +31,5 @@ __all__ = [
     "call",
     "decode_object",
     "make_client",
-    "setting",
     "settle_create",
 ]

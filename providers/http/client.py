@@ -109,20 +109,6 @@ def decode_object(response: httpx.Response, op: str) -> dict[str, Any]:
     return body
 
 
-def setting(
-    settings_like: Mapping[str, str], key: str, default: str | None = None, *,
-    required: bool = False,
-) -> str | None:
-    """A setting by name, upper or lower case; a missing required one is named, never a value."""
-    for name in (key, key.upper(), key.lower()):
-        value = settings_like.get(name)
-        if value is not None:
-            return str(value)
-    if required and default is None:
-        raise ValueError(f"missing setting {key.upper()}")
-    return default
-
-
 def _failed(
     log: logging.Logger, op: str, path: str, started: float, detail: str, stage: Stage
 ) -> CallFailed:

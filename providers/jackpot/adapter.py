@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from lottery.catalog import Catalog
+from lottery.clock import Clock
 from lottery.plays import Wager
 from providers.base import (
     BookedWager,
@@ -36,7 +37,6 @@ from providers.http import (
     call,
     decode_object,
     make_client,
-    setting,
     settle_create,
 )
 from providers.jackpot.models import (
@@ -50,6 +50,7 @@ from providers.jackpot.models import (
     quote,
     wager_for,
 )
+from providers.jackpot.settings import JackpotSettings
 
 log = logging.getLogger("providers.jackpot")
 STAMP = "%Y-%m-%dT%H:%M:%S.%f"
@@ -79,7 +80,7 @@ class JackpotProvider:
 
     def __init__(
         self, *, base_url: str, operator: str, token: str, currency: str, base_catalog: Catalog,
-        clock: Callable[[], datetime], timeout: float = 10.0, odds_diff: Decimal = Decimal(0),
+        clock: Clock, timeout: float = 10.0, odds_diff: Decimal = Decimal(0),
         source: str = "web", atag: str | None = None, journal: Journal | None = None,
         betcards_ttl: timedelta = timedelta(seconds=30),
         match_window: timedelta = timedelta(minutes=15),
@@ -96,20 +97,16 @@ class JackpotProvider:
             self._load_betcards, ttl=betcards_ttl, clock=clock, name="jackpot.betcards")
 
     @classmethod
-    def from_settings(cls, settings: Mapping[str, str], *, clock: Callable[[], datetime],
+    def from_settings(cls, settings: JackpotSettings, *, timeout: float, clock: Clock,
                       catalog: Catalog, journal: Journal | None = None,
                       transport: httpx.AsyncBaseTransport | None = None) -> JackpotProvider:
-        return cls(
-            base_url=setting(settings, "JACKPOT_URL", required=True) or "",
-            operator=setting(settings, "JACKPOT_OPERATOR", required=True) or "",
-            token=setting(settings, "JACKPOT_TOKEN", required=True) or "",
-            currency=setting(settings, "JACKPOT_CURRENCY", catalog.currency) or catalog.currency,
-            odds_diff=Decimal(setting(settings, "JACKPOT_ODDS_DIFF", "0") or "0"),
-            source=setting(settings, "JACKPOT_SOURCE", "web") or "web",
-            atag=setting(settings, "JACKPOT_ATAG"), base_catalog=catalog, clock=clock,
-            journal=journal, transport=transport,
-            timeout=float(setting(settings, "PROVIDER_TIMEOUT", "10") or 10),
-        )
+        """``ValueError`` names a missing required setting (``JACKPOT_URL``…).
+        ``PROVIDER_CATALOG_TTL`` does not apply: betcards are kept for ``betcards_ttl``."""
+        return cls(base_url=settings.need("url"), operator=settings.need("operator"),
+                   token=settings.need("token"), currency=settings.currency or catalog.currency,
+                   odds_diff=settings.odds_diff, source=settings.source, atag=settings.atag,
+                   base_catalog=catalog, clock=clock, timeout=timeout, journal=journal,
+                   transport=transport)
 
     def __repr__(self) -> str:
         return f"JackpotProvider(base_url={str(self._http.base_url)!r}, currency={self.currency!r})"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from lottery.catalog import Catalog
+from lottery.clock import Clock
 from lottery.plays import Wager
 from providers.base import (
     BookedWager,
@@ -34,10 +35,10 @@ from providers.http import (
     call,
     decode_object,
     make_client,
-    setting,
     settle_create,
 )
 from providers.soportex.board import JUGADA_ERRORS, Board, read_board
+from providers.soportex.settings import SoportexSettings
 
 log = logging.getLogger("providers.soportex")
 STATES = {"0": TicketState.SOLD, "1": TicketState.VOID, "2": TicketState.WINNER,
@@ -55,7 +56,7 @@ class SoportexProvider:
 
     def __init__(
         self, *, base_url: str, token: str, base_catalog: Catalog,
-        clock: Callable[[], datetime], timeout: float = 10.0,
+        clock: Clock, timeout: float = 10.0,
         catalog_ttl: timedelta = timedelta(minutes=15),
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
@@ -70,17 +71,12 @@ class SoportexProvider:
             log.warning("soportex token is empty: selling in the provider's test environment")
 
     @classmethod
-    def from_settings(cls, settings: Mapping[str, str], *, clock: Callable[[], datetime],
-                      catalog: Catalog, transport: httpx.AsyncBaseTransport | None = None,
-                      ) -> SoportexProvider:
-        return cls(
-            base_url=setting(settings, "SOPORTEX_URL", "https://api.loteriasoportex.com") or "",
-            token=setting(settings, "SOPORTEX_TOKEN", "") or "",
-            base_catalog=catalog, clock=clock, transport=transport,
-            timeout=float(setting(settings, "PROVIDER_TIMEOUT", "10") or 10),
-            catalog_ttl=timedelta(seconds=float(setting(settings, "PROVIDER_CATALOG_TTL", "900")
-                                                or 900)),
-        )
+    def from_settings(cls, settings: SoportexSettings, *, timeout: float,
+                      catalog_ttl: timedelta, clock: Clock, catalog: Catalog,
+                      transport: httpx.AsyncBaseTransport | None = None) -> SoportexProvider:
+        return cls(base_url=settings.url, token=settings.token.get_secret_value(),
+                   base_catalog=catalog, clock=clock, timeout=timeout, catalog_ttl=catalog_ttl,
+                   transport=transport)
 
     def __repr__(self) -> str:
         url = str(self._http.base_url)
