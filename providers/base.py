@@ -75,6 +75,20 @@ class OutcomeUnknown(ProviderUnavailable):
     """A create may or may not have been booked and the provider cannot say yet."""
 
 
+class Capability(enum.StrEnum):
+    """What an adapter offers besides selling and finding its tickets, declared once on its
+    class (``capabilities``): the routers, the commands menu and /help are built from these,
+    so no handler or service asks which provider it is talking to."""
+
+    SELLS_PLAYS = "sells_plays"  # lottery plays written in chat, read against its catalog
+    SELLS_BETCARDS = "sells_betcards"  # jackpot betcards (/jackpot)
+    ENTERS_RESULTS = "enters_results"  # results typed in by the banca's admins (/resultado)
+    FEEDS_RESULTS = "feeds_results"  # results fetched from its API after each draw
+    CANCELS = "cancels"  # a sold ticket can be voided within its window
+    PAYS = "pays"  # its API records a prize's payment: the booth asks it before paying
+    REPORTS = "reports"  # it reports its sales over a period
+
+
 class TicketState(enum.StrEnum):
     SOLD = "sold"
     VOID = "void"
@@ -151,6 +165,8 @@ class SalesReport:
 @runtime_checkable
 class Provider(Protocol):
     name: str
+    #: what it offers (declared on the adapter's class); see :class:`Capability`
+    capabilities: frozenset[Capability]
 
     async def catalog(self) -> Catalog:
         """Lotteries, draw times and valid plays, in our catalog format (feeds the parser)."""

@@ -49,7 +49,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lottery.catalog import Catalog
 from lottery.money import Money
 from lottery.ticket_codes import PinHasher, normalize_serial
-from providers.base import BooksInTransaction, ErrorCode, Provider, ProviderError
+from providers.base import BooksInTransaction, Capability, ErrorCode, Provider, ProviderError
 from storage.models import Draw, PaidHow, Ticket, TicketStatus, User, UserRole, Wager
 from storage.repositories import activity
 from storage.repositories import tickets as tickets_repo
@@ -204,9 +204,7 @@ async def _reload(session: AsyncSession, ticket_id: int) -> Ticket:
 
 def _remote_pays(provider: Provider, ticket: Ticket) -> bool:
     """Ask the provider only for its own tickets, and only when its API can pay."""
-    if provider.name == "house" or ticket.provider != provider.name:
-        return False
-    return "pay" in (getattr(provider, "operations", None) or ())
+    return Capability.PAYS in provider.capabilities and ticket.provider == provider.name
 
 
 async def _pay_remotely(

@@ -42,7 +42,7 @@ from lottery.catalog import Catalog, Lottery, fold_name
 from lottery.plays.vocab import SIGN_CODES, SIGN_NAMES, SIGNS
 from lottery.schedule import draws_on, local_date
 from lottery.settlement import AB_GAMES, ANIMAL_GAMES, SIGN_GAMES, result_problem
-from providers.base import DrawResult, Provider
+from providers.base import Capability, DrawResult, Provider
 from providers.house.results import InvalidResult, results_on
 from services.outbox import queue_texts
 from services.settlement import SettlementError, enter_and_settle
@@ -133,11 +133,12 @@ async def fetch_due_results(
 
 
 async def run_results_feed_once(app: AppContext) -> None:
-    """One tick of the feed, in provider mode only (house results are typed in by an admin).
+    """One tick of the feed, for a provider that feeds results (the house's are typed in by an
+    admin).
 
     Never raises: a failure is logged and the next tick tries again."""
     provider = app.provider
-    if provider.name == "house" or "results" not in getattr(provider, "operations", {"results"}):
+    if Capability.FEEDS_RESULTS not in provider.capabilities:
         return
     try:
         summary = await fetch_due_results(

@@ -64,7 +64,9 @@ def ticket_view(
         cancel_deadline=(
             ticket.cancel_deadline.astimezone(catalog.timezone) if ticket.cancel_deadline else None
         ),
-        provider_ref=ticket.provider_ticket_id if ticket.provider != "house" else None,
+        # the lottery system's own number, when it is not the serial the ticket already shows
+        provider_ref=ticket.provider_ticket_id
+        if ticket.provider_ticket_id != ticket.serial else None,
     )
 
 

@@ -30,6 +30,7 @@ from providers.banklot.settings import BanklotSettings
 from providers.banklot.tickets import content_of, matches, offending, refusal, ticket_from_view
 from providers.base import (
     BookedWager,
+    Capability,
     ErrorCode,
     ProviderError,
     ProviderTicket,
@@ -56,8 +57,8 @@ EVENTS_KEPT = timedelta(days=7)
 
 class BanklotProvider(BanklotExtras):
     name = "banklot"
-    operations = frozenset({"catalog", "validate", "create", "find", "cancel", "results", "pay",
-                            "sales"})
+    capabilities = frozenset({Capability.SELLS_PLAYS, Capability.FEEDS_RESULTS,
+                              Capability.CANCELS, Capability.PAYS, Capability.REPORTS})
 
     def __init__(
         self, *, base_url: str, email: str, password: str, base_catalog: Catalog,

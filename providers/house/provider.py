@@ -19,8 +19,8 @@ from lottery.clock import Clock, system_clock
 from lottery.plays import Wager
 from lottery.plays import messages as M
 from lottery.ticket_codes import PinHasher, new_pin
-from providers.base import DrawResult as ProviderDrawResult
 from providers.base import (
+    Capability,
     ErrorCode,
     ProviderError,
     ProviderTicket,
@@ -28,6 +28,7 @@ from providers.base import (
     TicketRequest,
     WagerRejection,
 )
+from providers.base import DrawResult as ProviderDrawResult
 from providers.house import messages as HM
 from providers.house.booking import Replay, Sale, book, refuse
 from providers.house.cancelling import cancel
@@ -52,6 +53,10 @@ class HouseProvider:
     """
 
     name = "house"
+    #: results are typed in by the banca's admins; prizes are paid by the booth, which records
+    #: the payment here (``record_payment_in``)
+    capabilities = frozenset({Capability.SELLS_PLAYS, Capability.ENTERS_RESULTS,
+                              Capability.CANCELS, Capability.REPORTS})
 
     def __init__(
         self,

@@ -16,6 +16,7 @@ from lottery.clock import Clock
 from lottery.plays import Wager
 from providers.base import (
     BookedWager,
+    Capability,
     DrawResult,
     ErrorCode,
     ProviderError,
@@ -76,7 +77,9 @@ class OddsChanged(ProviderError):
 
 class JackpotProvider:
     name = "jackpot"
-    operations = frozenset({"catalog", "validate", "create", "find", "sales"})
+    #: no draw results (a ticket's own ``result`` tells its outcome), no cancel, and prizes go
+    #: to the player's wallet
+    capabilities = frozenset({Capability.SELLS_BETCARDS, Capability.REPORTS})
 
     def __init__(
         self, *, base_url: str, operator: str, token: str, currency: str, base_catalog: Catalog,

@@ -16,6 +16,7 @@ from lottery.clock import Clock
 from lottery.plays import Wager
 from providers.base import (
     BookedWager,
+    Capability,
     DrawResult,
     ErrorCode,
     OutcomeUnknown,
@@ -52,7 +53,9 @@ class TokenRefused(ProviderUnavailable):
 
 class SoportexProvider:
     name = "soportex"
-    operations = frozenset({"catalog", "validate", "create", "find", "cancel", "results", "sales"})
+    #: its API has no pay operation: the booth pays the prizes
+    capabilities = frozenset({Capability.SELLS_PLAYS, Capability.FEEDS_RESULTS,
+                              Capability.CANCELS, Capability.REPORTS})
 
     def __init__(
         self, *, base_url: str, token: str, base_catalog: Catalog,

@@ -18,6 +18,7 @@ import pytest
 
 from lottery.plays import Wager, parse_message
 from providers.base import (
+    Capability,
     ErrorCode,
     Provider,
     ProviderError,
@@ -47,9 +48,9 @@ def provider(backend: Backend) -> Provider:
     return backend.provider
 
 
-def needs(backend: Backend, operation: str) -> None:
-    if operation not in backend.operations:
-        pytest.skip(f"{backend.name} has no {operation} operation")
+def needs(backend: Backend, capability: Capability) -> None:
+    if capability not in backend.provider.capabilities:
+        pytest.skip(f"{backend.name} does not offer {capability}")
 
 
 async def plays(provider: Provider, text: str, now: datetime) -> list[Wager]:
@@ -144,7 +145,7 @@ async def test_an_amount_below_the_minimum_is_refused(provider: Provider, backen
 
 
 async def test_cancel_voids_once(provider: Provider, backend: Backend) -> None:
-    needs(backend, "cancel")
+    needs(backend, Capability.CANCELS)
     ticket = await sell(provider, backend, "ref-cancel", "zulia 16:45 123 x5")
     backend.clock.advance(seconds=30)
     voided = await provider.cancel_ticket(ticket, backend.clock.now())
@@ -157,7 +158,7 @@ async def test_cancel_voids_once(provider: Provider, backend: Backend) -> None:
 
 
 async def test_cancelling_an_unknown_ticket(provider: Provider, backend: Backend) -> None:
-    needs(backend, "cancel")
+    needs(backend, Capability.CANCELS)
     ghost = ProviderTicket("never-sold", "99999999", TicketState.SOLD, (), Decimal("5.00"), "VES",
                            MORNING, extra={"date": MORNING.date().isoformat()})
     with pytest.raises(ProviderError) as refused:
@@ -166,7 +167,7 @@ async def test_cancelling_an_unknown_ticket(provider: Provider, backend: Backend
 
 
 async def test_results_after_a_draw(provider: Provider, backend: Backend) -> None:
-    needs(backend, "results")
+    needs(backend, Capability.FEEDS_RESULTS)
     draw = MORNING.replace(hour=16, minute=45)
     await backend.publish("zulia", draw, "123")
     results = await provider.results(draw.date())
@@ -176,7 +177,7 @@ async def test_results_after_a_draw(provider: Provider, backend: Backend) -> Non
 
 
 async def test_a_winner_is_paid_once_with_its_pin(provider: Provider, backend: Backend) -> None:
-    needs(backend, "pay")
+    needs(backend, Capability.PAYS)
     winner = await sell(provider, backend, "ref-win", "zulia 16:45 123 x5")
     loser = await sell(provider, backend, "ref-lose", "zulia 16:45 456 x5")
     await backend.publish("zulia", MORNING.replace(hour=16, minute=45), "123")
@@ -202,7 +203,7 @@ async def test_a_winner_is_paid_once_with_its_pin(provider: Provider, backend: B
 
 async def test_sales_report_counts_sales_and_cancellations(
         provider: Provider, backend: Backend) -> None:
-    needs(backend, "sales")
+    needs(backend, Capability.REPORTS)
     await sell(provider, backend, "ref-keep", "zulia 16:45 123 x5")
     dropped = await sell(provider, backend, "ref-drop", "zulia 16:45 456 x7")
     await provider.cancel_ticket(dropped, backend.clock.now())

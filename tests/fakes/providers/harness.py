@@ -1,10 +1,10 @@
 """A provider under test together with its backend: what the contract and fault tests drive.
 
-``Backend`` is all a test needs: the ``provider``, the shared ``clock``, which ``operations`` it
-offers, how many tickets the backend really booked (``booked()``, to count "no double, no lost"),
-how to publish a triple result (``publish``), and a sample sale (``sample_request``). The house
-provider gets a ``Backend`` of its own (its database is the backend) and joins the contract suite
-by adding its factory to ``BACKENDS`` in the test module.
+``Backend`` is all a test needs: the ``provider`` (what it offers is its ``capabilities``), the
+shared ``clock``, how many tickets the backend really booked (``booked()``, to count "no double,
+no lost"), how to publish a triple result (``publish``), and a sample sale (``sample_request``).
+The house provider gets a ``Backend`` of its own (its database is the backend) and joins the
+contract suite by adding its factory to ``BACKENDS`` in the test module.
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ class Backend:
     name: str
     provider: Provider
     clock: FakeClock
-    operations: frozenset[str]
     booked: Callable[[], Awaitable[int]]
     publish: Callable[[str, datetime, str], Awaitable[None]]
     sample_request: Callable[[str, str], Awaitable[TicketRequest]]
@@ -89,8 +88,7 @@ async def soportex_backend(clock: FakeClock | None = None, *,
             return await plays_request(provider, clock, reference, text)
 
         try:
-            yield Backend("soportex", provider, clock, SoportexProvider.operations,
-                          _counter(sim), publish, sample, sim,
+            yield Backend("soportex", provider, clock, _counter(sim), publish, sample, sim,
                           create_op="registrarticket", lookup_op="consultarticket")
         finally:
             await provider.close()
@@ -114,8 +112,7 @@ async def banklot_backend(clock: FakeClock | None = None, *,
             return await plays_request(provider, clock, reference, text)
 
         try:
-            yield Backend("banklot", provider, clock, BanklotProvider.operations,
-                          _counter(sim), publish, sample, sim,
+            yield Backend("banklot", provider, clock, _counter(sim), publish, sample, sim,
                           create_op="create", lookup_op="last")
         finally:
             await provider.close()
@@ -141,8 +138,7 @@ async def jackpot_backend(clock: FakeClock | None = None, *,
             return TicketRequest(reference, (wager_for(quote),), "USD")
 
         try:
-            yield Backend("jackpot", provider, clock, JackpotProvider.operations,
-                          _counter(sim), publish, sample, sim,
+            yield Backend("jackpot", provider, clock, _counter(sim), publish, sample, sim,
                           create_op="create", lookup_op="list")
         finally:
             await provider.close()
