@@ -64,5 +64,5 @@ def create_dispatcher(
         dp.message.outer_middleware(limiter)
         dp.callback_query.outer_middleware(limiter)
 
-    dp.include_router(router or build_root_router())
+    dp.include_router(router or build_root_router(app.provider.capabilities))
     return dp

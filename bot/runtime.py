@@ -113,7 +113,7 @@ def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot
 
 async def run_polling(bot: Bot, dp: Dispatcher, app: AppContext) -> None:
     await bot.delete_webhook(drop_pending_updates=False)
-    await set_bot_commands(bot, app.settings.default_locale, app.settings.provider)
+    await set_bot_commands(bot, app.settings.default_locale, app.provider.capabilities)
     log.info("polling started")
     await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
 
@@ -144,7 +144,7 @@ async def run_webhook(bot: Bot, dp: Dispatcher, app: AppContext) -> None:
             secret_token=settings.webhook_secret.get_secret_value(),
             allowed_updates=dp.resolve_used_update_types(),
         )
-        await set_bot_commands(bot, settings.default_locale, settings.provider)
+        await set_bot_commands(bot, settings.default_locale, app.provider.capabilities)
         log.info("webhook listening", extra={"host": settings.host, "port": settings.port})
         await asyncio.Event().wait()
     finally:

@@ -8,14 +8,22 @@ plays. So the jackpot goes before the sale, a router that reads free text in som
 before both, and the fallback (unknown commands, pictures, and the one answer to any button
 press no router took: ``handlers.callbacks``) and the error handler go last.
 
+The commands every module declares (its ``COMMANDS``, see ``handlers.commands``) make the
+commands menu and /help's role section; the admins' ones are registered together, after every
+other command, under the router that checks the role (``handlers.admin_only``).
+
 Routers are built per Dispatcher (an aiogram Router belongs to one parent), so tests and
-several bots in one process each get their own."""
+several bots in one process each get their own, and for what the provider offers: a command it
+does not offer gives the answer its declaration has for that."""
+
+from types import ModuleType
 
 from aiogram import Router
 
 from handlers import (
     account,
     admin,
+    admin_only,
     broadcast,
     draws,
     errors,
@@ -30,25 +38,40 @@ from handlers import (
     start,
     tickets,
 )
+from handlers.commands import CommandSpec
+from providers.base import Capability
+
+ROUTED: tuple[ModuleType, ...] = (
+    jackpot,  # before sales: its price step reads free text
+    sales,  # free text: anything that is not a command is read as plays
+    start,
+    language,
+    account,
+    broadcast,
+    payments,
+    reports,
+    tickets,
+    my_tickets,
+    results,
+    draws,
+)
+"""The modules with a router of their own (``make_router``), in the order they are tried."""
+
+ADMINS_ONLY: tuple[ModuleType, ...] = (admin, risk)
+"""The modules whose every command is for admins: they have no router of their own."""
+
+DECLARED: tuple[CommandSpec, ...] = tuple(
+    spec for module in (*ROUTED, *ADMINS_ONLY) for spec in getattr(module, "COMMANDS", ())
+)
+"""Every command, as its module declares it."""
 
 
-def build_root_router() -> Router:
+def build_root_router(offers: frozenset[Capability]) -> Router:
+    """The bot's routers for a provider that offers ``offers``."""
     root = Router(name="root")
     root.include_routers(
-        jackpot.make_router(),  # before sales: its price step reads free text
-        sales.make_router(),  # free text: anything that is not a command is read as plays
-        start.make_router(),
-        language.make_router(),
-        account.make_router(),
-        admin.make_router(),
-        broadcast.make_router(),
-        payments.make_router(),
-        reports.make_router(),
-        risk.make_router(),
-        tickets.make_router(),
-        my_tickets.make_router(),
-        results.make_router(),
-        draws.make_router(),
+        *(module.make_router(offers) for module in ROUTED),
+        admin_only.make_router(DECLARED, offers),
         start.make_fallback_router(),  # after every router of buttons: it answers any press
         errors.make_router(),  # the last word when any of them fails
     )

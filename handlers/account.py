@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from aiogram import Router
-from aiogram.filters import Command
 from aiogram.types import Message
 
 from bot.context import AppContext
+from handlers.commands import CommandSpec, register
 from handlers.filters import commands_only
-from lottery.i18n import _
+from lottery.i18n import N_, _
+from providers.base import Capability
 from services.sale_text import money_text
 from storage.models import User, UserRole
 
@@ -32,7 +33,9 @@ async def balance(message: Message, user: User, app: AppContext) -> None:
         await message.answer(_("You are an admin: you sell on the banca's own account."))
 
 
-def make_router() -> Router:
-    router = commands_only(Router(name="account"))
-    router.message.register(balance, Command("saldo", "balance"))
-    return router
+BALANCE = CommandSpec(balance, ("saldo", "balance"), N_("My balance or credit"), order=60)
+COMMANDS = (BALANCE,)
+
+
+def make_router(offers: frozenset[Capability]) -> Router:
+    return register(commands_only(Router(name="account")), COMMANDS, offers)

@@ -1,19 +1,19 @@
-"""Admin commands: /recargar (top up a player), /cupo (seller credit limit), /rol (roles)."""
+"""Admin commands: /recargar (top up a player), /cupo (seller credit limit), /rol (roles).
+
+Their router is the admins' one (``handlers.admin_only``): anyone else is refused before them."""
 
 from __future__ import annotations
 
 from html import escape
 
-from aiogram import Router
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import CommandObject
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import set_chat_commands
 from bot.context import AppContext
-from handlers.admin_only import refuse_non_admin
-from handlers.filters import commands_only
-from lottery.i18n import _
+from handlers.commands import ADMINS, CommandSpec
+from lottery.i18n import N_, _
 from services import accounts
 from services.accounts import AccountChange, AccountError
 from services.sale_text import money_text, role_name
@@ -68,8 +68,6 @@ def _error(change: AccountChange, usage: str) -> str:
 async def top_up(
     message: Message, command: CommandObject, session: AsyncSession, user: User, app: AppContext
 ) -> None:
-    if await refuse_non_admin(message, user):
-        return
     change = await accounts.top_up(session, user, command.args, app.clock())
     if change.error:
         await message.answer(_error(change, "/recargar @usuario 500"))
@@ -84,11 +82,13 @@ async def top_up(
     )
 
 
+TOP_UP = CommandSpec(top_up, ("recargar",), N_("Top up a player's balance"), roles=ADMINS,
+                     order=230, help=N_("/recargar @user AMOUNT tops up a player's balance"))
+
+
 async def credit_limit(
     message: Message, command: CommandObject, session: AsyncSession, user: User, app: AppContext
 ) -> None:
-    if await refuse_non_admin(message, user):
-        return
     change = await accounts.set_credit_limit(session, user, command.args, app.clock())
     if change.error:
         await message.answer(_error(change, "/cupo @vendedor 5000"))
@@ -101,11 +101,14 @@ async def credit_limit(
     )
 
 
+CREDIT_LIMIT = CommandSpec(credit_limit, ("cupo",), N_("Set a seller's credit limit"),
+                           roles=ADMINS, order=240,
+                           help=N_("/cupo @user AMOUNT sets a seller's credit limit"))
+
+
 async def role(
     message: Message, command: CommandObject, session: AsyncSession, user: User, app: AppContext
 ) -> None:
-    if await refuse_non_admin(message, user):
-        return
     change = await accounts.set_role(session, user, command.args, app.clock(),
                                      app.settings.admin_ids)
     if change.error:
@@ -115,7 +118,7 @@ async def role(
     if message.bot is not None:
         target = change.target
         await set_chat_commands(message.bot, target.id, target.role, target.locale,
-                                app.provider.name)
+                                app.provider.capabilities)
     await message.answer(
         _("{who} is now {role}.").format(
             who=_who(change.target), role=role_name(change.target.role)
@@ -123,9 +126,7 @@ async def role(
     )
 
 
-def make_router() -> Router:
-    router = commands_only(Router(name="admin"))
-    router.message.register(top_up, Command("recargar"))
-    router.message.register(credit_limit, Command("cupo"))
-    router.message.register(role, Command("rol"))
-    return router
+ROLE = CommandSpec(role, ("rol",), N_("Make someone a player, seller or admin"), roles=ADMINS,
+                   order=250, help=N_("/rol @user vendedor makes someone a jugador, vendedor or "
+                                      "admin"))
+COMMANDS = (TOP_UP, CREDIT_LIMIT, ROLE)

@@ -1,21 +1,23 @@
-"""/suscribir and /desuscribir (results pushed to you), /difundir (admins: a message to many)."""
+"""/suscribir and /desuscribir (results pushed to you), /difundir (admins: a message to many,
+on the admins' router)."""
 
 from __future__ import annotations
 
 from html import escape
 
 from aiogram import Router
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
-from handlers.admin_only import refuse_non_admin
 from handlers.callbacks import AnnounceAction, AnnounceButton, SubscriptionButton, answer_stale
+from handlers.commands import ADMINS, CommandSpec, register
 from handlers.filters import buttons, commands_only
 from lottery.catalog import Lottery
-from lottery.i18n import _
+from lottery.i18n import N_, _
+from providers.base import Capability
 from services.broadcast import BroadcastKind, BroadcastTextError, audience, enqueue
 from services.subscriptions import set_subscription
 from storage.models import User, UserRole
@@ -27,9 +29,15 @@ async def subscribe(message: Message, command: CommandObject, session: AsyncSess
     await _toggle(message, command, session, user, app, on=True)
 
 
+SUBSCRIBE = CommandSpec(subscribe, ("suscribir", "subscribe"))
+
+
 async def unsubscribe(message: Message, command: CommandObject, session: AsyncSession,
                       user: User, app: AppContext) -> None:
     await _toggle(message, command, session, user, app, on=False)
+
+
+UNSUBSCRIBE = CommandSpec(unsubscribe, ("desuscribir", "unsubscribe"))
 
 
 async def _toggle(message: Message, command: CommandObject, session: AsyncSession, user: User,
@@ -56,10 +64,8 @@ async def _toggle(message: Message, command: CommandObject, session: AsyncSessio
 
 
 async def announce(message: Message, command: CommandObject, state: FSMContext,
-                   session: AsyncSession, user: User, app: AppContext) -> None:
+                   session: AsyncSession, app: AppContext) -> None:
     """`/difundir TEXT` to everyone, `/difundir @zulia TEXT` to that lottery's subscribers."""
-    if await refuse_non_admin(message, user):
-        return
     text = (command.args or "").strip()
     lottery = None
     if text.startswith("@"):
@@ -88,6 +94,13 @@ async def announce(message: Message, command: CommandObject, state: FSMContext,
             _announce_button(_("⚡ Send as paid broadcast (up to 1,000/s, costs Stars)"),
                              AnnounceAction.PAID),
         ]]))
+
+
+ANNOUNCE = CommandSpec(
+    announce, ("difundir", "broadcast"), N_("Send a message to all users"), roles=ADMINS,
+    order=260, help=N_("/difundir TEXT sends a message to all users; /difundir @zulia TEXT to "
+                       "that lottery's subscribers"),
+)
 
 
 def _announce_button(text: str, action: AnnounceAction) -> InlineKeyboardButton:
@@ -179,11 +192,13 @@ async def toggle_button(
     )
 
 
-def make_router() -> Router:
-    router = buttons(commands_only(Router(name="broadcast")), "bc:", "sub:")
-    router.message.register(subscribe, Command("suscribir", "subscribe"))
-    router.message.register(unsubscribe, Command("desuscribir", "unsubscribe"))
-    router.message.register(announce, Command("difundir", "broadcast"))
+COMMANDS = (SUBSCRIBE, UNSUBSCRIBE, ANNOUNCE)
+
+
+def make_router(offers: frozenset[Capability]) -> Router:
+    """/suscribir, /desuscribir and the buttons; /difundir is on the admins' router."""
+    router = register(buttons(commands_only(Router(name="broadcast")), "bc:", "sub:"), COMMANDS,
+                      offers)
     router.callback_query.register(announce_confirmed, AnnounceButton.filter())
     router.callback_query.register(toggle_button, SubscriptionButton.filter())
     return router

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from aiogram import Router
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import CommandObject
 from aiogram.types import Message
 
 from bot.context import AppContext
+from handlers.commands import CommandSpec, register
 from handlers.filters import commands_only
+from lottery.i18n import N_
 from lottery.money import format_locale
+from providers.base import Capability
 from services.draw_list import read_draws_query, render_draws
-from services.help import provider_help, sells_plays
+from services.help import provider_help
 from storage.models import User
 
 
 async def show_draws(
     message: Message, command: CommandObject, user: User, app: AppContext
 ) -> None:
-    if not sells_plays(app.provider.name):  # a jackpot banca sells betcards, not draws
-        await message.answer("\n".join(provider_help(app.provider.name)))
-        return
     now = app.clock()
     query = read_draws_query(app.catalog, command.args, now)
     if query.problem:
@@ -29,7 +29,16 @@ async def show_draws(
     await message.answer(render_draws(app.catalog, query, now, locale))
 
 
-def make_router() -> Router:
-    router = commands_only(Router(name="draws"))
-    router.message.register(show_draws, Command("sorteos", "loterias", "draws"))
-    return router
+async def no_draws(message: Message, app: AppContext) -> None:
+    """Where only betcards are sold: what there is to buy instead."""
+    await message.answer("\n".join(provider_help(app.provider.capabilities)))
+
+
+DRAWS = CommandSpec(show_draws, ("sorteos", "loterias", "draws"),
+                    N_("Open draws and what each game pays"), order=70,
+                    needs=Capability.SELLS_PLAYS, otherwise=no_draws)
+COMMANDS = (DRAWS,)
+
+
+def make_router(offers: frozenset[Capability]) -> Router:
+    return register(commands_only(Router(name="draws")), COMMANDS, offers)

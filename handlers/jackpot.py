@@ -13,7 +13,7 @@ from typing import cast
 
 from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -27,9 +27,10 @@ from handlers.callbacks import (
     JackpotNav,
     JackpotSummaryButton,
 )
+from handlers.commands import CommandSpec, register
 from handlers.filters import PLAIN_TEXT, buttons
-from lottery.i18n import _
-from providers.base import ProviderError
+from lottery.i18n import N_, _
+from providers.base import Capability, ProviderError
 from providers.jackpot import Betcard, JackpotProvider
 from services import jackpot as jp
 from services import jackpot_text as jt
@@ -180,10 +181,15 @@ async def _open_card(query: CallbackQuery, provider: JackpotProvider, code: str,
 # -- handlers ---------------------------------------------------------------------------------
 
 
+async def not_sold(message: Message) -> None:
+    """/jackpot where the provider sells no betcards."""
+    await message.answer(jt.not_available())
+
+
 async def on_jackpot(message: Message, user: User, app: AppContext) -> None:
     provider = _provider(app)
-    if provider is None:
-        await message.answer(jt.not_available())
+    if provider is None:  # registered where betcards are sold: not_sold answers elsewhere
+        await not_sold(message)
         return
     try:
         cards = await jp.open_betcards(provider, app.clock())
@@ -193,6 +199,10 @@ async def on_jackpot(message: Message, user: User, app: AppContext) -> None:
     cards = [c for c in cards if _card_data(c) is not None]
     text = jt.betcards_text(cards, app.catalog, user, provider.currency)
     await message.answer(text, reply_markup=_cards_keyboard(cards, app, user) if cards else None)
+
+
+JACKPOT = CommandSpec(on_jackpot, ("jackpot",), N_("Buy a jackpot ticket"), order=30,
+                      needs=Capability.SELLS_BETCARDS, otherwise=not_sold)
 
 
 async def on_card(query: CallbackQuery, callback_data: JackpotCard, state: FSMContext,
@@ -385,9 +395,11 @@ async def on_cancel(query: CallbackQuery, callback_data: JackpotSummaryButton, s
     await _send(query, _("✖️ Cancelled: nothing was sold."))
 
 
-def make_router() -> Router:
-    router = buttons(Router(name="jackpot"), "jp:")
-    router.message.register(on_jackpot, Command("jackpot"))
+COMMANDS = (JACKPOT,)
+
+
+def make_router(offers: frozenset[Capability]) -> Router:
+    router = register(buttons(Router(name="jackpot"), "jp:"), COMMANDS, offers)
     router.callback_query.register(on_card, JackpotCard.filter())
     router.callback_query.register(on_bet, JackpotBet.filter())
     router.callback_query.register(on_back, JackpotNav.filter(F.step == "back"))

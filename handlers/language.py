@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import set_chat_commands
 from bot.context import AppContext
 from handlers.callbacks import LanguageButton
+from handlers.commands import CommandSpec, register
 from handlers.filters import buttons, commands_only
 from lottery import i18n
-from lottery.i18n import _
+from lottery.i18n import N_, _
+from providers.base import Capability
 from services.users import set_locale
 from storage.models import User, UserRole
 
@@ -38,7 +40,7 @@ async def _switch(
     """Remember ``locale``; a seller's or admin's own menu follows it."""
     await set_locale(session, user, locale)
     if user.role != UserRole.PLAYER and bot is not None:
-        await set_chat_commands(bot, user.id, user.role, locale, app.provider.name)
+        await set_chat_commands(bot, user.id, user.role, locale, app.provider.capabilities)
 
 
 async def choose(
@@ -53,6 +55,11 @@ async def choose(
     await message.answer(_("Choose your language:"), reply_markup=_keyboard())
 
 
+LANGUAGE = CommandSpec(choose, ("idioma", "language", "lang"), N_("Change the language"),
+                       order=120)
+COMMANDS = (LANGUAGE,)
+
+
 async def chosen(
     query: CallbackQuery, callback_data: LanguageButton, session: AsyncSession, user: User,
     app: AppContext,
@@ -64,8 +71,7 @@ async def chosen(
         await query.message.answer(_confirmation(wanted))
 
 
-def make_router() -> Router:
-    router = buttons(commands_only(Router(name="language")), "lang:")
-    router.message.register(choose, Command("idioma", "language", "lang"))
+def make_router(offers: frozenset[Capability]) -> Router:
+    router = register(buttons(commands_only(Router(name="language")), "lang:"), COMMANDS, offers)
     router.callback_query.register(chosen, LanguageButton.filter(F.code.in_(set(_NAMES))))
     return router

@@ -6,7 +6,6 @@ import logging
 from typing import cast
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import (
     BufferedInputFile,
@@ -19,14 +18,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
 from handlers.callbacks import TicketAction, TicketButton, TicketPage
+from handlers.commands import CommandSpec, register
 from handlers.filters import buttons, commands_only
 from handlers.long_text import send_text
 from handlers.sales import show_preview
 from lottery.catalog import Catalog
-from lottery.i18n import _
+from lottery.i18n import N_, _
 from lottery.labels import format_clock, format_day_time, state_name
 from lottery.money import format_locale
 from lottery.ticket_codes import format_serial
+from providers.base import Capability
 from services.cancel import CancelRefusal, CancelResult, cancel_ticket
 from services.my_tickets import PAGE, last_ticket, page_of_tickets, ticket_for
 from services.repeat import repeated_wagers
@@ -88,6 +89,10 @@ async def list_tickets(
     await _send_list(message, session, user, app, 0)
 
 
+TICKETS = CommandSpec(list_tickets, ("tickets", "mistickets"),
+                      N_("My tickets: reprint, cancel, repeat"), order=40)
+
+
 async def list_page(
     query: CallbackQuery, callback_data: TicketPage, session: AsyncSession, user: User,
     app: AppContext,
@@ -132,6 +137,9 @@ async def last(message: Message, session: AsyncSession, user: User, app: AppCont
         await message.answer(_("You have no tickets yet. Send your plays to buy one."))
         return
     await _show(message, ticket, app, user, image=True)
+
+
+LAST = CommandSpec(last, ("ultimo", "last"), N_("My last ticket"), order=50)
 
 
 async def _ticket_from(
@@ -236,10 +244,11 @@ async def repeat(
     await show_preview(query.message, state, preview, app, user)
 
 
-def make_router() -> Router:
-    router = buttons(commands_only(Router(name="my_tickets")), "tk:")
-    router.message.register(list_tickets, Command("tickets", "mistickets"))
-    router.message.register(last, Command("ultimo", "last"))
+COMMANDS = (TICKETS, LAST)
+
+
+def make_router(offers: frozenset[Capability]) -> Router:
+    router = register(buttons(commands_only(Router(name="my_tickets")), "tk:"), COMMANDS, offers)
     router.callback_query.register(list_page, TicketPage.filter())
     for handler, action in ((open_ticket, TicketAction.OPEN), (reprint, TicketAction.REPRINT),
                             (cancel, TicketAction.CANCEL), (repeat, TicketAction.REPEAT)):

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from aiogram import Router
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import CommandObject
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
+from handlers.commands import CommandSpec, register
 from handlers.filters import commands_only
-from lottery.i18n import _, ngettext
+from lottery.i18n import N_, _, ngettext
 from lottery.labels import format_clock, format_day_time, state_name
 from lottery.money import Money, format_locale, format_money
 from lottery.ticket_codes import format_serial
-from providers.base import ErrorCode
+from providers.base import Capability, ErrorCode
 from services.payments import (
     PIN_LOCK,
     Payment,
@@ -93,6 +94,9 @@ async def check(message: Message, command: CommandObject, session: AsyncSession,
         await message.answer(_not_found())
         return
     await message.answer(_check_text(result, app, user))
+
+
+PRIZE = CommandSpec(check, ("premio", "prize"), N_("Check a ticket's prize"), order=90)
 
 
 # --- /pagar -------------------------------------------------------------------------------------
@@ -195,9 +199,11 @@ async def pay(message: Message, command: CommandObject, session: AsyncSession, u
         await message.answer(_refusal_text(payment, app, user))
 
 
-def make_router() -> Router:
-    router = commands_only(Router(name="payments"))
-    router.message.register(check, Command("premio", "prize"))
-    router.message.register(pay, Command("pagar", "cobrar", "pay"))
-    return router
+PAY = CommandSpec(pay, ("pagar", "cobrar", "pay"), N_("Collect a prize with serial and PIN"),
+                  order=100)
+COMMANDS = (PRIZE, PAY)
+
+
+def make_router(offers: frozenset[Capability]) -> Router:
+    return register(commands_only(Router(name="payments")), COMMANDS, offers)
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 
 from aiogram import Router
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import CommandObject
 from aiogram.types import BufferedInputFile, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
+from handlers.commands import STAFF, CommandSpec, register
 from handlers.filters import commands_only
+from lottery.i18n import N_
+from providers.base import Capability
 from services import rendering, reports
-from storage.models import User
+from storage.models import User, UserRole
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +29,17 @@ async def sales_report(message: Message, command: CommandObject, session: AsyncS
         await _send_chart(message, chart)
 
 
+#: a player is told to look at /saldo instead (``services.reports``)
+SALES = CommandSpec(
+    sales_report, ("ventas", "reporte", "sales", "report"), roles=STAFF, order=200,
+    menu={UserRole.SELLER: N_("My sales and commission"),
+          UserRole.ADMIN: N_("Sales report of the banca")},
+    help={UserRole.SELLER: N_("/ventas your sales and commission · /saldo the credit you have "
+                              "left"),
+          UserRole.ADMIN: N_("/ventas the banca's sales, prizes and what each seller owes")},
+)
+
+
 async def _send_chart(message: Message, chart: reports.ReportChart) -> None:
     """The picture is a bonus: when it fails the reader already has the figures as text."""
     try:
@@ -36,7 +50,8 @@ async def _send_chart(message: Message, chart: reports.ReportChart) -> None:
         log.exception("report chart could not be sent; the text was")
 
 
-def make_router() -> Router:
-    router = commands_only(Router(name="reports"))
-    router.message.register(sales_report, Command("ventas", "reporte", "sales", "report"))
-    return router
+COMMANDS = (SALES,)
+
+
+def make_router(offers: frozenset[Capability]) -> Router:
+    return register(commands_only(Router(name="reports")), COMMANDS, offers)

@@ -1,4 +1,5 @@
-"""/resultados for everyone; /resultado for admins in house mode (stores, settles, notifies)."""
+"""/resultados for everyone; /resultado for admins where they enter results (stores, settles,
+notifies)."""
 
 from __future__ import annotations
 
@@ -6,18 +7,19 @@ from decimal import Decimal
 from html import escape
 
 from aiogram import Router
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import CommandObject
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
-from handlers.admin_only import refuse_non_admin
 from handlers.broadcast import subscription_buttons
+from handlers.commands import ADMINS, CommandSpec, register
 from handlers.filters import commands_only
-from lottery.i18n import _
+from lottery.i18n import N_, _
 from lottery.labels import format_clock
 from lottery.money import Money, format_locale, format_money
 from lottery.result_input import ResultInputError
+from providers.base import Capability
 from providers.house.results import InvalidResult
 from services.outbox import queue_texts
 from services.results import enter_result, read_query, render_results, result_text, results_for
@@ -45,6 +47,9 @@ async def show_results(
         text,
         reply_markup=await subscription_buttons(session, user, lotteries),
     )
+
+
+RESULTS = CommandSpec(show_results, ("resultados", "results"), N_("Results of the day"), order=80)
 
 
 def entered_text(
@@ -78,13 +83,6 @@ def entered_text(
 async def enter(
     message: Message, command: CommandObject, session: AsyncSession, user: User, app: AppContext
 ) -> None:
-    if await refuse_non_admin(message, user):
-        return
-    if app.provider.name != "house":
-        await message.answer(
-            _("Results come from the lottery system in this mode; /resultados shows them.")
-        )
-        return
     if not command.args:
         await message.answer(
             _("Usage: {usage}").format(
@@ -114,8 +112,22 @@ async def enter(
     await message.answer(entered_text(settled, app, user, dict(entry.values)))
 
 
-def make_router() -> Router:
-    router = commands_only(Router(name="results"))
-    router.message.register(show_results, Command("resultados", "results"))
-    router.message.register(enter, Command("resultado", "result"))
-    return router
+async def results_are_fed(message: Message) -> None:
+    """Where results come from the lottery system, not from the admins."""
+    await message.answer(
+        _("Results come from the lottery system in this mode; /resultados shows them.")
+    )
+
+
+ENTER = CommandSpec(
+    enter, ("resultado", "result"), N_("Enter a draw's result"), roles=ADMINS, order=220,
+    needs=Capability.ENTERS_RESULTS, otherwise=results_are_fed, help_order=254,
+    help=N_("/resultado zulia 12:45 123 ACU enters a result: its tickets are settled and the "
+            "winners told"),
+)
+COMMANDS = (RESULTS, ENTER)
+
+
+def make_router(offers: frozenset[Capability]) -> Router:
+    """/resultados; /resultado is on the admins' router (``handlers.admin_only``)."""
+    return register(commands_only(Router(name="results")), COMMANDS, offers)

@@ -2,33 +2,31 @@
 
 from __future__ import annotations
 
-from aiogram import Router
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import CommandObject
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
-from handlers.admin_only import refuse_non_admin
-from handlers.filters import commands_only
+from handlers.commands import ADMINS, CommandSpec
+from handlers.draws import no_draws
+from lottery.i18n import N_
 from lottery.money import format_locale
+from providers.base import Capability
 from services.exposure import risk_report
-from services.help import provider_help, sells_plays
 from storage.models import User
 
 
 async def show_risk(message: Message, command: CommandObject, session: AsyncSession,
                     user: User, app: AppContext) -> None:
-    if await refuse_non_admin(message, user):
-        return
-    if not sells_plays(app.provider.name):  # a jackpot banca sells betcards, not draws
-        await message.answer("\n".join(provider_help(app.provider.name)))
-        return
     locale = format_locale(user.locale, app.catalog.locale)
     for text in await risk_report(session, app.catalog, command.args, app.clock(), locale):
         await message.answer(text)
 
 
-def make_router() -> Router:
-    router = commands_only(Router(name="risk"))
-    router.message.register(show_risk, Command("riesgo", "exposicion", "risk"))
-    return router
+RISK = CommandSpec(
+    show_risk, ("riesgo", "exposicion", "risk"),
+    N_("What each draw would pay in its worst result"), roles=ADMINS, order=210,
+    needs=Capability.SELLS_PLAYS, otherwise=no_draws, help_order=252,
+    help=N_("/riesgo zulia shows what each draw has sold and what its worst result would pay"),
+)
+COMMANDS = (RISK,)

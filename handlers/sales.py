@@ -21,11 +21,10 @@ from handlers.filters import PLAIN_TEXT, buttons, data_prefix
 from handlers.long_text import send_text
 from lottery.i18n import _
 from lottery.render import render_wagers
-from providers.base import ProviderError
+from providers.base import BooksInTransaction, Capability, ProviderError
 from services import sale_text
 from services.delivery import deliver_ticket
 from services.draft import SaleDraft
-from services.help import sells_plays
 from services.sales import Outcome, Preview, confirm_sale, prepare_sale
 from services.telegram_text import MAX_TEXT
 from services.tickets import ticket_text, ticket_view
@@ -57,9 +56,6 @@ async def on_plays(
     message: Message, state: FSMContext, session: AsyncSession, user: User, app: AppContext
 ) -> None:
     text = message.text or ""
-    if not sells_plays(app.provider.name):
-        await message.answer(_("Here only jackpot tickets are sold: send /jackpot to buy one."))
-        return
     if len(text) > MAX_TEXT:
         await message.answer(_("That message is too long; send at most 4096 characters."))
         return
@@ -77,6 +73,11 @@ async def on_plays(
         await message.answer(sale_text.provider_error(exc.code))
         return
     await show_preview(message, state, preview, app, user)
+
+
+async def plays_not_sold(message: Message) -> None:
+    """Free text where the provider sells betcards only."""
+    await message.answer(_("Here only jackpot tickets are sold: send /jackpot to buy one."))
 
 
 async def show_preview(
@@ -114,7 +115,7 @@ async def on_confirm(
         return
     await query.answer()
     await _close_preview(query)
-    if app.provider.name != "house":
+    if not isinstance(app.provider, BooksInTransaction):  # a remote system: it takes a moment
         await _answer(query, _("⏳ Confirming with the provider…"))
     await state.clear()  # one confirm per preview; written with the sale, kept if it is refused
     result = await confirm_sale(
@@ -181,10 +182,12 @@ async def on_cancel(query: CallbackQuery, state: FSMContext, app: AppContext) ->
     await _answer(query, _("✖️ Cancelled: nothing was sold."))
 
 
-def make_router() -> Router:
+def make_router(offers: frozenset[Capability]) -> Router:
+    """Free text is plays where the provider sells them."""
     router = buttons(Router(name="sales"), "sale:")
     router.callback_query.register(on_confirm, data_prefix("sale:ok:"))
     router.callback_query.register(on_correct, data_prefix("sale:fix:"))
     router.callback_query.register(on_cancel, data_prefix("sale:no:"))
-    router.message.register(on_plays, PLAIN_TEXT)
+    router.message.register(
+        on_plays if Capability.SELLS_PLAYS in offers else plays_not_sold, PLAIN_TEXT)
     return router

@@ -5,15 +5,16 @@ from __future__ import annotations
 from html import escape
 
 from aiogram import Router
-from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, Message
 
 from bot.commands import set_chat_commands
 from bot.context import AppContext
 from handlers.callbacks import answer_stale
+from handlers.commands import CommandSpec, declared, register, role_help
 from handlers.filters import COMMAND_TEXT, PRIVATE_NOT_TEXT, commands_only
-from lottery.i18n import _
-from services.help import examples_for, provider_help, sells_plays
+from lottery.i18n import N_, _
+from providers.base import Capability
+from services.help import examples_for, provider_help
 from storage.models import User, UserRole
 
 
@@ -34,47 +35,25 @@ def _role_intro(user: User) -> str:
     )
 
 
-def _role_help(user: User, provider: str) -> list[str]:
-    """What a seller or an admin can do besides buying: a player's /help says nothing of it."""
+def _role_help(user: User, offers: frozenset[Capability]) -> list[str]:
+    """What a seller or an admin can do besides buying (their commands' help lines): a player's
+    /help says nothing of it."""
     if user.role == UserRole.PLAYER:
         return []
     lines = [
         "",
         _("<b>For sellers</b>") if user.role == UserRole.SELLER else _("<b>For admins</b>"),
     ]
-    if sells_plays(provider):  # betcards carry no customer's name
+    if Capability.SELLS_PLAYS in offers:  # betcards carry no customer's name
         lines.append(
             _("• A line <code>cliente: Juan</code> puts your customer's name on the ticket."))
-    lines += [
-        _("/ventas your sales and commission · /saldo the credit you have left")
-        if user.role == UserRole.SELLER
-        else _("/ventas the banca's sales, prizes and what each seller owes"),
-    ]
-    if user.role == UserRole.ADMIN:
-        lines += [
-            _("/recargar @user AMOUNT tops up a player's balance"),
-            _("/cupo @user AMOUNT sets a seller's credit limit"),
-            _("/rol @user vendedor makes someone a jugador, vendedor or admin"),
-        ]
-        if sells_plays(provider):
-            lines.append(_(
-                "/riesgo zulia shows what each draw has sold and what its worst result would pay"
-            ))
-        if provider == "house":
-            lines.append(_(
-                "/resultado zulia 12:45 123 ACU enters a result: its tickets are settled and "
-                "the winners told"
-            ))
-        lines.append(_(
-            "/difundir TEXT sends a message to all users; /difundir @zulia TEXT to that "
-            "lottery's subscribers"
-        ))
-    return lines
+    return lines + role_help(declared(), offers, user.role)
 
 
 async def start(message: Message, user: User, app: AppContext) -> None:
     if user.role != UserRole.PLAYER and message.bot is not None:
-        await set_chat_commands(message.bot, user.id, user.role, user.locale, app.provider.name)
+        await set_chat_commands(message.bot, user.id, user.role, user.locale,
+                                app.provider.capabilities)
     name = escape(user.first_name or "")
     examples = "\n".join(f"<code>{escape(e)}</code>" for e in examples_for(app.catalog)[:2])
     await message.answer(
@@ -92,12 +71,16 @@ async def start(message: Message, user: User, app: AppContext) -> None:
     )
 
 
+START = CommandSpec(start, ("start",), N_("Start and see what I can do for you"), order=10)
+
+
 async def help_(message: Message, user: User, app: AppContext) -> None:
-    if not sells_plays(app.provider.name):
-        lines = [*provider_help(app.provider.name), "", _(
+    offers = app.provider.capabilities
+    if Capability.SELLS_PLAYS not in offers:
+        lines = [*provider_help(offers), "", _(
             "/tickets your tickets (reprint, cancel, repeat) · /resultados results · "
             "/premio SERIAL checks a prize · /pagar SERIAL PIN collects it · /saldo your balance"
-        ), *_role_help(user, app.provider.name)]
+        ), *_role_help(user, offers)]
         await message.answer("\n".join(lines))
         return
     lines = [
@@ -119,14 +102,17 @@ async def help_(message: Message, user: User, app: AppContext) -> None:
         "",
         _("/sorteos the open draws and what each game pays"),
         "",
-        *(line + "\n" for line in provider_help(app.provider.name)),
+        *(line + "\n" for line in provider_help(offers)),
         _(
             "/tickets your tickets (reprint, cancel, repeat) · /resultados results · "
             "/premio SERIAL checks a prize · /pagar SERIAL PIN collects it · /saldo your balance"
         ),
-        *_role_help(user, app.provider.name),
+        *_role_help(user, offers),
     ]
     await message.answer("\n".join(lines))
+
+
+HELP = CommandSpec(help_, ("help", "ayuda"), N_("How to write plays"), order=20)
 
 
 async def unknown_command(message: Message) -> None:
@@ -136,7 +122,7 @@ async def unknown_command(message: Message) -> None:
 async def not_text(message: Message, app: AppContext) -> None:
     """A photo, a voice note, a sticker…: sellers send pictures of handwritten lists, and
     silence would look like a sale in progress."""
-    if not sells_plays(app.provider.name):
+    if Capability.SELLS_PLAYS not in app.provider.capabilities:
         await message.answer(_("I only read text. Send /jackpot to buy a jackpot ticket."))
         return
     example = next(iter(examples_for(app.catalog)), "")
@@ -160,8 +146,8 @@ def make_fallback_router() -> Router:
     return router
 
 
-def make_router() -> Router:
-    router = commands_only(Router(name="start"))
-    router.message.register(start, CommandStart())
-    router.message.register(help_, Command("help", "ayuda"))
-    return router
+COMMANDS = (START, HELP)
+
+
+def make_router(offers: frozenset[Capability]) -> Router:
+    return register(commands_only(Router(name="start")), COMMANDS, offers)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from aiogram import Router
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import CommandObject
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
+from handlers.commands import CommandSpec, register
 from handlers.filters import commands_only
-from lottery.i18n import _
+from lottery.i18n import N_, _
 from lottery.labels import state_name
 from lottery.ticket_codes import format_serial
+from providers.base import Capability
 from services.sale_text import money_text
 from services.tickets import verify_ticket
 from storage.models import User
@@ -47,7 +49,9 @@ async def check(
     await message.answer("\n".join(lines))
 
 
-def make_router() -> Router:
-    router = commands_only(Router(name="tickets"))
-    router.message.register(check, Command("verificar", "verify"))
-    return router
+VERIFY = CommandSpec(check, ("verificar", "verify"), N_("Verify a ticket"), order=110)
+COMMANDS = (VERIFY,)
+
+
+def make_router(offers: frozenset[Capability]) -> Router:
+    return register(commands_only(Router(name="tickets")), COMMANDS, offers)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lottery.catalog import Catalog
 from lottery.i18n import _
+from providers.base import Capability
 
 _EXAMPLES: tuple[tuple[str, str, str], ...] = (
     # (game the lottery must sell, lottery alias to look for, example text with {alias})
@@ -30,14 +31,10 @@ def examples_for(catalog: Catalog) -> list[str]:
     return out
 
 
-def sells_plays(provider: str) -> bool:
-    """Jackpot operators sell betcards only; every other provider sells lottery plays."""
-    return provider != "jackpot"
-
-
-def provider_help(provider: str) -> list[str]:
-    """What /help adds for what the provider sells besides plays (jackpot: betcards)."""
-    if provider == "jackpot":
+def provider_help(offers: frozenset[Capability]) -> list[str]:
+    """What /help adds for what the provider sells besides plays (betcards); also the answer
+    to /sorteos and /riesgo where only betcards are sold."""
+    if Capability.SELLS_BETCARDS in offers:
         return [_("🎯 /jackpot buys a jackpot ticket: choose a betcard, the outcome of each of its "
                   "events and your price; you see the payout and taxes before paying.")]
     return []

@@ -87,7 +87,7 @@ async def test_commands_menu_is_set_in_both_languages(tg: FakeTelegram, db_url: 
     from bot.commands import set_bot_commands
 
     async with running_bot(tg, make_settings(tg, db_url)) as run:
-        assert await set_bot_commands(run.bot, "es")
+        assert await set_bot_commands(run.bot, "es", run.app.provider.capabilities)
     es = {c["command"]: c["description"] for c in tg.commands(language_code="es") or []}
     en = {c["command"]: c["description"] for c in tg.commands(language_code="en") or []}
     assert es["idioma"] == "Cambiar el idioma"
@@ -103,7 +103,7 @@ async def test_a_failing_commands_menu_is_logged_and_the_bot_goes_on(
     tg.fail_next("setMyCommands", status=500)
     async with running_bot(tg, make_settings(tg, db_url)) as run:
         with caplog.at_level(logging.ERROR):
-            assert not await set_bot_commands(run.bot, "es")
+            assert not await set_bot_commands(run.bot, "es", run.app.provider.capabilities)
         assert "¡Hola" in (await run.say(PLAYER, "/start")).content
     assert "commands menu" in caplog.text
 

@@ -180,7 +180,8 @@ async def test_redis_dying_while_an_update_is_handled(
 ) -> None:
     def dispatcher(app: AppContext) -> Dispatcher:
         root = Router(name="test-root")
-        root.include_routers(_probe_router(redis_server), build_root_router())
+        root.include_routers(_probe_router(redis_server),
+                             build_root_router(app.provider.capabilities))
         return create_dispatcher(app, router=root)
 
     monkeypatch.setattr(harness, "create_dispatcher", dispatcher)

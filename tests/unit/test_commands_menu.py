@@ -1,17 +1,45 @@
-"""Each role's commands menu leaves out what its banca's provider has no use for."""
+"""Each role's commands menu leaves out what its banca's provider does not offer."""
 
 from __future__ import annotations
 
 from bot.commands import commands_for
+from providers.banklot import BanklotProvider
+from providers.base import Capability
+from providers.house import HouseProvider
+from providers.jackpot import JackpotProvider
+from providers.soportex import SoportexProvider
 from storage.models import UserRole
 
+HOUSE = HouseProvider.capabilities
+SOPORTEX = SoportexProvider.capabilities
+JACKPOT = JackpotProvider.capabilities
 
-def _names(provider: str, role: UserRole) -> set[str]:
-    return {c.command for c in commands_for("es", provider, role)}
+
+def _names(offers: frozenset[Capability], role: UserRole) -> set[str]:
+    return {c.command for c in commands_for("es", offers, role)}
 
 
 def test_an_admin_of_a_plays_banca_reads_the_risk_and_a_jackpot_one_does_not() -> None:
-    assert {"riesgo", "resultado", "sorteos"} <= _names("house", UserRole.ADMIN)
-    assert "riesgo" in _names("soportex", UserRole.ADMIN) - {"resultado"}
-    assert not {"riesgo", "sorteos", "resultado"} & _names("jackpot", UserRole.ADMIN)
-    assert "riesgo" not in _names("house", UserRole.SELLER) | _names("house", UserRole.PLAYER)
+    assert {"riesgo", "resultado", "sorteos"} <= _names(HOUSE, UserRole.ADMIN)
+    assert "riesgo" in _names(SOPORTEX, UserRole.ADMIN) - {"resultado"}
+    assert not {"riesgo", "sorteos", "resultado"} & _names(JACKPOT, UserRole.ADMIN)
+    assert "riesgo" not in _names(HOUSE, UserRole.SELLER) | _names(HOUSE, UserRole.PLAYER)
+
+
+def test_each_roles_menu_in_order_and_in_each_language() -> None:
+    everyone = ["start", "help", "tickets", "ultimo", "saldo", "sorteos", "resultados", "premio",
+                "pagar", "verificar", "idioma"]
+    admins = ["ventas", "riesgo", "resultado", "recargar", "cupo", "rol", "difundir"]
+    assert [c.command for c in commands_for("es", HOUSE)] == everyone
+    assert [c.command for c in commands_for("en", HOUSE, UserRole.SELLER)] == [*everyone,
+                                                                               "ventas"]
+    assert [c.command for c in commands_for("es", HOUSE, UserRole.ADMIN)] == [*everyone, *admins]
+    banklot = [c.command for c in commands_for("es", BanklotProvider.capabilities,
+                                               UserRole.ADMIN)]
+    assert banklot == [*everyone, *(c for c in admins if c != "resultado")]
+    assert [c.command for c in commands_for("es", JACKPOT)] == [
+        "start", "help", "jackpot", *(c for c in everyone[2:] if c != "sorteos")]
+    seller = {c.command: c.description for c in commands_for("es", HOUSE, UserRole.SELLER)}
+    admin = {c.command: c.description for c in commands_for("en", HOUSE, UserRole.ADMIN)}
+    assert seller["ventas"] == "Mis ventas y mi comisión"
+    assert admin["ventas"] == "Sales report of the banca"
