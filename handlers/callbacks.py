@@ -7,8 +7,8 @@ what the database can hold, an unknown prefix) matches no handler, and the catch
 of the routers (``handlers.start.make_fallback_router``) answers it with :func:`answer_stale`.
 
 The packed strings are the ones the f-strings made before (``tk:o:42``, ``sub:zulia``,
-``jp:bet:3:7``…), so buttons already sent to people keep working. ``pack()`` refuses data over
-Telegram's 64 bytes, and a value holding the ``:`` separator.
+``jp:bet:3:7``, ``sale:ok:REF``…), so buttons already sent to people keep working. ``pack()``
+refuses data over Telegram's 64 bytes, and a value holding the ``:`` separator.
 """
 
 from __future__ import annotations
@@ -123,6 +123,20 @@ class JackpotSummaryButton(CallbackData, prefix="jp"):
     """``jp:ok:REF`` confirms the summary with that reference, ``jp:no:REF`` drops it."""
 
     step: Literal["ok", "no"]
+    reference: Reference
+
+
+class SaleAction(enum.StrEnum):
+    CONFIRM = "ok"
+    CORRECT = "fix"
+    CANCEL = "no"
+
+
+class SaleButton(CallbackData, prefix="sale"):
+    """``sale:ok:REF`` sells the preview with that reference, ``sale:fix:REF`` asks how to
+    correct it, ``sale:no:REF`` drops it."""
+
+    action: SaleAction
     reference: Reference
 
 

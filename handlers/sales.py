@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import cast
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
@@ -17,7 +17,8 @@ from aiogram.types import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
-from handlers.filters import PLAIN_TEXT, buttons, data_prefix
+from handlers.callbacks import SaleAction, SaleButton
+from handlers.filters import PLAIN_TEXT, buttons
 from handlers.long_text import send_text
 from lottery.i18n import _
 from lottery.render import render_wagers
@@ -38,16 +39,19 @@ class Sale(StatesGroup):
     preview = State()
 
 
+def _button(text: str, action: SaleAction, reference: str) -> InlineKeyboardButton:
+    data = SaleButton(action=action, reference=reference).pack()
+    return InlineKeyboardButton(text=text, callback_data=data)
+
+
 def _keyboard(reference: str, can_confirm: bool) -> InlineKeyboardMarkup:
     """No Confirm button when the buyer cannot pay: it could only be refused."""
     buttons = []
     if can_confirm:
-        buttons.append(
-            InlineKeyboardButton(text=_("✅ Confirm"), callback_data=f"sale:ok:{reference}")
-        )
+        buttons.append(_button(_("✅ Confirm"), SaleAction.CONFIRM, reference))
     buttons += [
-        InlineKeyboardButton(text=_("✏️ Correct"), callback_data=f"sale:fix:{reference}"),
-        InlineKeyboardButton(text=_("✖️ Cancel"), callback_data=f"sale:no:{reference}"),
+        _button(_("✏️ Correct"), SaleAction.CORRECT, reference),
+        _button(_("✖️ Cancel"), SaleAction.CANCEL, reference),
     ]
     return InlineKeyboardMarkup(inline_keyboard=[buttons])
 
@@ -105,9 +109,10 @@ async def _current_draft(state: FSMContext, reference: str, app: AppContext) -> 
 
 
 async def on_confirm(
-    query: CallbackQuery, state: FSMContext, session: AsyncSession, user: User, app: AppContext
+    query: CallbackQuery, callback_data: SaleButton, state: FSMContext, session: AsyncSession,
+    user: User, app: AppContext,
 ) -> None:
-    reference = (query.data or "").rsplit(":", 1)[-1]
+    reference = callback_data.reference
     draft = await _current_draft(state, reference, app)
     if draft is None:
         sold = await get_ticket_by_reference(session, reference)
@@ -160,9 +165,10 @@ async def _answer(query: CallbackQuery, text: str) -> None:
     await send_text(cast(Bot, query.bot), chat_id, text)
 
 
-async def on_correct(query: CallbackQuery, state: FSMContext, app: AppContext) -> None:
-    reference = (query.data or "").rsplit(":", 1)[-1]
-    draft = await _current_draft(state, reference, app)
+async def on_correct(
+    query: CallbackQuery, callback_data: SaleButton, state: FSMContext, app: AppContext
+) -> None:
+    draft = await _current_draft(state, callback_data.reference, app)
     await query.answer()
     if draft is None:
         return
@@ -171,9 +177,10 @@ async def on_correct(query: CallbackQuery, state: FSMContext, app: AppContext) -
     )
 
 
-async def on_cancel(query: CallbackQuery, state: FSMContext, app: AppContext) -> None:
-    reference = (query.data or "").rsplit(":", 1)[-1]
-    draft = await _current_draft(state, reference, app)
+async def on_cancel(
+    query: CallbackQuery, callback_data: SaleButton, state: FSMContext, app: AppContext
+) -> None:
+    draft = await _current_draft(state, callback_data.reference, app)
     await query.answer()
     if draft is None:
         return
@@ -185,9 +192,9 @@ async def on_cancel(query: CallbackQuery, state: FSMContext, app: AppContext) ->
 def make_router(offers: frozenset[Capability]) -> Router:
     """Free text is plays where the provider sells them."""
     router = buttons(Router(name="sales"), "sale:")
-    router.callback_query.register(on_confirm, data_prefix("sale:ok:"))
-    router.callback_query.register(on_correct, data_prefix("sale:fix:"))
-    router.callback_query.register(on_cancel, data_prefix("sale:no:"))
+    for handler, action in ((on_confirm, SaleAction.CONFIRM), (on_correct, SaleAction.CORRECT),
+                            (on_cancel, SaleAction.CANCEL)):
+        router.callback_query.register(handler, SaleButton.filter(F.action == action))
     router.message.register(
         on_plays if Capability.SELLS_PLAYS in offers else plays_not_sold, PLAIN_TEXT)
     return router

@@ -33,6 +33,10 @@ FORGED = [
     f"jp:bet:{HUGE}:1",
     "jp:lines:0",
     "sale:zz",  # the sale's prefix, none of its buttons
+    "sale:ok:",  # a sale's button without its preview's reference
+    "sale:fix:a:b",
+    "sale:no:bad!ref",
+    "sale:ok:" + "a" * 41,  # longer than any reference
 ]
 
 
@@ -67,4 +71,20 @@ async def test_forged_buttons_are_each_answered_as_no_longer_valid(
         opened = await run.press(PLAYER, listing, button)
         assert "Triple Zulia" in opened.content
         assert [m.content for m in tg.messages(PLAYER) if APOLOGY in m.content] == []
+        assert await _statuses(run) == [TicketStatus.SOLD]
+
+
+async def test_a_preview_keeps_the_buttons_it_was_sent_with(tg: FakeTelegram, db_url: str) -> None:
+    """The sale's buttons carry the strings they always did (``sale:ok:REF``…): a preview sent
+    before an upgrade is still confirmed by its button."""
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await run.fund(PLAYER, balance=100_000)
+        preview = await run.say(PLAYER, "123 x5 zulia 12:45")
+        data = [b.callback_data or "" for row in preview.buttons for b in row]
+        reference = data[0].removeprefix("sale:ok:")
+        assert len(reference) == 16 and int(reference, 16) >= 0
+        assert data == [f"sale:ok:{reference}", f"sale:fix:{reference}", f"sale:no:{reference}"]
+        tg.press_button(PLAYER, preview, f"sale:ok:{reference}")
+        ticket = await tg.next_message(PLAYER)
+        assert "Triple Zulia" in ticket.content
         assert await _statuses(run) == [TicketStatus.SOLD]
