@@ -24,7 +24,7 @@ from providers.base import (
     ProviderTicket,
     TicketState,
 )
-from services.sales import refund_ticket
+from services.funds import refund_ticket
 from storage.models import Ticket, TicketStatus, User
 from storage.repositories import activity
 from storage.repositories import tickets as tickets_repo

@@ -38,8 +38,9 @@ from lottery.ticket_codes import PinHasher, format_serial, new_pin
 from providers.base import Provider, ProviderError, ProviderTicket, ProviderUnavailable, TicketState
 from services.broadcast import BroadcastTextError
 from services.broadcast.queue import check_text
+from services.funds import refund_ticket
 from services.outbox import queue_texts
-from services.sales import log_sale, refund_ticket
+from services.sales import log_sale
 from services.tickets import ticket_text, ticket_view
 from storage.models import Ticket, TicketStatus, User, UserRole
 from storage.repositories import activity

@@ -36,6 +36,7 @@ from providers.base import (
     WagerRejection,
 )
 from services.draft import SaleDraft, new_reference
+from services.funds import return_funds, take_funds
 from services.outbox import LEASE, queue_ticket
 from storage.models import Ticket, TicketStatus, User, UserRole
 from storage.repositories import activity
@@ -180,30 +181,6 @@ async def preview_wagers(
         default_lottery=default_lottery,
         shortfall=shortfall,
     )
-
-
-async def take_funds(session: AsyncSession, user: User, amount: int) -> bool:
-    if user.role == UserRole.PLAYER:
-        return await users_repo.debit_balance(session, user.id, amount, user.currency)
-    if user.role == UserRole.SELLER:
-        return await users_repo.reserve_credit(session, user.id, amount, user.currency)
-    return True
-
-
-async def return_funds(session: AsyncSession, user: User, amount: int) -> None:
-    if user.role == UserRole.PLAYER:
-        await users_repo.credit_balance(session, user.id, amount, user.currency)
-    elif user.role == UserRole.SELLER:
-        await users_repo.release_credit(session, user.id, amount, user.currency)
-
-
-async def refund_ticket(session: AsyncSession, ticket: Ticket) -> User | None:
-    """Give a ticket's money back to whoever paid it (its seller, else its buyer); that payer,
-    or None when they are gone."""
-    payer = await users_repo.get_user(session, ticket.seller_id or ticket.buyer_id)
-    if payer is not None:
-        await return_funds(session, payer, ticket.total)
-    return payer
 
 
 async def log_sale(

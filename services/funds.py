@@ -1,0 +1,38 @@
+"""Whose money a sale takes and a refund gives back: a player's balance, a seller's credit
+(*cupo*); the banca's admins sell on its own account, so nothing moves for them.
+
+These run in the caller's transaction and commit nothing (see ``bot/middlewares/db.py``)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Ticket, User, UserRole
+from storage.repositories import users as users_repo
+
+
+async def take_funds(session: AsyncSession, user: User, amount: int) -> bool:
+    """Debit a player's balance or use a seller's credit; False when it does not cover
+    ``amount`` (nothing taken)."""
+    if user.role == UserRole.PLAYER:
+        return await users_repo.debit_balance(session, user.id, amount, user.currency)
+    if user.role == UserRole.SELLER:
+        return await users_repo.reserve_credit(session, user.id, amount, user.currency)
+    return True
+
+
+async def return_funds(session: AsyncSession, user: User, amount: int) -> None:
+    """Undo :func:`take_funds`."""
+    if user.role == UserRole.PLAYER:
+        await users_repo.credit_balance(session, user.id, amount, user.currency)
+    elif user.role == UserRole.SELLER:
+        await users_repo.release_credit(session, user.id, amount, user.currency)
+
+
+async def refund_ticket(session: AsyncSession, ticket: Ticket) -> User | None:
+    """Give a ticket's money back to whoever paid it (its seller, else its buyer); that payer,
+    or None when they are gone."""
+    payer = await users_repo.get_user(session, ticket.seller_id or ticket.buyer_id)
+    if payer is not None:
+        await return_funds(session, payer, ticket.total)
+    return payer
