@@ -18,7 +18,8 @@ from handlers.filters import buttons, commands_only
 from lottery.catalog import Lottery
 from lottery.i18n import N_, _
 from providers.base import Capability
-from services.broadcast import BroadcastKind, BroadcastTextError, audience, enqueue
+from services.broadcast import BroadcastTextError, audience
+from services.publish import announce as announce_to
 from services.subscriptions import set_subscription
 from storage.models import User, UserRole
 from storage.repositories.subscriptions import user_subscriptions
@@ -120,18 +121,13 @@ async def announce_confirmed(query: CallbackQuery, callback_data: AnnounceButton
     if callback_data.action is AnnounceAction.NO:
         await query.message.answer(_("✖️ Cancelled: nothing was sent."))
         return
-    chats = await audience(session, data["lottery"])
     try:
-        await enqueue(session, kind=BroadcastKind.ANNOUNCEMENT, text=data["text"],
-                      chat_ids=chats, now=app.clock(), created_by=user.id,
-                      paid=callback_data.action is AnnounceAction.PAID,
-                      progress_chat=query.message.chat.id, progress_locale=user.locale,
-                      audience_info={"lottery": data["lottery"]})
+        await announce_to(session, text=data["text"], lottery_id=data["lottery"],
+                          paid=callback_data.action is AnnounceAction.PAID, admin=user,
+                          progress_chat=query.message.chat.id, now=app.clock(),
+                          wake=app.wake_broadcaster)
     except BroadcastTextError:
         await query.message.answer(_("That text is too long for one message."))
-        return
-    await session.commit()
-    app.wake_broadcaster()
 
 
 async def subscription_buttons(

@@ -21,11 +21,9 @@ from lottery.money import Money, format_locale, format_money
 from lottery.result_input import ResultInputError
 from providers.base import Capability
 from providers.house.results import InvalidResult
-from services.outbox import queue_texts
-from services.results import enter_result, read_query, render_results, result_text, results_for
+from services.publish import publish_result
+from services.results import read_query, render_results, result_text, results_for
 from services.settlement import SettledResult, SettlementError
-from services.subscriptions import queue_result
-from services.winner_notices import winner_notices
 from storage.models import User
 
 
@@ -92,23 +90,15 @@ async def enter(
         )
         return
     try:
-        entry, settled = await enter_result(session, app.catalog, user, command.args, app.clock())
+        entry, settled = await publish_result(
+            session, app.catalog, user, command.args, now=app.clock(),
+            locale=app.settings.default_locale, wake=app.wake_broadcaster)
     except (ResultInputError, SettlementError) as exc:
         await message.answer("❌ " + exc.message)
         return
     except InvalidResult as exc:
         await message.answer("❌ " + str(exc))
         return
-    now = app.clock()
-    lottery = app.catalog.lottery(entry.lottery_id)
-    await queue_result(session, app.catalog, lottery, settled.summary.draw_at, dict(entry.values),
-                       revision=settled.revision, now=now, locale=app.settings.default_locale)
-    notices = dict(await winner_notices(session, app.catalog, settled.summary))
-    if notices:
-        await queue_texts(session, messages=notices, now=now,
-                          key=f"winners:{settled.draw_id}:{settled.revision}")
-    await session.commit()
-    app.wake_broadcaster()  # subscribers hear it through the queue, winners through the outbox
     await message.answer(entered_text(settled, app, user, dict(entry.values)))
 
 
