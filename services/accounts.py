@@ -111,10 +111,9 @@ async def _logged(
     session: AsyncSession, admin: User, target: User, action: str, details: dict[str, str],
     now: datetime,
 ) -> None:
-    """Log the admin's change and commit it: durable before the admin is told."""
+    """Log the admin's change (committed with it by the unit of work)."""
     await activity.log_activity(session, action, actor_id=admin.id, target_type="USER",
                                 target_id=str(target.id), details=details, at=now)
-    await session.commit()
 
 
 async def top_up(

@@ -27,11 +27,12 @@ The banca's rules, as this module applies them:
 - Every payment (``TICKET_PAY``), wrong PIN (``PIN_WRONG``), lock (``PIN_LOCK``) and expiry
   (``TICKET_EXPIRE``) is logged with its actor.
 
-Payment commits its own unit of work at each decisive step (a counted wrong PIN, a payment, an
-expiry) so the answer the person reads is already durable; no transaction is ever held open
-across a provider call. A PIN attempt is counted, compared and settled in one transaction (the
-ticket's row stays locked until it ends), so no other attempt sees it half done; a wrong one is
-committed before the answer, so it stays counted whatever the rest of the update does.
+Paying may ask a remote provider, so it owns its transactions (``bot/middlewares/db.py``): it
+commits before that call (no transaction is held across it), after a payment (durable before the
+answer: the provider may have paid already), and after a counted wrong PIN. A PIN attempt is
+counted, compared and settled in one transaction (the ticket's row stays locked until it ends),
+so no other attempt sees it half done; a wrong one stays counted whatever the rest of the update
+does. Anything else (an expiry found on the way, /premio's) is committed by the unit of work.
 """
 
 from __future__ import annotations
@@ -191,7 +192,6 @@ async def check_ticket(
         return TicketCheck(None)
     deadline = collect_deadline(ticket, catalog)
     if await _expire_if_due(session, ticket, deadline, now=now, actor_id=actor_id):
-        await session.commit()
         ticket = await _reload(session, ticket.id)
     return TicketCheck(ticket, ticket_prize(ticket), deadline)
 
@@ -239,7 +239,6 @@ async def _try_pin(
         if attempt.reserved:
             break
         if attempt.status is not TicketStatus.WINNER:  # paid or expired meanwhile
-            await session.commit()  # end the transaction, so the reload sees who moved it
             fresh = await _reload(session, ticket.id)
             return Payment(fresh, _STATUS_REFUSAL.get(fresh.status, Refusal.LOSER),
                            prize=ticket_prize(fresh), deadline=deadline)
@@ -269,7 +268,7 @@ async def _count_wrong_pin(
             session, "PIN_LOCK", actor_id=user.id, target_type="TICKET",
             target_id=ticket.serial, at=now,
             details={"failures": failures, "locked_until": locked_until.isoformat()})
-    await session.commit()
+    await session.commit()  # counted for good, whatever the rest of the update does
     return Payment(ticket, Refusal.WRONG_PIN, attempts_left=max(0, MAX_PIN_FAILURES - failures),
                    locked_until=locked_until, deadline=deadline)
 
@@ -288,7 +287,6 @@ async def pay_ticket(
         return Payment(ticket, how)
     deadline = collect_deadline(ticket, catalog)
     if await _expire_if_due(session, ticket, deadline, now=now, actor_id=user.id):
-        await session.commit()
         return Payment(await _reload(session, ticket.id), Refusal.EXPIRED,
                        prize=ticket_prize(ticket), deadline=deadline)
     prize = ticket_prize(ticket)
@@ -307,7 +305,6 @@ async def pay_ticket(
                            provider_code=code)
 
     if not await tickets_repo.mark_paid(session, ticket.id, paid_by=user.id, how=how, now=now):
-        await session.commit()  # end the transaction, so the reload sees who moved it first
         ticket = await _reload(session, ticket.id)
         return Payment(ticket, _STATUS_REFUSAL.get(ticket.status, Refusal.ALREADY_PAID),
                        prize=ticket_prize(ticket), deadline=deadline)
@@ -325,7 +322,7 @@ async def pay_ticket(
         at=now, details={"prize": ticket.prize, "currency": ticket.currency, "how": str(how),
                          "buyer_id": ticket.buyer_id, "seller_id": ticket.seller_id,
                          "provider": ticket.provider})
-    await session.commit()
+    await session.commit()  # paid, maybe at the provider already: durable before the answer
     return Payment(await _reload(session, ticket.id), how=how, prize=prize, balance=balance,
                    deadline=deadline)
 

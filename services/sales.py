@@ -4,7 +4,8 @@ With a remote provider, confirm commits the pending ticket together with the deb
 calling the provider, so a crash or a lost answer leaves a pending ticket under our reference
 (settled by reconciliation): never money taken without a ticket, never one draft sold twice. No
 database transaction is ever open across a remote call (it is slow). The house provider books on
-our own database, inside the sale's transaction: debit, booking and ticket commit as one.
+our own database: debit, booking, ticket and its outbox row commit as one, then the ticket is sent.
+Either way selling commits by itself, not through the unit of work (``bot/middlewares/db.py``).
 """
 
 from __future__ import annotations
@@ -309,7 +310,8 @@ async def confirm_sale(
             session, provider=provider, catalog=catalog, user=user, draft=draft, now=now,
             pins=pins, lease=lease,
         )
-    # The update's own bookkeeping (duplicate-update mark) is kept whatever the sale's fate.
+    # No transaction across the provider's calls; the update's bookkeeping is kept whatever
+    # the sale's fate.
     await session.commit()
     return await _confirm_remote(
         session, provider=provider, catalog=catalog, user=user, draft=draft, now=now, pins=pins,
@@ -348,7 +350,7 @@ async def _confirm_in_transaction(
         await _remember_lottery(session, user, draft)
         delivery = await queue_ticket(session, chat_id=user.id, ticket_id=ticket.id,
                                       pin=booked.pin, now=now, lease=lease)
-        await session.commit()
+        await session.commit()  # the ticket is sent after this commit, never before
     except ProviderError as exc:
         await _roll_back(session, user)
         return _refused(draft, exc)

@@ -1,4 +1,15 @@
-"""One unit of work per update: commit when the handler succeeds, roll back when it raises."""
+"""One unit of work per update: commit when the handler succeeds, roll back when it raises.
+
+Who commits: this middleware, so handlers and services write and return. Two kinds of flow
+commit by themselves, each commit with its reason beside it. A flow that calls a remote provider
+(a remote sale, a remote payment or cancel, reconciliation, the results feed) owns its
+transactions, because no transaction may stay open across a slow remote call: it commits before
+the call and after recording its outcome. A flow that hands its rows over at once commits before
+it does: the house sale sends the ticket its commit queued in the outbox (``services.sales``), a
+result entry or an announcement wakes the senders of what it queued (``services.publish``). The
+update's own bookkeeping (its duplicate mark, its FSM state) is written by the update's first
+commit, whoever makes it (``storage.deferred_writes``).
+"""
 
 from __future__ import annotations
 

@@ -54,6 +54,35 @@ def make_settings(tg: FakeTelegram, db_url: str, **overrides: Any) -> Settings:
     return load_settings(**values)
 
 
+class Handled:
+    """The updates the dispatcher has finished with: their unit of work committed (or rolled
+    back), their answers sent."""
+
+    def __init__(self) -> None:
+        self._done: set[int] = set()
+        self._changed = asyncio.Event()
+
+    def track(self, dp: Dispatcher) -> None:
+        feed_update = dp.feed_update
+
+        async def feed(bot: Bot, update: Any, **kwargs: Any) -> Any:
+            try:
+                return await feed_update(bot, update, **kwargs)
+            finally:
+                self._done.add(update.update_id)
+                self._changed.set()
+
+        dp.feed_update = feed  # type: ignore[method-assign]
+
+    async def wait(self, update_id: int) -> None:
+        """Until ``update_id`` is handled, or 5 s passed (a handler held on purpose)."""
+        with suppress(TimeoutError):
+            async with asyncio.timeout(5):
+                while update_id not in self._done:
+                    self._changed.clear()
+                    await self._changed.wait()
+
+
 @dataclass
 class RunningBot:
     tg: FakeTelegram
@@ -61,15 +90,21 @@ class RunningBot:
     bot: Bot
     dp: Dispatcher
     clock: FakeClock
+    handled: Handled = field(default_factory=Handled)
 
     async def say(self, user_id: int, text: str, **kwargs: Any) -> SentMessage:
-        """A user writes; returns the bot's next message to that chat."""
-        self.tg.send_user_message(user_id, text, **kwargs)
-        return await self.tg.next_message(user_id)
+        """A user writes; returns the bot's next message to that chat, once the bot is done
+        with the update (its commit comes after its answers; a person writes again later)."""
+        update_id = self.tg.send_user_message(user_id, text, **kwargs)
+        answer = await self.tg.next_message(user_id)
+        await self.handled.wait(update_id)
+        return answer
 
     async def press(self, user_id: int, message: SentMessage, text: str) -> SentMessage:
-        self.tg.press_button(user_id, message, text=text)
-        return await self.tg.next_message(user_id)
+        update_id = self.tg.press_button(user_id, message, text=text)
+        answer = await self.tg.next_message(user_id)
+        await self.handled.wait(update_id)
+        return answer
 
     async def fund(self, user_id: int, *, balance: int = 0, credit: int = 0,
                    role: UserRole = UserRole.PLAYER) -> None:
@@ -113,6 +148,8 @@ async def running_bot(
     async with app_context(settings, clock=clock) as app:
         bot = create_bot(settings, LoopbackSession(api=TelegramAPIServer.from_base(tg.base_url)))
         dp = create_dispatcher(app)
+        handled = Handled()
+        handled.track(dp)
         task = None
         if polling:
             task = asyncio.create_task(
@@ -126,7 +163,7 @@ async def running_bot(
             await tg.wait_for_call("getUpdates")
         try:
             async with broadcasting(bot, app):
-                yield RunningBot(tg=tg, app=app, bot=bot, dp=dp, clock=clock)
+                yield RunningBot(tg=tg, app=app, bot=bot, dp=dp, clock=clock, handled=handled)
         finally:
             if task is not None:
                 with suppress(RuntimeError):

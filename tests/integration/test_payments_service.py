@@ -102,12 +102,13 @@ class World:
 
     async def pay(self, serial: str, pin: str = PIN, *, by: int = PLAYER, now: datetime = LATE,
                   provider: Provider | None = None) -> Payment:
-        async with self.sm() as s:
+        async with self.sm() as s:  # one update's unit of work: committed when it returns
             user = await users.get_user(s, by)
             assert user is not None
-            return await pay_ticket(s, catalog=VE, provider=provider or self.house, pins=PINS,
-                                    user=user,
-                                    serial=serial, pin=pin, now=now)
+            payment = await pay_ticket(s, catalog=VE, provider=provider or self.house,
+                                       pins=PINS, user=user, serial=serial, pin=pin, now=now)
+            await s.commit()
+            return payment
 
     async def ticket(self, serial: str):  # type: ignore[no-untyped-def]
         async with self.sm() as s:
@@ -247,8 +248,10 @@ async def test_a_prize_expires_at_the_end_of_the_last_day(world: World) -> None:
 
 
 async def world_check(world: World, serial: str, now: datetime):  # type: ignore[no-untyped-def]
-    async with world.sm() as s:
-        return await check_ticket(s, VE, serial, now=now)
+    async with world.sm() as s:  # one update's unit of work: committed when it returns
+        check = await check_ticket(s, VE, serial, now=now)
+        await s.commit()
+        return check
 
 
 async def test_check_tells_state_prize_and_marks_an_overdue_winner_expired(world: World) -> None:
