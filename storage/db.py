@@ -1,8 +1,8 @@
 """Engine, sessions and migrations: one code path for SQLite (aiosqlite) and PostgreSQL (asyncpg).
 
-The embedded default is a SQLite file in WAL mode (readers never block the single writer, and
-writers queue at ``storage.sqlite_write_gate``; statements run on the event loop's thread, see
-``storage.sqlite_cursor``); PostgreSQL is selected by the URL alone. Migrations run through
+The embedded default is a SQLite file in WAL mode (readers never block the single writer; its
+statements run on the event loop's thread and its writers queue at a gate, see
+``speed.sqlite_cursor``); PostgreSQL is selected by the URL alone. Migrations run through
 Alembic on a connection we hand it, so ``migrate()`` can be awaited from inside a running event
 loop (bot start-up) as well as from the CLI.
 """
@@ -25,11 +25,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
-from storage import sqlite_cursor
-from storage.sqlite_write_gate import ATTRIBUTE as WRITE_GATE_ATTRIBUTE
-from storage.sqlite_write_gate import WriteGate
-
-sqlite_cursor.install()  # statements on the loop's thread, writers queue at a gate
+from speed import sqlite_cursor
 
 STORAGE_DIR = Path(__file__).resolve().parent
 ALEMBIC_INI = STORAGE_DIR / "alembic.ini"
@@ -64,16 +60,12 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     database = make_url(url).database
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).parent.mkdir(parents=True, exist_ok=True)  # e.g. data/taquilla.db
-    # statements run on the loop's thread, commits on the connection's (storage.sqlite_cursor)
-    connect_args = {"check_same_thread": False, **kwargs.pop("connect_args", {})}
+    connect_args = {**sqlite_cursor.CONNECT_ARGS, **kwargs.pop("connect_args", {})}
     engine = create_async_engine(url, connect_args=connect_args, **kwargs)
-    gate = WriteGate(timeout=sqlite_cursor.BUSY_TIMEOUT_S)
+    sqlite_cursor.speed_up(engine)  # first: the PRAGMAs below then run on the loop's thread too
 
     @event.listens_for(engine.sync_engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-        # the gate lives on aiosqlite's connection object, which the cursor reaches
-        setattr(dbapi_connection._connection, WRITE_GATE_ATTRIBUTE, gate)
-        sqlite_cursor.prepare(dbapi_connection)  # busy timeout 0: waits happen in the thread
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute("PRAGMA journal_mode = WAL")

@@ -35,9 +35,9 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
+from speed.prepared import Prepared, execute, execute_sync
 from storage.deferred_writes import defer_write, pending_write, unit_cache
 from storage.models import FsmRecord
-from storage.prepared import Prepared, execute, execute_sync
 from storage.repositories._dialect import bound, insert_for
 from storage.types import utcnow
 
@@ -76,7 +76,7 @@ class _Record:
 
 
 _TABLE = FsmRecord.__table__
-#: Built once and run straight on the driver where it can (``storage.prepared``): the FSM is
+#: Built once and run straight on the driver where it can (``speed.prepared``): the FSM is
 #: read and written on every update, and the ORM session's per-statement bookkeeping cost more
 #: than these statements.
 _READ = select(_TABLE.c.state, _TABLE.c.data).where(_TABLE.c.key == bindparam("key"))

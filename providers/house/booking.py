@@ -43,9 +43,9 @@ from providers.house.rules import (
     sold_out_rejection,
     tope_items,
 )
+from speed.prepared import Prepared, run_core
 from storage.models import DrawStatus, HouseBooking, HouseBookingState
-from storage.prepared import Prepared
-from storage.repositories._dialect import bound, insert_for, run_core
+from storage.repositories._dialect import bound, insert_for
 from storage.repositories.activity import log_activity
 from storage.repositories.draw_rows import DrawKey, ensure_draw_rows, sold_totals
 from storage.repositories.number_sales import (

@@ -1,5 +1,5 @@
-"""Dialect-specific ``INSERT`` (for ``ON CONFLICT``), chosen from the session's bind, and Core
-execution on the session's connection."""
+"""Dialect-specific ``INSERT`` (for ``ON CONFLICT``), chosen from the session's bind, and the
+helpers of statements built once."""
 
 from __future__ import annotations
 
@@ -9,9 +9,6 @@ from typing import Any, TypeVar
 from sqlalchemy import BindParameter, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from storage import prepared
-from storage.prepared import Prepared, Result
 
 
 def upsert_insert(session: AsyncSession, table: Any) -> Any:
@@ -36,18 +33,6 @@ def insert_for(dialect: str) -> Any:
 def bound(columns: Iterable[str]) -> dict[str, BindParameter[Any]]:
     """``VALUES (:column, …)`` for a statement built once and run with a dict of values."""
     return {name: bindparam(name) for name in columns}
-
-
-async def run_core(session: AsyncSession, statement: Any, params: Any = None) -> Result:
-    """Run a Core statement (no ORM entities loaded) on the session's connection, in its
-    transaction; a :class:`~storage.prepared.Prepared` one (built once: the sale's) on the
-    driver directly where it can. Either way it skips ``session.execute``'s ORM bookkeeping,
-    which these statements do not need; a repository that changes a loaded row keeps it in
-    step itself (``_sync.refresh_loaded``)."""
-    if isinstance(statement, Prepared):
-        return await prepared.execute(session, statement, params)
-    connection = await session.connection()
-    return await connection.execute(statement, params)
 
 
 T = TypeVar("T")

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from speed.prepared import Prepared, run_core
 from storage.models import ActivityLog
-from storage.prepared import Prepared
-from storage.repositories._dialect import bound, run_core
+from storage.repositories._dialect import bound
 from storage.types import utcnow
 
 

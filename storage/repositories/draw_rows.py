@@ -11,10 +11,9 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog, Lottery
+from speed.prepared import Prepared, run_core
 from storage.deferred_writes import unit_cache
 from storage.models import Draw, DrawStatus, NumberSales
-from storage.prepared import Prepared
-from storage.repositories._dialect import run_core
 from storage.repositories.draws import DrawSpec, ensure_draws
 
 DrawKey = tuple[str, datetime]  # (lottery id, aware draw instant)

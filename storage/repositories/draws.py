@@ -13,9 +13,9 @@ from typing import NamedTuple
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from speed.orm_sync import refresh_loaded
 from storage.models import Draw, DrawStatus
 from storage.repositories._dialect import upsert_insert
-from storage.repositories._sync import refresh_loaded
 from storage.types import utcnow
 
 _CHUNK = 500  # rows per INSERT, well under SQLite's bound-parameter limit

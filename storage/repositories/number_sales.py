@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from speed.prepared import Prepared, run_core
 from storage.models import NumberSales
-from storage.prepared import Prepared
-from storage.repositories._dialect import bound, insert_for, run_core
+from storage.repositories._dialect import bound, insert_for
 
 NO_SIGN = ""
 

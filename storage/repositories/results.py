@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from speed.orm_sync import refresh_loaded
 from storage.models import Draw, DrawResult, DrawStatus
-from storage.repositories._sync import refresh_loaded
 
 
 async def add_result(

@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from speed.orm_sync import refresh_loaded
 from storage.models import ActivityLog, Draw, DrawResult, Ticket, TicketStatus, Wager, WagerOutcome
 from storage.repositories._dialect import id_chunks
-from storage.repositories._sync import refresh_loaded
 from storage.repositories.tickets import SETTLEABLE
 
 #: Tickets whose wagers are looked at: the settleable ones, and the ones a correction must not

@@ -19,10 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from speed.orm_sync import attach_loaded, autoflush, refresh_loaded
+from speed.prepared import Prepared, run_core
 from storage.models import Draw, PaidHow, Ticket, TicketStatus, Wager, WagerOutcome
-from storage.prepared import Prepared
-from storage.repositories._dialect import bound, id_chunks, insert_for, run_core
-from storage.repositories._sync import attach_loaded, autoflush, refresh_loaded
+from storage.repositories._dialect import bound, id_chunks, insert_for
 
 #: Tickets whose wagers still await (or may be re-evaluated after a corrected) result.
 SETTLEABLE = (TicketStatus.SOLD, TicketStatus.WINNER, TicketStatus.LOSER)
@@ -52,8 +52,8 @@ _T, _W, _D = Ticket.__table__, Wager.__table__, Draw.__table__
 async def _one_ticket(session: AsyncSession, column: str, value: Any) -> Ticket | None:
     """One ticket with its wagers and their draws, read in one joined query (three with
     ``selectinload``, which pays off for lists, not for the one ticket of a sale) and made the
-    session's objects as the ORM's ``populate_existing`` load would (``_sync.attach_loaded``),
-    at a third of its cost: every sale reads its ticket."""
+    session's objects as the ORM's ``populate_existing`` load would
+    (``speed.orm_sync.attach_loaded``), at a third of its cost: every sale reads its ticket."""
     await autoflush(session)
     found = await run_core(session, _one_ticket_stmt(column), {"value": value})
     rows = [tuple(row) for row in found.all()]

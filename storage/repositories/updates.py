@@ -13,14 +13,14 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from speed.prepared import Prepared, execute, execute_sync
 from storage.deferred_writes import defer_write
 from storage.models import ProcessedUpdate
-from storage.prepared import Prepared, execute, execute_sync
 from storage.repositories._dialect import bound, insert_for
 from storage.types import utcnow
 
 _TABLE = ProcessedUpdate.__table__
-#: Built once, run on every update, straight on the driver where it can (``storage.prepared``).
+#: Built once, run on every update, straight on the driver where it can (``speed.prepared``).
 _SEEN = Prepared(select(_TABLE.c.update_id).where(_TABLE.c.update_id == bindparam("update_id")))
 
 

@@ -12,10 +12,10 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from speed.orm_sync import attach_loaded, autoflush, loaded, refresh_loaded
+from speed.prepared import Prepared, run_core
 from storage.models import User, UserRole
-from storage.prepared import Prepared
-from storage.repositories._dialect import id_chunks, run_core, upsert_insert
-from storage.repositories._sync import attach_loaded, autoflush, loaded, refresh_loaded
+from storage.repositories._dialect import id_chunks, upsert_insert
 from storage.types import utcnow
 
 

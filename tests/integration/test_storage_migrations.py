@@ -84,7 +84,7 @@ async def test_sqlite_engine_uses_wal_and_enforces_foreign_keys(tmp_path: Path) 
             assert (await conn.scalar(text("PRAGMA journal_mode"))) == "wal"
             assert (await conn.scalar(text("PRAGMA foreign_keys"))) == 1
             # a lock held elsewhere is waited for on the connection's thread, not in SQLite's
-            # busy handler on the loop's (test_sqlite_cursor: the other process's lock)
+            # busy handler on the loop's (test_speed_sqlite_cursor: the other process's lock)
             assert (await conn.scalar(text("PRAGMA busy_timeout"))) == 0
     finally:
         await engine.dispose()

@@ -1,4 +1,4 @@
-"""The SQLite cursor (storage/sqlite_cursor.py): same answers as SQLAlchemy's own; statements on
+"""The SQLite cursor (speed/sqlite_cursor.py): same answers as SQLAlchemy's own; statements on
 the loop's thread, and on the connection's thread what would make the loop wait."""
 
 from __future__ import annotations

@@ -9,15 +9,15 @@ So a statement runs right here, on the loop's thread, whenever it cannot make th
 - the connection's busy timeout is 0, so a statement that meets another process's write lock
   fails at once instead of sleeping, and is then run again on the connection's thread, which
   waits for the lock (up to ``BUSY_TIMEOUT_S``) without holding up the loop (writers of this
-  process queue at ``storage.sqlite_write_gate`` and never meet each other's lock);
+  process queue at ``speed.sqlite_write_gate`` and never meet each other's lock);
 - a read that runs past a budget of SQLite VM instructions (a big report) is interrupted and
   run again on the connection's thread (an interrupted read changes nothing);
 - commits and rollbacks stay on the connection's thread: a commit may checkpoint the WAL, which
   writes and syncs the database file. One with no transaction open makes no trip at all.
 
-Connections opened by ``storage.db`` are prepared for this (``prepare``); any other connection
-keeps making one trip per statement. The cursor replaces SQLAlchemy's aiosqlite cursor class
-(``_cursor_cls``) when ``storage.db`` is imported; server-side cursors keep SQLAlchemy's own.
+The connections of an engine given to :func:`speed_up` (``storage.db`` does) are prepared for
+this; any other connection keeps making one trip per statement. The cursor replaces
+SQLAlchemy's aiosqlite cursor class (``_cursor_cls``); server-side cursors keep SQLAlchemy's own.
 """
 
 from __future__ import annotations
@@ -30,16 +30,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from sqlalchemy import event
 from sqlalchemy.connectors.asyncio import AsyncAdapt_dbapi_connection
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_cursor,
 )
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage import sqlite_write_gate as write_gate
+from speed import sqlite_write_gate as write_gate
 
 #: How long a statement waits for another process's write lock before failing.
 BUSY_TIMEOUT_S = 30.0
+
+#: What ``create_async_engine`` must pass to sqlite3 for :func:`speed_up`: statements run on the
+#: loop's thread, commits on the connection's (one thread at a time, never two at once).
+CONNECT_ARGS = {"check_same_thread": False}
 
 #: SQLite calls the progress handler every this many VM instructions...
 _PROGRESS_EVERY = 1_000
@@ -202,7 +208,7 @@ class LoopCursor(AsyncAdapt_aiosqlite_cursor):
         self._rowcount = await self.run_many(operation, seq_of_parameters)
 
     async def run(self, operation: str, parameters: Any) -> tuple[list[Any], int]:
-        """Run one statement; its rows and row count (``storage.prepared`` calls this directly,
+        """Run one statement; its rows and row count (``speed.prepared`` calls this directly,
         without SQLAlchemy's execution around it)."""
         read = not write_gate.may_write(operation)
         rows, self._description, self._rowcount, self._lastrowid = await self._statement(
@@ -267,3 +273,17 @@ def install() -> None:
         method = getattr(AsyncAdapt_aiosqlite_connection, name)
         setattr(AsyncAdapt_aiosqlite_connection, name, _skipped_when_idle(method))
     write_gate.install()
+
+
+def speed_up(engine: AsyncEngine) -> None:
+    """Run ``engine``'s statements on the loop's thread, its writers queued at one write gate
+    (``engine`` was created with :data:`CONNECT_ARGS`). Call it before any other ``connect``
+    listener of the engine runs a statement, so that those run here too."""
+    install()
+    gate = write_gate.WriteGate(timeout=BUSY_TIMEOUT_S)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _prepare(dbapi_connection: Any, _record: Any) -> None:
+        # the gate lives on aiosqlite's connection object, which the cursor reaches
+        setattr(dbapi_connection._connection, write_gate.ATTRIBUTE, gate)
+        prepare(dbapi_connection)  # busy timeout 0: waits happen in the connection's thread

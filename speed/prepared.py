@@ -2,7 +2,7 @@
 
 Through SQLAlchemy a one-row statement costs about a tenth of a millisecond of bookkeeping (a
 greenlet hop, the cache key, an execution context, the result's metadata) against a few hundredths
-for the statement itself on the loop's thread (``storage.sqlite_cursor``); the sale's statements
+for the statement itself on the loop's thread (``speed.sqlite_cursor``); the sale's statements
 and every update's own (duplicate check, FSM state, user) paid it about twenty times a sale.
 
 A :class:`Prepared` statement is built once (at module level or behind ``functools.cache``). On
@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.util import await_only
 
-from storage.sqlite_cursor import LoopCursor
+from speed.sqlite_cursor import LoopCursor
 
 Params = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
 _Processor = Callable[[Any], Any] | None
@@ -231,7 +231,7 @@ def _direct(
     connection: Connection, cursor: LoopCursor | None, prepared: Prepared, params: Params
 ) -> _Call | None:
     """The call on the direct path, or None for SQLAlchemy's."""
-    if cursor is None:  # a connection storage.db did not open
+    if cursor is None:  # a connection not sped up (``speed.sqlite_cursor.speed_up``)
         return None
     plan = prepared.plan(connection.dialect)
     if plan is None:
@@ -296,3 +296,15 @@ def execute_sync(session: Session, prepared: Prepared, params: Params = None) ->
     if call is None:
         return connection.execute(prepared.statement, params)
     return await_only(call.run())
+
+
+async def run_core(session: AsyncSession, statement: Any, params: Any = None) -> Result:
+    """Run a Core statement (no ORM entities loaded) on the session's connection, in its
+    transaction; a :class:`Prepared` one (built once: the sale's) on the driver directly where
+    it can. Either way it skips ``session.execute``'s ORM bookkeeping, which these statements
+    do not need; a repository that changes a loaded row keeps it in step itself
+    (``speed.orm_sync.refresh_loaded``)."""
+    if isinstance(statement, Prepared):
+        return await execute(session, statement, params)
+    connection = await session.connection()
+    return await connection.execute(statement, params)

@@ -1,4 +1,4 @@
-"""SQLite writers queue at the engine's write gate (storage/sqlite_write_gate.py) instead of
+"""SQLite writers queue at the engine's write gate (speed/sqlite_write_gate.py) instead of
 sleeping in SQLite's busy handler. The engines here have ``busy_timeout = 0``: without the gate,
 a second writer would fail at once with "database is locked"."""
 
@@ -13,8 +13,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from speed.sqlite_write_gate import WriteGate, gate_of
 from storage.db import make_engine
-from storage.sqlite_write_gate import WriteGate, gate_of
 
 
 @pytest.fixture

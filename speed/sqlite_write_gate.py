@@ -5,7 +5,7 @@ handler puts its thread to sleep and tries again after 1, 2, 5, 10, 15, 20, 25, 
 however soon the lock is freed. Under load this dominated a sale: measured with 20 buyers, each
 sale slept about 26 times in the busy handler, 100 ms at a time in the worst case, while the
 lock sat free. (Statements now run on the loop's thread with no busy handler at all, see
-``storage.sqlite_cursor``: without the gate, this process's writers would meet each other's
+``speed.sqlite_cursor``: without the gate, this process's writers would meet each other's
 lock and be sent off to wait in a thread.)
 
 So every connection of an engine takes this gate before the statement that starts its write
@@ -116,7 +116,7 @@ def _releasing(method: Callable[..., None]) -> Callable[..., None]:
 
 def install() -> None:
     """Release the gate wherever SQLAlchemy ends an aiosqlite connection's transaction (called
-    once, by ``storage.sqlite_cursor.install``)."""
+    once, by ``speed.sqlite_cursor.install``)."""
     for name in ("commit", "rollback", "close", "terminate"):
         setattr(AsyncAdapt_aiosqlite_connection, name,
                 _releasing(getattr(AsyncAdapt_aiosqlite_connection, name)))

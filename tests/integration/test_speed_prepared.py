@@ -1,4 +1,4 @@
-"""Prepared statements (storage/prepared.py): on SQLite they run straight on the driver, on
+"""Prepared statements (speed/prepared.py): on SQLite they run straight on the driver, on
 PostgreSQL through SQLAlchemy; either way the same answers, in the session's transaction."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from sqlalchemy.exc import NoResultFound, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from providers.house.booking import _claim_stmt
+from speed.prepared import Prepared, execute
 from storage import fsm
 from storage.models import Draw, FsmRecord, Ticket, TicketStatus, User, UserRole
-from storage.prepared import Prepared, execute
 from storage.repositories import activity, draw_rows, number_sales, tickets, updates, users
 from storage.repositories._dialect import bound
 from storage.repositories.draws import DrawSpec, ensure_draws
