@@ -42,7 +42,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.sale import _png, fund_players, sale_calls  # noqa: E402
-from bot.api_types import keep_response_models  # noqa: E402
 from bot.context import AppContext  # noqa: E402
 from bot.dispatcher import create_dispatcher  # noqa: E402
 from bot.runtime import app_context  # noqa: E402
@@ -146,7 +145,6 @@ async def bench_app(users: int) -> AsyncIterator[AppContext]:
 
 async def bare_cpu_per_sale(users: int, sales: int, rounds: int) -> list[float]:
     """The sale's calls on aiogram alone, as ``bench/sale.py``'s harness ceiling runs them."""
-    keep_response_models()  # as the bot does at start-up: pydantic rebuilds them otherwise
     dp = Dispatcher()
     dp.include_router(sale_calls(_png(), keeps_state=True))
     api = MemoryBotAPI()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,7 +15,6 @@ from aiogram.enums import ParseMode
 from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
 
-from bot.api_types import keep_response_models
 from bot.commands import set_bot_commands
 from bot.context import AppContext
 from bot.dispatcher import create_dispatcher
@@ -67,11 +65,6 @@ async def app_context(settings: Settings, clock: Clock = system_clock) -> AsyncI
         limiter=make_limiter(settings.redis_url, limits),
         clock=clock,
     )
-    # The start-up heap (aiogram's pydantic models, SQLAlchemy, Babel data: ~270k objects) lives
-    # as long as the process; freezing it keeps every full collection from walking it again.
-    keep_response_models()
-    gc.collect()
-    gc.freeze()
     rendering.warm_up()
     try:
         async with run_jobs(app):
