@@ -12,6 +12,7 @@ from bot.i18n import UserLocaleMiddleware, make_i18n
 from bot.middlewares.clean_text import CleanTextMiddleware
 from bot.middlewares.db import DbSessionMiddleware
 from bot.middlewares.dedup import DedupMiddleware
+from bot.middlewares.formatter import FormatterMiddleware
 from bot.middlewares.fsm import LockedContextMiddleware, StateMiddleware
 from bot.middlewares.in_flight import InFlightMiddleware
 from bot.middlewares.throttle import ThrottlingMiddleware
@@ -46,7 +47,8 @@ def create_dispatcher(
     # below the FSM middleware, which must stay outside it: its per-user lock (event isolation)
     # then covers the commit, so a user's next update cannot read the state before this one's is
     # written; duplicates are dropped before any side effect; the state is read inside the unit
-    # of work; the user must be loaded before their language is chosen.
+    # of work; the user must be loaded before their language is chosen, and before their
+    # formatter (``fmt``: money, dates, numbers as they read them) is built.
     dp.update.outer_middleware(CleanTextMiddleware())
     dp.update.outer_middleware(dp.fsm)
     in_flight = InFlightMiddleware()
@@ -56,6 +58,7 @@ def create_dispatcher(
     dp.update.outer_middleware(DedupMiddleware())
     dp.update.outer_middleware(StateMiddleware())
     dp.update.outer_middleware(UserMiddleware())
+    dp.update.outer_middleware(FormatterMiddleware())
     # Not on errors: by then the update's user went with its rolled-back unit of work
     # (handlers/errors.py reads the language itself).
     UserLocaleMiddleware(make_i18n(app.settings.default_locale)).setup(dp, exclude={"error"})

@@ -9,24 +9,22 @@ from aiogram.types import Message
 from bot.context import AppContext
 from handlers.commands import CommandSpec, register
 from handlers.filters import commands_only
+from lottery.formatting import Formatter
 from lottery.i18n import N_
-from lottery.money import format_locale
 from providers.base import Capability
 from services.draw_list import read_draws_query, render_draws
 from services.help import provider_help
-from storage.models import User
 
 
 async def show_draws(
-    message: Message, command: CommandObject, user: User, app: AppContext
+    message: Message, command: CommandObject, fmt: Formatter, app: AppContext
 ) -> None:
     now = app.clock()
     query = read_draws_query(app.catalog, command.args, now)
     if query.problem:
         await message.answer(query.problem)
         return
-    locale = format_locale(user.locale, app.catalog.locale)
-    await message.answer(render_draws(app.catalog, query, now, locale))
+    await message.answer(render_draws(app.catalog, query, now, fmt))
 
 
 async def no_draws(message: Message, app: AppContext) -> None:

@@ -29,6 +29,7 @@ from handlers.callbacks import (
 )
 from handlers.commands import CommandSpec, register
 from handlers.filters import PLAIN_TEXT, buttons
+from lottery.formatting import Formatter
 from lottery.i18n import N_, _
 from providers.base import Capability, ProviderError
 from providers.jackpot import Betcard, JackpotProvider
@@ -36,7 +37,6 @@ from services import jackpot as jp
 from services import jackpot_text as jt
 from services import sale_text
 from services.delivery import deliver_text
-from services.jackpot_format import money
 from storage.models import User
 from storage.repositories.tickets import get_ticket_by_reference
 
@@ -86,7 +86,8 @@ def _event_keyboard(card: Betcard, picking: jp.Picking, app: AppContext, user: U
 
 def _price_keyboard(card: Betcard, provider: JackpotProvider, app: AppContext, user: User
                     ) -> InlineKeyboardMarkup:
-    quick = [_button(money(price, provider.currency, app.catalog, user),
+    fmt = Formatter.for_reader(user.locale, app.catalog)
+    quick = [_button(fmt.money(price, provider.currency),
                      JackpotLines(lines=n).pack()) for n, price in jp.quick_prices(card)]
     return InlineKeyboardMarkup(inline_keyboard=[quick[:2], quick[2:], _nav_row()])
 

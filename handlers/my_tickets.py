@@ -23,9 +23,9 @@ from handlers.filters import buttons, commands_only
 from handlers.long_text import send_text
 from handlers.sales import show_preview
 from lottery.catalog import Catalog
+from lottery.formatting import Formatter
 from lottery.i18n import N_, _
-from lottery.labels import format_clock, format_day_time, state_name
-from lottery.money import format_locale
+from lottery.labels import state_name
 from lottery.ticket_codes import format_serial
 from providers.base import Capability
 from services.cancel import CancelRefusal, CancelResult, cancel_ticket
@@ -40,8 +40,7 @@ log = logging.getLogger(__name__)
 
 
 def _when(ticket: Ticket, app: AppContext, user: User) -> str:
-    locale = format_locale(user.locale, app.catalog.locale)
-    return format_day_time(ticket.created_at, app.catalog.timezone, locale)
+    return Formatter.for_reader(user.locale, app.catalog).day_time(ticket.created_at)
 
 
 def _ticket_button(text: str, action: TicketAction, ticket: Ticket) -> InlineKeyboardButton:
@@ -174,12 +173,12 @@ async def reprint(
 def cancel_text(result: CancelResult, app: AppContext, user: User) -> str:
     ticket = result.ticket
     serial = format_serial(ticket.serial) if ticket else ""
-    locale = format_locale(user.locale, app.catalog.locale)
-    when = format_clock(result.when, app.catalog.timezone, locale) if result.when else ""
+    fmt = Formatter.for_reader(user.locale, app.catalog)
+    when = fmt.clock(result.when) if result.when else ""
     if result.refusal is None:
         assert ticket is not None
         return _("🗑 Ticket {serial} cancelled. {amount} returned.").format(
-            serial=serial, amount=money_text(ticket.total, app, user, minor=True)
+            serial=serial, amount=fmt.minor(ticket.total)
         )
     return {
         CancelRefusal.NOT_FOUND: _("That ticket does not exist."),

@@ -10,9 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.context import AppContext
 from handlers.commands import CommandSpec, register
 from handlers.filters import commands_only
+from lottery.formatting import Formatter
 from lottery.i18n import N_, _, ngettext
-from lottery.labels import format_clock, format_day_time, state_name
-from lottery.money import Money, format_locale, format_money
+from lottery.labels import state_name
+from lottery.money import Money
 from lottery.ticket_codes import format_serial
 from providers.base import Capability, ErrorCode
 from services.payments import (
@@ -28,18 +29,12 @@ from services.sale_text import rejection_text
 from storage.models import PaidHow, Ticket, TicketStatus, User
 
 
-def _locale(app: AppContext, user: User) -> str:
-    return format_locale(user.locale, app.catalog.locale)
+def _money(money: Money | None, fmt: Formatter) -> str:
+    return fmt.money(money) if money is not None else ""
 
 
-def _money(money: Money | None, app: AppContext, user: User) -> str:
-    return format_money(money, _locale(app, user)) if money is not None else ""
-
-
-def _paid_on(ticket: Ticket, app: AppContext, user: User) -> str:
-    if ticket.paid_at is None:
-        return "?"
-    return format_day_time(ticket.paid_at, app.catalog.timezone, _locale(app, user), year=True)
+def _paid_on(ticket: Ticket, fmt: Formatter) -> str:
+    return fmt.day_time(ticket.paid_at, year=True) if ticket.paid_at is not None else "?"
 
 
 def _not_found() -> str:
@@ -49,23 +44,23 @@ def _not_found() -> str:
 # --- /premio ------------------------------------------------------------------------------------
 
 
-def _check_text(check: TicketCheck, app: AppContext, user: User) -> str:
+def _check_text(check: TicketCheck, fmt: Formatter) -> str:
     ticket = check.ticket
     assert ticket is not None
     serial = format_serial(ticket.serial)
-    until = deadline_text(check.deadline, _locale(app, user))
+    until = deadline_text(check.deadline, fmt)
     lines = [_("🎟 Ticket {serial}").format(serial=f"<code>{serial}</code>"),
              _("State: {state}").format(state=f"<b>{state_name(str(ticket.status))}</b>")]
     if check.prize is not None:
         lines.append("🏆 " + _("Prize: {amount}").format(
-            amount=f"<b>{_money(check.prize, app, user)}</b>"))
+            amount=f"<b>{_money(check.prize, fmt)}</b>"))
     status = ticket.status
     if status is TicketStatus.WINNER:
         lines.append(_("Collect it by {date} (until the end of that day).").format(date=until))
         lines.append(_("To collect: {command}, with the PIN printed on the ticket.").format(
             command=f"<code>/pagar {serial} PIN</code>"))
     elif status is TicketStatus.PAID:
-        lines.append(_("Paid on {when}.").format(when=_paid_on(ticket, app, user)))
+        lines.append(_("Paid on {when}.").format(when=_paid_on(ticket, fmt)))
     elif status is TicketStatus.EXPIRED:
         lines.append(_("The prize was not collected in time: it could be collected until "
                        "{date}.").format(date=until))
@@ -83,7 +78,7 @@ def _check_text(check: TicketCheck, app: AppContext, user: User) -> str:
 
 
 async def check(message: Message, command: CommandObject, session: AsyncSession, user: User,
-                app: AppContext) -> None:
+                app: AppContext, fmt: Formatter) -> None:
     serial = (command.args or "").strip()
     if not serial:
         await message.answer(_("Usage: /premio SERIAL — tells what a ticket won and until when "
@@ -93,7 +88,7 @@ async def check(message: Message, command: CommandObject, session: AsyncSession,
     if result.ticket is None:
         await message.answer(_not_found())
         return
-    await message.answer(_check_text(result, app, user))
+    await message.answer(_check_text(result, fmt))
 
 
 PRIZE = CommandSpec(check, ("premio", "prize"), N_("Check a ticket's prize"), order=90)
@@ -126,35 +121,35 @@ def _provider_refusal(code: ErrorCode | None) -> str:
                     "paid.").format(reason=reason or rejection_text(code or ErrorCode.UNAVAILABLE))
 
 
-def _locked(payment: Payment, app: AppContext, user: User) -> str:
+def _locked(payment: Payment, fmt: Formatter) -> str:
     assert payment.locked_until is not None
     return _("🔒 Too many wrong PINs: payment of this ticket is locked until {time}.").format(
-        time=format_clock(payment.locked_until, app.catalog.timezone, _locale(app, user)))
+        time=fmt.clock(payment.locked_until))
 
 
-def _refusal_text(payment: Payment, app: AppContext, user: User) -> str:
+def _refusal_text(payment: Payment, fmt: Formatter) -> str:
     refusal = payment.refusal
     if refusal is Refusal.NOT_FOUND:
         return _not_found()
     if refusal is Refusal.WRONG_PIN:
         if payment.locked_until is not None:
-            return "❌ " + _("Wrong PIN.") + "\n" + _locked(payment, app, user)
+            return "❌ " + _("Wrong PIN.") + "\n" + _locked(payment, fmt)
         left = payment.attempts_left or 0
         return "❌ " + _("Wrong PIN.") + " " + ngettext(
             "{count} attempt left before payment is locked for {minutes} minutes.",
             "{count} attempts left before payment is locked for {minutes} minutes.",
             left).format(count=left, minutes=int(PIN_LOCK.total_seconds() // 60))
     if refusal is Refusal.LOCKED:
-        return _locked(payment, app, user)
+        return _locked(payment, fmt)
     if refusal is Refusal.PROVIDER:
         return _provider_refusal(payment.provider_code)
     if refusal is Refusal.ALREADY_PAID:
         assert payment.ticket is not None
         return "❌ " + _("This ticket was already paid on {when}.").format(
-            when=_paid_on(payment.ticket, app, user))
+            when=_paid_on(payment.ticket, fmt))
     if refusal is Refusal.EXPIRED:
         return "❌ " + _("The prize of this ticket expired: it could be collected until "
-                        "{date}.").format(date=deadline_text(payment.deadline, _locale(app, user)))
+                        "{date}.").format(date=deadline_text(payment.deadline, fmt))
     texts = {
         Refusal.NOT_YOURS: _("❌ This ticket is not yours. Whoever holds it collects it from a "
                              "seller, with the serial and the PIN."),
@@ -171,20 +166,20 @@ def _refusal_text(payment: Payment, app: AppContext, user: User) -> str:
     return texts[refusal]
 
 
-def _paid_text(payment: Payment, app: AppContext, user: User) -> str:
+def _paid_text(payment: Payment, fmt: Formatter) -> str:
     assert payment.ticket is not None
     serial = f"<code>{format_serial(payment.ticket.serial)}</code>"
-    prize = f"<b>{_money(payment.prize, app, user)}</b>"
+    prize = f"<b>{_money(payment.prize, fmt)}</b>"
     if payment.how is PaidHow.BALANCE:
         return _("✅ Ticket {serial} paid: {prize} credited to your balance.\nBalance now: "
                  "{balance}.").format(serial=serial, prize=prize,
-                                      balance=_money(payment.balance, app, user))
+                                      balance=_money(payment.balance, fmt))
     return _("✅ Ticket {serial} paid: hand {prize} in cash to the customer.\nRecorded as paid "
              "in cash by you.").format(serial=serial, prize=prize)
 
 
 async def pay(message: Message, command: CommandObject, session: AsyncSession, user: User,
-              app: AppContext) -> None:
+              app: AppContext, fmt: Formatter) -> None:
     parts = split_serial_and_pin(command.args)
     if parts is None:
         await message.answer(_("Usage: /pagar SERIAL PIN — the serial and the PIN printed on "
@@ -194,9 +189,9 @@ async def pay(message: Message, command: CommandObject, session: AsyncSession, u
     payment = await pay_ticket(session, catalog=app.catalog, provider=app.provider,
                                pins=app.pins, user=user, serial=serial, pin=pin, now=app.clock())
     if payment.paid:
-        await message.answer(_paid_text(payment, app, user))
+        await message.answer(_paid_text(payment, fmt))
     else:
-        await message.answer(_refusal_text(payment, app, user))
+        await message.answer(_refusal_text(payment, fmt))
 
 
 PAY = CommandSpec(pay, ("pagar", "cobrar", "pay"), N_("Collect a prize with serial and PIN"),

@@ -15,9 +15,8 @@ from bot.context import AppContext
 from handlers.broadcast import subscription_buttons
 from handlers.commands import ADMINS, CommandSpec, register
 from handlers.filters import commands_only
+from lottery.formatting import Formatter
 from lottery.i18n import N_, _
-from lottery.labels import format_clock
-from lottery.money import Money, format_locale, format_money
 from lottery.result_input import ResultInputError
 from providers.base import Capability
 from providers.house.results import InvalidResult
@@ -55,10 +54,9 @@ def entered_text(
 ) -> str:
     summary = settled.summary
     lottery = app.catalog.lottery(summary.lottery_id)
-    locale = format_locale(user.locale, app.catalog.locale)
-    when = format_clock(summary.draw_at, lottery.timezone, locale)
-    total = summary.total_prizes.get(app.catalog.currency, Decimal(0))
-    prizes = format_money(Money(total, app.catalog.currency), locale)
+    fmt = Formatter.for_reader(user.locale, app.catalog)
+    when = fmt.clock(summary.draw_at, lottery.timezone)
+    prizes = fmt.money(summary.total_prizes.get(app.catalog.currency, Decimal(0)))
     title = (
         _("✅ Result entered")
         if settled.revision == 1 or not settled.new_revision

@@ -9,17 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.context import AppContext
 from handlers.commands import ADMINS, CommandSpec
 from handlers.draws import no_draws
+from lottery.formatting import Formatter
 from lottery.i18n import N_
-from lottery.money import format_locale
 from providers.base import Capability
 from services.exposure import risk_report
-from storage.models import User
 
 
 async def show_risk(message: Message, command: CommandObject, session: AsyncSession,
-                    user: User, app: AppContext) -> None:
-    locale = format_locale(user.locale, app.catalog.locale)
-    for text in await risk_report(session, app.catalog, command.args, app.clock(), locale):
+                    fmt: Formatter, app: AppContext) -> None:
+    for text in await risk_report(session, app.catalog, command.args, app.clock(), fmt):
         await message.answer(text)
 
 

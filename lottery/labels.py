@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
-from datetime import date, datetime, tzinfo
 
-from babel.dates import format_skeleton, format_time, get_datetime_format
-
+# How days and times read moved to ``lottery.formatting``; kept importable from here.
+from lottery.formatting import format_clock as format_clock
+from lottery.formatting import format_day as format_day
+from lottery.formatting import format_day_time as format_day_time
 from lottery.i18n import N_, gettext
 
 GAMES = {
@@ -67,55 +67,3 @@ def animal_name(animals: Mapping[str, tuple[str, ...]], number: str) -> str:
         return ""
     name = next((n for n in names if not n.isascii()), _SPELLED.get(names[0], names[0]))
     return name[:1].upper() + name[1:]
-
-
-# Babel reads its patterns again on every call; a booth prints the same draw times and amounts
-# all day, so the texts are kept. They depend only on the minute, the zone and the locale (no
-# format here shows seconds), so a sale's own instant is kept to the minute: the tickets sold in
-# one minute share one text.
-def format_clock(moment: datetime, tz: tzinfo, locale: str) -> str:
-    """``9:33 a. m.``: a time of day on the lottery's clock, whoever reads it and wherever.
-
-    The zone is always passed: Babel would otherwise fall back to the server's zone.
-    """
-    _require_aware(moment)
-    return _format_clock(_minute(moment), tz, locale)
-
-
-def format_day_time(moment: datetime, tz: tzinfo, locale: str, *, year: bool = False) -> str:
-    """``lun, 23 nov., 12:00 p. m.`` / ``Mon, Nov 23, 12:00 PM``: a draw or a sale, on the
-    lottery's clock, in the reader's style (CLDR's own way of joining a date and a time)."""
-    _require_aware(moment)
-    return _format_day_time(_minute(moment), tz, locale, year)
-
-
-def format_day(day: date, locale: str) -> str:
-    """``lun, 23 nov.`` / ``Mon, Nov 23``: a local day, as ``format_day_time`` writes it."""
-    return _format_day(day, locale)
-
-
-def _minute(moment: datetime) -> datetime:
-    return moment.replace(second=0, microsecond=0)
-
-
-@functools.lru_cache(maxsize=4096)
-def _format_clock(moment: datetime, tz: tzinfo, locale: str) -> str:
-    return format_time(moment, "short", tzinfo=tz, locale=locale)
-
-
-@functools.lru_cache(maxsize=1024)
-def _format_day(day: date, locale: str) -> str:
-    return format_skeleton("MMMEd", day, locale=locale)
-
-
-@functools.lru_cache(maxsize=4096)
-def _format_day_time(moment: datetime, tz: tzinfo, locale: str, year: bool) -> str:
-    day = format_skeleton("yMMMEd" if year else "MMMEd", moment, tzinfo=tz, locale=locale)
-    clock = format_time(moment, "short", tzinfo=tz, locale=locale)
-    joiner = str(get_datetime_format("medium", locale=locale)).replace("'", "")
-    return joiner.replace("{1}", day).replace("{0}", clock)
-
-
-def _require_aware(moment: datetime) -> None:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("a naive datetime has no place on a lottery's clock")

@@ -1,8 +1,6 @@
-"""Money: Decimal amounts with their currency, integer minor units for storage, Babel formatting.
+"""Money: Decimal amounts with their currency, integer minor units for storage.
 
-Venezuelans write `Bs. 1.234,50` and Costa Ricans `₡1 234,50`; Babel's es_VE symbol is the 2018
-`Bs.S`, which nobody writes any more, so the symbol comes from our table and the number from Babel
-(grouping and decimal marks of the reader's locale).
+How an amount reads (``Bs. 1.234,50``, ``₡1 234,50``) is ``lottery.formatting``'s.
 
 Minor units follow ISO 4217 through Babel: 2 decimals for VES and for CRC. Costa Rica has no
 céntimo coins (CLDR's cash digits for CRC are 0) and its stakes step by ₡100, but prices, limits
@@ -16,10 +14,7 @@ import functools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.numbers import format_decimal, get_currency_precision
-
-SYMBOLS = {"VES": "Bs.", "CRC": "₡", "USD": "$"}
-_ATTACHED = {"₡", "$"}  # symbols written without a space before the number
+from babel.numbers import get_currency_precision
 
 
 @functools.cache  # Babel looks it up in its data on every call; a sale asks a dozen times
@@ -87,28 +82,11 @@ class Money:
         return Money(self.amount.quantize(quantum, rounding=ROUND_HALF_UP), self.currency)
 
 
-def format_locale(language: str, market_locale: str) -> str:
-    """Spanish readers get their market's number style (es_VE, es_CR); English readers get en.
+def __getattr__(name: str) -> object:
+    """``format_money`` and ``format_locale`` live in ``lottery.formatting`` (which imports this
+    module, hence the late lookup); older imports from here still find them."""
+    if name in ("format_money", "format_locale"):
+        from lottery import formatting
 
-    ``language`` is the reader's language (``es``, also ``es-419`` or ``es_VE`` as Telegram or a
-    setting may spell it); every other language reads English.
-    """
-    base = language.replace("-", "_").split("_")[0].lower()
-    return market_locale if base == "es" else "en"
-
-
-def format_money(money: Money, locale: str) -> str:
-    # by the amount's exact text: equal Decimals (0 and -0) may print differently
-    return _format_money(str(money.amount), money.currency, locale)
-
-
-@functools.lru_cache(maxsize=4096)  # a booth prints the same few amounts all day
-def _format_money(amount: str, currency: str, locale: str) -> str:
-    digits = exponent(currency)
-    pattern = "#,##0." + "0" * digits if digits else "#,##0"
-    number = format_decimal(Decimal(amount), format=pattern, locale=locale,
-                            decimal_quantization=True)
-    symbol = SYMBOLS.get(currency, currency)
-    sign = "-" if number.startswith("-") else ""
-    number = number.lstrip("-")
-    return f"{sign}{symbol}{'' if symbol in _ATTACHED else ' '}{number}"
+        return getattr(formatting, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

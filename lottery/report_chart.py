@@ -20,15 +20,13 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 
-from babel.dates import format_date, format_skeleton
-from babel.numbers import format_compact_decimal, format_decimal
 from PIL import Image, ImageDraw, ImageFont
 
+from lottery.formatting import Formatter
 from lottery.i18n import _
-from lottery.money import SYMBOLS, format_locale
 from lottery.ticket import in_language
 from lottery.ticket_image import Typeface, default_typeface
 
@@ -74,9 +72,10 @@ def render_report_chart(
     if not bars:
         raise ValueError("a chart needs at least one day")
     face = typeface or default_typeface()
-    locale = format_locale(language, market_locale)
+    # the chart has no clock of its own: its days are plain dates
+    fmt = Formatter.of(language, market_locale, currency, UTC)
     with in_language(language):
-        image = _Chart(face, locale, currency, list(bars), subtitle).draw()
+        image = _Chart(face, fmt, list(bars), subtitle).draw()
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=False, compress_level=6)
     return buffer.getvalue()
@@ -99,12 +98,9 @@ def chart_width(days: int) -> int:
 
 
 class _Chart:
-    def __init__(
-        self, face: Typeface, locale: str, currency: str, bars: list[DayBar], subtitle: str
-    ) -> None:
+    def __init__(self, face: Typeface, fmt: Formatter, bars: list[DayBar], subtitle: str) -> None:
         self.face = face
-        self.locale = locale
-        self.currency = currency
+        self.fmt = fmt
         self.bars = bars
         self.subtitle = subtitle
         self.width = chart_width(len(bars))
@@ -118,7 +114,7 @@ class _Chart:
         return self.face.printable(value)
 
     def number(self, value: Decimal) -> str:
-        return format_decimal(value, format="#,##0.##", locale=self.locale)
+        return self.fmt.number(value, "#,##0.##")
 
     def draw(self) -> Image.Image:
         image = Image.new("RGB", (self.width, HEIGHT), BACKGROUND)
@@ -163,8 +159,7 @@ class _Chart:
             y = self._y(tick)
             draw.line((left, y, right, y), fill=INK if tick == 0 else GRID, width=2)
             draw.text((left - 10, y), label, fill=INK, font=font, anchor="rm")
-        symbol = SYMBOLS.get(self.currency, self.currency)
-        title = self.text(_("Amount ({currency})").format(currency=symbol))
+        title = self.text(_("Amount ({currency})").format(currency=self.fmt.symbol()))
         self._vertical_text(image, title, MARGIN, (PLOT_TOP + self._plot_bottom()) // 2)
         return left
 
@@ -208,20 +203,17 @@ class _Chart:
         exact = "#,##0.00" if cents else "#,##0"
 
         def money(value: Decimal) -> str:
-            return format_decimal(value, format=exact, locale=self.locale)
+            return self.fmt.number(value, exact)
 
-        for spell in (money, self._compact):
+        for spell in (money, self.fmt.compact):
             labels = {v: self.text(spell(v)) for v in values}
             if all(font.getlength(s) <= room for s in labels.values()):
                 return labels
         return {}
 
-    def _compact(self, value: Decimal) -> str:
-        return format_compact_decimal(value, locale=self.locale, fraction_digits=1)
-
     def _dates(self, draw: ImageDraw.ImageDraw, left: int, slot: float) -> None:
         font = self.font(22)
-        labels = [self.text(format_skeleton("dM", b.day, locale=self.locale)) for b in self.bars]
+        labels = [self.text(self.fmt.short_date(b.day)) for b in self.bars]
         widest = max(font.getlength(s) for s in labels)
         every = max(1, math.ceil((widest + 14) / slot))
         weekdays = every == 1
@@ -229,7 +221,7 @@ class _Chart:
         for i in range(0, len(self.bars), every):
             center = left + slot * (i + 0.5)
             if weekdays:
-                weekday = self.text(format_date(self.bars[i].day, "EEE", locale=self.locale))
+                weekday = self.text(self.fmt.weekday(self.bars[i].day))
                 draw.text((center, y), weekday, fill=MUTED, font=font, anchor="ma")
             draw.text((center, y + (30 if weekdays else 0)), labels[i], fill=INK, font=font,
                       anchor="ma")

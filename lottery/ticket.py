@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from lottery.i18n import _, current_locale
-from lottery.labels import format_clock, format_day_time, game_name, sign_name, state_name
-from lottery.money import Money, format_locale, format_money
+from lottery import formatting
+from lottery.i18n import _, in_locale
+from lottery.labels import game_name, sign_name, state_name
 from lottery.ticket_codes import format_serial
 
 STATES = ("sold", "void", "winner", "loser", "paid", "expired", "pending", "rejected")
@@ -87,34 +86,32 @@ def group_lines(ticket: TicketView) -> tuple[DrawGroup, ...]:
     return tuple(DrawGroup(name, at, tuple(lines)) for _i, ((name, at), lines) in ordered)
 
 
-@contextmanager
-def in_language(language: str) -> Iterator[None]:
-    """Translate in ``language`` for the duration only (labels read the context locale)."""
-    token = current_locale.set(language)
-    try:
-        yield
-    finally:
-        current_locale.reset(token)
+#: Translate in a language for the duration only (labels read the context locale).
+in_language = in_locale
 
 
 class Formatter:
     """Money, dates and names of one ticket for one reader; shared by the text and the image.
 
-    Use inside ``in_language(language)`` so names come out in the reader's language.
+    Figures come from the reader's ``lottery.formatting.Formatter`` on the ticket's own
+    currency and clock. Use inside ``in_language(language)`` so names come out in the
+    reader's language.
     """
 
     def __init__(self, ticket: TicketView, language: str) -> None:
         self.ticket = ticket
-        self.locale = format_locale(language, ticket.market_locale)
+        self.figures = formatting.Formatter.of(
+            language, ticket.market_locale, ticket.currency, ticket.timezone
+        )
 
     def money(self, amount: Decimal) -> str:
-        return format_money(Money(amount, self.ticket.currency), self.locale)
+        return self.figures.money(amount)
 
     def when(self, moment: datetime, *, year: bool = False) -> str:
-        return format_day_time(moment, self.ticket.timezone, self.locale, year=year)
+        return self.figures.day_time(moment, year=year)
 
     def clock(self, moment: datetime) -> str:
-        return format_clock(moment, self.ticket.timezone, self.locale)
+        return self.figures.clock(moment)
 
     def draw_header(self, group: DrawGroup) -> str:
         return f"{group.lottery_name} · {self.when(group.draw_at)}"

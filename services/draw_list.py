@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from html import escape
 
-from babel.numbers import format_decimal
-
 from lottery.catalog import Catalog, Lottery
+from lottery.formatting import Formatter
 from lottery.i18n import _
-from lottery.labels import format_clock, format_day, format_day_time, game_name
+from lottery.labels import game_name
 from lottery.schedule import draws_on, is_open, next_open_draw
 
 TOMORROW = frozenset({"mañana", "manana", "tomorrow"})
@@ -45,19 +44,19 @@ def read_draws_query(catalog: Catalog, args: str | None, now: datetime) -> Draws
     return DrawsQuery(day, lottery)
 
 
-def render_draws(catalog: Catalog, query: DrawsQuery, now: datetime, locale: str) -> str:
-    day = format_day(query.day, locale)
+def render_draws(catalog: Catalog, query: DrawsQuery, now: datetime, fmt: Formatter) -> str:
+    day = fmt.date(query.day)
     lotteries = [query.lottery] if query.lottery else list(catalog.lotteries)
     closings = {lottery.close_minutes for lottery in lotteries}
     today = query.day == now.astimezone(catalog.timezone).date()
     lines = [_("<b>Open draws</b> · {day}").format(day=day)]
     for lottery in lotteries:
         lines += ["", f"<b>{escape(lottery.name)}</b> (<code>{_written(lottery)}</code>)",
-                  _open_draws(catalog, lottery, query.day, now, locale, today=today)]
+                  _open_draws(catalog, lottery, query.day, now, fmt, today=today)]
         if len(closings) > 1:
             lines.append(_closing(lottery.close_minutes))
         if query.lottery is not None:
-            lines += _payouts(lottery, locale)
+            lines += _payouts(lottery, fmt)
     lines.append("")
     if len(closings) == 1:
         lines.append(_closing(closings.pop()))
@@ -77,15 +76,15 @@ def _closing(minutes: int) -> str:
 
 
 def _open_draws(
-    catalog: Catalog, lottery: Lottery, day: date, now: datetime, locale: str, *, today: bool
+    catalog: Catalog, lottery: Lottery, day: date, now: datetime, fmt: Formatter, *, today: bool
 ) -> str:
     still_open = [d for d in draws_on(lottery, day) if is_open(d, now)]
     if still_open:
-        return " · ".join(format_clock(d.at, lottery.timezone, locale) for d in still_open)
+        return " · ".join(fmt.clock(d.at, lottery.timezone) for d in still_open)
     later = next_open_draw(catalog, lottery, now)
     if later is None:
         return _("No open draws.")
-    when = format_day_time(later.at, lottery.timezone, locale)
+    when = fmt.day_time(later.at, lottery.timezone)
     if not draws_on(lottery, day):
         text = _("No draw today; the next one: {when}") if today else _(
             "No draw that day; the next one: {when}")
@@ -94,14 +93,14 @@ def _open_draws(
     return text.format(when=when)
 
 
-def _payouts(lottery: Lottery, locale: str) -> list[str]:
+def _payouts(lottery: Lottery, fmt: Formatter) -> list[str]:
     """One line per game: what a bet of 1 wins (``reventado``: its largest multiplier)."""
     lines = []
     for game in lottery.games:
         multiplier = lottery.payouts.get(game)
         if multiplier is None:
             continue
-        times = format_decimal(multiplier, locale=locale)
+        times = fmt.number(multiplier)
         pays = (_("up to ×{times}") if game == "reventado" else "×{times}").format(times=times)
         lines.append(f"{escape(game_name(game))}: {pays}")
     if not lines:

@@ -8,7 +8,6 @@ tickets (``storage.repositories.exposure_rows``), the worst case from ``lottery.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -19,9 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lottery.catalog import Catalog, Lottery
 from lottery.day_input import parse_day
 from lottery.exposure import Play, plays_by_payout, worst_result
+from lottery.formatting import Formatter
 from lottery.i18n import _
-from lottery.labels import format_clock, format_day, game_name
-from lottery.money import Money, format_money, from_minor
+from lottery.labels import game_name
 from lottery.plays.model import Wager
 from services.draw_list import TOMORROW
 from services.results import result_text
@@ -60,26 +59,22 @@ def read_risk_query(catalog: Catalog, args: str | None, now: datetime) -> RiskQu
 
 
 async def risk_report(session: AsyncSession, catalog: Catalog, args: str | None,
-                      now: datetime, locale: str) -> list[str]:
-    """The report as Telegram messages (``locale`` formats money, dates and times)."""
+                      now: datetime, fmt: Formatter) -> list[str]:
+    """The report as Telegram messages, written for ``fmt``'s reader."""
     query = read_risk_query(catalog, args, now)
     if query.problem:
         return [query.problem]
     rows = await sold_plays(session, query.day, query.lottery.id if query.lottery else None)
-    return split_text(render_risk(catalog, query, rows, locale))
+    return split_text(render_risk(catalog, query, rows, fmt))
 
 
-def render_risk(catalog: Catalog, query: RiskQuery, rows: list[SoldPlay], locale: str) -> str:
-    title = _("<b>Risk</b> · {day}").format(day=format_day(query.day, locale))
+def render_risk(catalog: Catalog, query: RiskQuery, rows: list[SoldPlay], fmt: Formatter) -> str:
+    title = _("<b>Risk</b> · {day}").format(day=fmt.date(query.day))
     if not rows:
         if query.lottery is not None:
             return "\n".join([title, _("No sales on {lottery} for that day.").format(
                 lottery=escape(query.lottery.name))])
         return "\n".join([title, _("No sales for that day's draws.")])
-
-    def money(minor: int) -> str:
-        return format_money(Money(from_minor(minor, catalog.currency), catalog.currency), locale)
-
     draws: dict[tuple[int, str, datetime], dict[tuple[str, str, str | None], int]] = (
         defaultdict(dict))
     for row in rows:
@@ -90,16 +85,16 @@ def render_risk(catalog: Catalog, query: RiskQuery, rows: list[SoldPlay], locale
         lottery = catalog.get_lottery(lottery_id)
         if lottery is None:  # no longer in the catalog: nothing of it can still be drawn
             continue
-        clock = format_clock(at, lottery.timezone, locale)
+        clock = fmt.clock(at, lottery.timezone)
         worst = worst_result(catalog, lottery, sold)
         lines += ["", f"<b>{escape(lottery.name)}</b> {clock}",
-                  _("Sold: {amount}").format(amount=money(sum(sold.values())))]
+                  _("Sold: {amount}").format(amount=fmt.minor(sum(sold.values())))]
         if worst is not None:
             lines.append(_("Worst result: {result}, pays {amount}").format(
-                result=escape(result_text(lottery, worst.shown)), amount=money(worst.pays)))
+                result=escape(result_text(lottery, worst.shown)), amount=fmt.minor(worst.pays)))
         if query.lottery is not None:
             lines += _top_plays(catalog, lottery, at, plays_by_payout(catalog, lottery, sold),
-                                money)
+                                fmt)
     if query.lottery is None:
         first = catalog.get_lottery(rows[0].lottery_id) or catalog.lotteries[0]
         lines += ["", _("/riesgo {lottery} lists the plays that would pay the most.").format(
@@ -108,13 +103,13 @@ def render_risk(catalog: Catalog, query: RiskQuery, rows: list[SoldPlay], locale
 
 
 def _top_plays(catalog: Catalog, lottery: Lottery, at: datetime, plays: list[Play],
-               money: Callable[[int], str]) -> list[str]:
+               fmt: Formatter) -> list[str]:
     lines = []
     for play in plays[:TOP_PLAYS]:
         wager = Wager(lottery.id, at, play.game, play.number, play.sign, Decimal(0))
         lines.append(_("{play} · {game}: {sold} → pays {pays}").format(
             play=escape(play_text(wager, catalog)), game=escape(game_name(play.game)),
-            sold=money(play.sold), pays=money(play.pays)))
+            sold=fmt.minor(play.sold), pays=fmt.minor(play.pays)))
     if len(plays) > TOP_PLAYS:
         lines.append(_("… and {count} more plays.").format(count=len(plays) - TOP_PLAYS))
     return lines

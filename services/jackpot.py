@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog, Lottery
+from lottery.formatting import Formatter
 from lottery.i18n import _, gettext
 from lottery.plays import Wager
 from lottery.plays.amounts import AmountError, parse_amount
@@ -36,7 +37,6 @@ from providers.base import ErrorCode, Provider, ProviderError
 from providers.jackpot import Betcard, JackpotEvent, JackpotProvider, Quote, wager_for
 from providers.jackpot.models import GAME
 from services.draft import SaleDraft, new_reference
-from services.jackpot_format import money
 from services.sales import Outcome, SaleResult, available_funds, confirm_sale
 from storage.models import TicketStatus, User, UserRole
 
@@ -113,10 +113,11 @@ def read_price(text: str, card: Betcard, catalog: Catalog, user: User, currency:
     except AmountError as exc:
         raise JackpotError(gettext(exc.msgid).format(text=escape(text.strip()))) from None
     if price < card.price or price % card.price:
+        fmt = Formatter.for_reader(user.locale, catalog)
         raise JackpotError(_(
             "The price must be a multiple of one line, {line}: for example {example}."
-        ).format(line=money(card.price, currency, catalog, user),
-                 example=money(card.price * 2, currency, catalog, user)))
+        ).format(line=fmt.money(card.price, currency),
+                 example=fmt.money(card.price * 2, currency)))
     return price
 
 

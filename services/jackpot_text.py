@@ -10,13 +10,28 @@ from decimal import Decimal
 from html import escape
 
 from lottery.catalog import Catalog
+from lottery.formatting import Formatter
 from lottery.i18n import _, ngettext
 from lottery.ticket_codes import format_serial
 from providers.base import ErrorCode, ProviderError
 from providers.jackpot import Betcard
 from services.jackpot import JackpotSale, Picking, Summary, wrong_currency
-from services.jackpot_format import money, odds_text, percent_text, when_text
 from storage.models import Ticket, TicketStatus, User, UserRole
+
+
+def _reader(catalog: Catalog, user: User, currency: str | None = None) -> Formatter:
+    """``user``'s formatter, on the operator's currency when it is not the market's."""
+    fmt = Formatter.for_reader(user.locale, catalog)
+    return fmt.with_currency(currency) if currency else fmt
+
+
+def _odds(fmt: Formatter, odds: Decimal) -> str:
+    return fmt.number(odds, "#,##0.00")
+
+
+def _rate(fmt: Formatter, rate: Decimal) -> str:
+    """``12,5 %``: a tax rate as the operator gives it (a percentage)."""
+    return fmt.number(rate, "#,##0.##") + " %"
 
 
 def not_available() -> str:
@@ -24,9 +39,13 @@ def not_available() -> str:
 
 
 def card_details(card: Betcard, catalog: Catalog, user: User) -> str:
+    return _card_details(card, _reader(catalog, user))
+
+
+def _card_details(card: Betcard, fmt: Formatter) -> str:
     count = len(card.events)
     return ngettext("closes {when} · {count} event", "closes {when} · {count} events",
-                    count).format(when=when_text(card.closes_at, catalog, user), count=count)
+                    count).format(when=fmt.day_time(card.closes_at), count=count)
 
 
 def card_button(card: Betcard, catalog: Catalog, user: User) -> str:
@@ -36,19 +55,19 @@ def card_button(card: Betcard, catalog: Catalog, user: User) -> str:
 def betcards_text(cards: Sequence[Betcard], catalog: Catalog, user: User, currency: str) -> str:
     if not cards:
         return _("There is no jackpot on sale right now. Try again later.")
+    fmt = _reader(catalog, user, currency)
     lines = [_("🎯 <b>Jackpots on sale</b>"), ""]
     for card in cards:
         lines.append(f"<b>{escape(card.name)}</b>")
-        lines.append(escape(card_details(card, catalog, user)))
+        lines.append(escape(_card_details(card, fmt)))
         lines.append(_("Prize: {prize} · a line costs {price}").format(
-            prize=money(card.prize, currency, catalog, user),
-            price=money(card.price, currency, catalog, user)))
+            prize=fmt.money(card.prize), price=fmt.money(card.price)))
         lines.append("")
     lines.append(_("Choose one to pick the outcome of each event."))
     return "\n".join(lines)
 
 
-def _pick_lines(card: Betcard, picking: Picking, catalog: Catalog, user: User) -> list[str]:
+def _pick_lines(card: Betcard, picking: Picking, fmt: Formatter) -> list[str]:
     lines = []
     for i, (event_id, bet_id) in enumerate(picking.picks, 1):
         event = card.event(event_id)
@@ -56,7 +75,7 @@ def _pick_lines(card: Betcard, picking: Picking, catalog: Catalog, user: User) -
         if event is None or bet is None:
             continue
         lines.append(f"{i}. {escape(event.name)}: <b>{escape(bet.name)}</b> "
-                     f"({odds_text(bet.odds, catalog, user)})")
+                     f"({_odds(fmt, bet.odds)})")
     return lines
 
 
@@ -64,6 +83,7 @@ def event_text(card: Betcard, picking: Picking, catalog: Catalog, user: User) ->
     """The question for the next event, with what was picked so far."""
     event = picking.next_event(card)
     assert event is not None
+    fmt = _reader(catalog, user)
     lines = [
         f"🎯 <b>{escape(card.name)}</b>",
         _("Event {n} of {total}").format(n=len(picking.picks) + 1, total=len(card.events)),
@@ -71,51 +91,50 @@ def event_text(card: Betcard, picking: Picking, catalog: Catalog, user: User) ->
         f"<b>{escape(event.name)}</b>",
     ]
     if event.starts_at is not None:
-        lines.append(_("Starts {when}").format(when=when_text(event.starts_at, catalog, user)))
+        lines.append(_("Starts {when}").format(when=fmt.day_time(event.starts_at)))
     lines += ["", _("Choose the outcome:")]
-    picked = _pick_lines(card, picking, catalog, user)
+    picked = _pick_lines(card, picking, fmt)
     if picked:
         lines += ["", _("Your picks so far:"), *picked]
     return "\n".join(lines)
 
 
 def bet_button(name: str, odds: Decimal, catalog: Catalog, user: User) -> str:
-    return f"{name} · {odds_text(odds, catalog, user)}"
+    return f"{name} · {_odds(_reader(catalog, user), odds)}"
 
 
 def price_prompt(card: Betcard, picking: Picking, catalog: Catalog, user: User, currency: str
                  ) -> str:
+    fmt = _reader(catalog, user, currency)
     return "\n".join([
         f"🎯 <b>{escape(card.name)}</b>",
         "",
         _("Your picks:"),
-        *_pick_lines(card, picking, catalog, user),
+        *_pick_lines(card, picking, fmt),
         "",
         _("How much do you play? One line costs {line}; write a multiple of it (for example "
           "{example}) or choose:").format(
-            line=money(card.price, currency, catalog, user),
-            example=f"<code>{odds_text(card.price * 2, catalog, user)}</code>"),
+            line=fmt.money(card.price),
+            example=f"<code>{_odds(fmt, card.price * 2)}</code>"),
     ])
 
 
-def _figures(summary: Summary, catalog: Catalog, user: User) -> list[str]:
+def _figures(summary: Summary, fmt: Formatter) -> list[str]:
     """Odds, price, taxes and payouts: the same lines on the summary and on the ticket."""
-    def m(amount: Decimal) -> str:
-        return money(amount, summary.currency, catalog, user)
-
+    m = fmt.money
     lines = [
-        _("Total odds: {odds}").format(odds=odds_text(summary.odds, catalog, user)),
+        _("Total odds: {odds}").format(odds=_odds(fmt, summary.odds)),
         _("Price: {amount}").format(amount=m(summary.price)),
     ]
     if summary.ext_amount:
         lines.append(_("Excise tax ({rate}): {amount}").format(
-            rate=percent_text(summary.ext, catalog, user), amount=m(summary.ext_amount)))
+            rate=_rate(fmt, summary.ext), amount=m(summary.ext_amount)))
     return [
         *lines,
         _("Stake: {amount}").format(amount=m(summary.stake)),
         _("Gross payout: {amount}").format(amount=m(summary.gross_payout)),
         _("Withholding tax ({rate}): {amount}").format(
-            rate=percent_text(summary.wht, catalog, user), amount=m(summary.wht_amount)),
+            rate=_rate(fmt, summary.wht), amount=m(summary.wht_amount)),
         "<b>" + _("Net payout: {amount}").format(amount=m(summary.net_payout)) + "</b>",
     ]
 
@@ -123,9 +142,7 @@ def _figures(summary: Summary, catalog: Catalog, user: User) -> list[str]:
 def summary_text(summary: Summary, catalog: Catalog, user: User, *,
                  before: Summary | None = None, short: Decimal | None = None) -> str:
     """The summary: every pick and its odds, price, stake, payouts and taxes."""
-    def m(amount: Decimal) -> str:
-        return money(amount, summary.currency, catalog, user)
-
+    fmt = _reader(catalog, user, summary.currency)
     old = {p.event_id: p.odds for p in before.lines} if before else {}
     parts = []
     if before is not None:
@@ -134,15 +151,15 @@ def summary_text(summary: Summary, catalog: Catalog, user: User, *,
     parts += [
         _("🧾 <b>Jackpot ticket</b> — nothing has been sold yet"),
         _("<b>{name}</b> · closes {when}").format(
-            name=escape(summary.name), when=when_text(summary.closes_at, catalog, user)),
+            name=escape(summary.name), when=fmt.day_time(summary.closes_at)),
         "",
     ]
     for i, line in enumerate(summary.lines, 1):
-        shown = odds_text(line.odds, catalog, user)
+        shown = _odds(fmt, line.odds)
         if line.event_id in old and old[line.event_id] != line.odds:
-            shown = f"<s>{odds_text(old[line.event_id], catalog, user)}</s> → <b>{shown}</b>"
+            shown = f"<s>{_odds(fmt, old[line.event_id])}</s> → <b>{shown}</b>"
         parts.append(f"{i}. {escape(line.event)}: <b>{escape(line.bet)}</b> ({shown})")
-    parts += ["", *_figures(summary, catalog, user)]
+    parts += ["", *_figures(summary, fmt)]
     if wrong_currency(user, summary):
         parts += ["", _("💰 This jackpot is sold in {currency} and your account is in {mine}: "
                         "it cannot be paid from it.").format(currency=summary.currency,
@@ -151,7 +168,7 @@ def summary_text(summary: Summary, catalog: Catalog, user: User, *,
         parts += ["", (_("💰 Not enough balance: you are {missing} short. Ask for a top-up.")
                        if user.role == UserRole.PLAYER else
                        _("💰 Not enough credit: you are {missing} short. Ask the banca to raise "
-                         "your limit.")).format(missing=m(short))]
+                         "your limit.")).format(missing=fmt.money(short))]
     else:
         parts += ["", _("Press <b>Confirm</b> to buy it.")]
     return "\n".join(parts)
@@ -160,23 +177,21 @@ def summary_text(summary: Summary, catalog: Catalog, user: User, *,
 def ticket_text(ticket: Ticket, pin: str | None, summary: Summary, catalog: Catalog,
                 user: User) -> str:
     """The sold ticket: serial, PIN, picks, what was paid and what it pays."""
-    def m(amount: Decimal) -> str:
-        return money(amount, summary.currency, catalog, user)
-
+    fmt = _reader(catalog, user, summary.currency)
     parts = [
         _("✅ <b>Jackpot ticket sold</b>"),
         escape(_("Serial: {serial}")).format(
             serial=f"<code>{format_serial(ticket.serial)}</code>"),
         _("<b>{name}</b> · closes {when}").format(
-            name=escape(summary.name), when=when_text(summary.closes_at, catalog, user)),
+            name=escape(summary.name), when=fmt.day_time(summary.closes_at)),
     ]
     if ticket.provider_ticket_id:
         parts.append(escape(_("Provider ref.: {ref}")).format(
             ref=f"<code>{escape(ticket.provider_ticket_id)}</code>"))
     parts.append("")
-    parts += [f"{i}. {escape(p.event)}: <b>{escape(p.bet)}</b> ({odds_text(p.odds, catalog, user)})"
+    parts += [f"{i}. {escape(p.event)}: <b>{escape(p.bet)}</b> ({_odds(fmt, p.odds)})"
               for i, p in enumerate(summary.lines, 1)]
-    parts += ["", *_figures(summary, catalog, user)]
+    parts += ["", *_figures(summary, fmt)]
     if pin:
         parts += ["", escape(_("PIN: {pin}")).format(pin=f"<code>{escape(pin)}</code>"),
                   escape(_("Keep your PIN: you need it to collect a prize."))]
@@ -189,7 +204,7 @@ def closed_text(summary_name: str, closes_at: datetime | None, catalog: Catalog,
         return "❌ " + _("Nothing was sold: the jackpot {name} is no longer on sale.").format(
             name=f"<b>{escape(summary_name)}</b>")
     return "❌ " + _("Nothing was sold: the jackpot {name} closed at {when}.").format(
-        name=f"<b>{escape(summary_name)}</b>", when=when_text(closes_at, catalog, user))
+        name=f"<b>{escape(summary_name)}</b>", when=_reader(catalog, user).day_time(closes_at))
 
 
 def refusal_text(sale: JackpotSale, summary: Summary, catalog: Catalog, user: User) -> str:

@@ -43,11 +43,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_skeleton
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog
+from lottery.formatting import Formatter
 from lottery.money import Money
 from lottery.ticket_codes import PinHasher, normalize_serial
 from providers.base import BooksInTransaction, Capability, ErrorCode, Provider, ProviderError
@@ -359,8 +359,6 @@ async def expire_prizes(session: AsyncSession, catalog: Catalog, now: datetime) 
 
 
 
-def deadline_text(deadline: Deadline | None, locale: str) -> str:
-    """The last day to collect, as people read it (``jue, 26 nov. 2026``); Babel locale."""
-    if deadline is None:
-        return ""
-    return format_skeleton("yMMMEd", deadline.last_day, locale=locale)
+def deadline_text(deadline: Deadline | None, fmt: Formatter) -> str:
+    """The last day to collect, as people read it (``jue, 26 nov. 2026``)."""
+    return fmt.date(deadline.last_day, year=True) if deadline is not None else ""

@@ -32,8 +32,9 @@ from html import escape
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from lottery.catalog import Catalog
+from lottery.formatting import Formatter
 from lottery.i18n import _, in_locale
-from lottery.money import Money, format_locale, format_money, from_minor
+from lottery.money import from_minor
 from lottery.ticket_codes import PinHasher, format_serial, new_pin
 from providers.base import Provider, ProviderError, ProviderTicket, ProviderUnavailable, TicketState
 from services.broadcast import BroadcastTextError
@@ -230,9 +231,7 @@ async def _refund(
 
 
 def _money(amount: int, currency: str, catalog: Catalog, user: User) -> str:
-    return format_money(
-        Money(from_minor(amount, currency), currency), format_locale(user.locale, catalog.locale)
-    )
+    return Formatter.for_reader(user.locale, catalog).minor(amount, currency)
 
 
 def confirmed_notice(ticket: Ticket, catalog: Catalog, buyer: User, *, brand: str, pin: str

@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog, Lottery
 from lottery.day_input import parse_day
+from lottery.formatting import Formatter
 from lottery.i18n import _
-from lottery.labels import animal_name, format_clock, format_day, sign_name
-from lottery.money import format_locale
+from lottery.labels import animal_name, sign_name
 from lottery.result_input import ResultEntry, parse_result_input
 from providers.base import DrawResult, Provider, ProviderError
 from providers.house.results import results_on
@@ -73,8 +73,8 @@ def result_text(lottery: Lottery, values: dict[str, str]) -> str:
 def render_results(
     catalog: Catalog, results: Sequence[DrawResult], query: ResultsQuery, user: User
 ) -> str:
-    locale = format_locale(user.locale, catalog.locale)
-    title_day = format_day(query.day, locale)
+    fmt = Formatter.for_reader(user.locale, catalog)
+    title_day = fmt.date(query.day)
     if query.lottery is not None:
         header = _("<b>Results of {lottery}</b> · {day}").format(
             lottery=escape(query.lottery.name), day=title_day
@@ -92,7 +92,7 @@ def render_results(
         if lottery.id != current:
             lines.append(f"\n<b>{escape(lottery.name)}</b>")
             current = lottery.id
-        when = format_clock(result.draw, lottery.timezone, locale)
+        when = fmt.clock(result.draw, lottery.timezone)
         lines.append(f"{when} · {escape(result_text(lottery, result.values))}")
     return "\n".join(lines)
 

@@ -10,9 +10,9 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from lottery.catalog import Catalog
+from lottery.formatting import Formatter
 from lottery.i18n import _, ngettext
-from lottery.labels import animal_name, format_day_time, game_name, sign_name
-from lottery.money import Money, format_locale, format_money, from_minor
+from lottery.labels import animal_name, game_name, sign_name
 from lottery.plays import PlayError, Wager
 from lottery.ticket_codes import format_serial
 from providers.base import ErrorCode, WagerRejection
@@ -23,13 +23,10 @@ if TYPE_CHECKING:
     from bot.context import AppContext
 
 
-def _locale(catalog: Catalog, user: User) -> str:
-    return format_locale(user.locale, catalog.locale)
-
-
 def money_text(amount: Decimal | int, app: AppContext, user: User, *, minor: bool = False) -> str:
-    value = from_minor(int(amount), app.catalog.currency) if minor else Decimal(amount)
-    return format_money(Money(value, app.catalog.currency), _locale(app.catalog, user))
+    """``user``'s reading of an amount in the catalog's currency (``minor``: minor units)."""
+    fmt = Formatter.for_reader(user.locale, app.catalog)
+    return fmt.minor(int(amount)) if minor else fmt.money(Decimal(amount))
 
 
 def role_name(role: UserRole) -> str:
@@ -38,10 +35,10 @@ def role_name(role: UserRole) -> str:
     ]
 
 
-def draw_text(at: datetime, catalog: Catalog, user: User) -> str:
+def draw_text(at: datetime, fmt: Formatter) -> str:
     """On the lottery's clock: wager draws carry their lottery's zone."""
     assert at.tzinfo is not None
-    return format_day_time(at, at.tzinfo, _locale(catalog, user))
+    return fmt.day_time(at, at.tzinfo)
 
 
 def play_text(wager: Wager, catalog: Catalog) -> str:
@@ -58,14 +55,14 @@ def play_text(wager: Wager, catalog: Catalog) -> str:
     return wager.number
 
 
-def _wager_lines(wagers: Iterable[Wager], catalog: Catalog, user: User) -> list[str]:
+def _wager_lines(wagers: Iterable[Wager], catalog: Catalog, fmt: Formatter) -> list[str]:
     lines: list[str] = []
     ordered = sorted(wagers, key=lambda w: (w.draw, w.lottery))
     for (lottery_id, draw), group in groupby(ordered, key=lambda w: (w.lottery, w.draw)):
         name = catalog.lottery(lottery_id).name
-        lines.append(f"<b>{escape(name)}</b> · {draw_text(draw, catalog, user)}")
+        lines.append(f"<b>{escape(name)}</b> · {draw_text(draw, fmt)}")
         for w in group:
-            amount = format_money(Money(w.amount, catalog.currency), _locale(catalog, user))
+            amount = fmt.money(w.amount)
             lines.append(f"  {escape(play_text(w, catalog))} · {game_name(w.game)} · {amount}")
     return lines
 
@@ -90,10 +87,10 @@ def rejection_text(code: ErrorCode) -> str:
     }.get(code, _("refused by the lottery system"))
 
 
-def _rejected_lines(rejected: Rejected, catalog: Catalog, user: User) -> list[str]:
+def _rejected_lines(rejected: Rejected, catalog: Catalog, fmt: Formatter) -> list[str]:
     out = []
     for wager, rejection in rejected:
-        where = f"{catalog.lottery(wager.lottery).name} {draw_text(wager.draw, catalog, user)}"
+        where = f"{catalog.lottery(wager.lottery).name} {draw_text(wager.draw, fmt)}"
         detail = f" ({escape(rejection.detail)})" if _shows_detail(rejection) else ""
         out.append(
             f"{escape(play_text(wager, catalog))} · {escape(where)} — "
@@ -112,6 +109,7 @@ def _shows_detail(rejection: WagerRejection) -> bool:
 
 
 def render_preview(preview: Preview, catalog: Catalog, user: User) -> str:
+    fmt = Formatter.for_reader(user.locale, catalog)
     parts: list[str] = []
     draft = preview.draft
     if draft is not None:
@@ -125,7 +123,7 @@ def render_preview(preview: Preview, catalog: Catalog, user: User) -> str:
                 )
             )
         parts.append("")
-        parts.extend(_wager_lines(draft.wagers, catalog, user))
+        parts.extend(_wager_lines(draft.wagers, catalog, fmt))
         parts.append("")
         count = len(draft.wagers)
         parts.append(
@@ -134,7 +132,7 @@ def render_preview(preview: Preview, catalog: Catalog, user: User) -> str:
                 "<b>Total: {total}</b> ({count} plays)",
                 count,
             ).format(
-                total=format_money(Money(draft.total, catalog.currency), _locale(catalog, user)),
+                total=fmt.money(draft.total),
                 count=count,
             )
         )
@@ -143,9 +141,9 @@ def render_preview(preview: Preview, catalog: Catalog, user: User) -> str:
         parts.extend(_error_lines(preview.errors))
     if preview.rejected:
         parts += ["", _("⛔ <b>These plays cannot be sold:</b>")]
-        parts.extend(_rejected_lines(preview.rejected, catalog, user))
+        parts.extend(_rejected_lines(preview.rejected, catalog, fmt))
     if preview.shortfall is not None:
-        lacking = format_money(Money(preview.shortfall, catalog.currency), _locale(catalog, user))
+        lacking = fmt.money(preview.shortfall)
         parts += [
             "",
             _(
@@ -199,7 +197,8 @@ def refusal(result: SaleResult, catalog: Catalog, user: User) -> str:
         return "❌ " + text
     lines = ["❌ " + _("Nothing was sold.")]
     if result.rejected:
-        lines += _rejected_lines(result.rejected, catalog, user)
+        fmt = Formatter.for_reader(user.locale, catalog)
+        lines += _rejected_lines(result.rejected, catalog, fmt)
         if any(r.code is ErrorCode.CLOSED_DRAW for _w, r in result.rejected):
             lines.append(_("Send the plays again to play the next open draw."))
     elif result.code is not None:

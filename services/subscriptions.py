@@ -8,9 +8,8 @@ from html import escape
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog, Lottery
+from lottery.formatting import Formatter
 from lottery.i18n import gettext
-from lottery.labels import format_clock, format_day
-from lottery.money import format_locale
 from lottery.results_image import render_results_png
 from providers.house.results import results_on
 from services import rendering
@@ -41,8 +40,7 @@ async def queue_result(
     chats = await audience(session, lottery.id)
     if not chats:
         return None
-    number_locale = format_locale(locale, catalog.locale)
-    when = format_clock(draw_at, lottery.timezone, number_locale)
+    when = Formatter.for_reader(locale, catalog).clock(draw_at, lottery.timezone)
     text = gettext("🎯 <b>{lottery}</b> {time}: {result}", locale).format(
         lottery=escape(lottery.name), time=when, result=escape(result_text(lottery, values)))
     image = await day_image(session, catalog, lottery, draw_at, locale)
@@ -57,12 +55,12 @@ async def day_image(
     session: AsyncSession, catalog: Catalog, lottery: Lottery, draw_at: datetime, locale: str
 ) -> bytes:
     """The lottery's results so far that day, the new one in bold."""
-    number_locale = format_locale(locale, catalog.locale)
+    fmt = Formatter.for_reader(locale, catalog)
     day = draw_at.astimezone(lottery.timezone).date()
     results = await results_on(session, day, lottery.id)
-    rows = [(format_clock(r.draw, lottery.timezone, number_locale), result_text(lottery, r.values))
+    rows = [(fmt.clock(r.draw, lottery.timezone), result_text(lottery, r.values))
             for r in results]
     latest = next((i for i, r in enumerate(results) if r.draw == draw_at), None)
-    subtitle = format_day(day, number_locale)
+    subtitle = fmt.date(day)
     title = gettext("Results of {lottery}", locale).format(lottery=lottery.name)
     return await rendering.draw(render_results_png, title, subtitle, rows, latest=latest)

@@ -13,8 +13,8 @@ from html import escape
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog
+from lottery.formatting import Formatter
 from lottery.i18n import _, in_locale, ngettext
-from lottery.money import Money, format_locale, format_money
 from lottery.ticket_codes import format_serial
 from services.payments import collect_deadline, deadline_text
 from services.settlement import SettlementSummary
@@ -54,13 +54,13 @@ class _Reader:
 
     def __init__(self, buyer: User, catalog: Catalog) -> None:
         self.buyer, self.catalog = buyer, catalog
-        self.locale = format_locale(buyer.locale, catalog.locale)
+        self.fmt = Formatter.for_reader(buyer.locale, catalog)
 
     def prize(self, ticket: Ticket) -> str:
-        return format_money(Money.from_minor(ticket.prize or 0, ticket.currency), self.locale)
+        return self.fmt.minor(ticket.prize or 0, ticket.currency)
 
     def until(self, ticket: Ticket) -> str:
-        return deadline_text(collect_deadline(ticket, self.catalog), self.locale)
+        return deadline_text(collect_deadline(ticket, self.catalog), self.fmt)
 
     def sold_at_counter(self, ticket: Ticket) -> bool:
         """Sold by this buyer (a seller or an admin) to a customer, who is paid in cash."""

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from html import escape
 
 from lottery.catalog import Catalog
+from lottery.formatting import Formatter
 from lottery.i18n import _
-from lottery.money import format_locale
 from lottery.report_chart import DayBar, render_report_chart
 from services.reports.report import SalesReport
 from services.reports.scope import Scope, person_name
-from services.reports.text import Style
 
 
 @dataclass(frozen=True)
@@ -44,8 +43,8 @@ def _who(scope: Scope) -> str:
 
 def chart_for(report: SalesReport, catalog: Catalog, language: str) -> ReportChart:
     """The chart of ``report`` for a reader of ``language``; nothing is drawn yet."""
-    style = Style(format_locale(language, catalog.locale), report.currency)
-    period, who = style.period(report.period), _who(report.scope)
+    fmt = Formatter.for_reader(language, catalog)
+    period, who = fmt.period(report.period.first, report.period.last), _who(report.scope)
     caption = _("📈 Sales and prizes per day, {period}").format(period=escape(period))
     return ReportChart(
         bars=tuple(report.day_bars()),

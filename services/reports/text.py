@@ -4,54 +4,17 @@ Telegram's length limit."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from html import escape
 
-from babel.dates import format_interval, format_skeleton
-from babel.numbers import format_decimal, format_percent
-
 from lottery.catalog import Catalog
+from lottery.formatting import Formatter
 from lottery.i18n import _, ngettext
-from lottery.money import SYMBOLS, Money, exponent, format_locale, format_money
 from lottery.ticket import in_language
-from services.reports.period import Period
 from services.reports.report import DayFigures, LotteryFigures, SalesReport
 from services.reports.scope import Scope, person_name
 from services.telegram_text import MAX_TEXT, split_text, utf16_length
 
 MESSAGE_LIMIT = MAX_TEXT  # Telegram's limit for one text message
-
-
-@dataclass(frozen=True)
-class Style:
-    """How one reader reads numbers and dates."""
-
-    locale: str
-    currency: str
-
-    def plain(self, money: Money) -> str:
-        """An amount without its symbol (the report says the currency once, at the top)."""
-        digits = exponent(money.currency)
-        pattern = "#,##0." + "0" * digits if digits else "#,##0"
-        return format_decimal(
-            money.amount, format=pattern, locale=self.locale, decimal_quantization=True
-        )
-
-    def money(self, money: Money) -> str:
-        return format_money(money, self.locale)
-
-    def percent(self, percent: Decimal) -> str:
-        return format_percent(percent / 100, locale=self.locale, decimal_quantization=False)
-
-    def period(self, period: Period) -> str:
-        if period.first == period.last:
-            return format_skeleton("yMMMEd", period.first, locale=self.locale)
-        return format_interval(period.first, period.last, "yMMMd", locale=self.locale)
-
-    def day(self, day: date) -> str:
-        return format_skeleton("MMMEd", day, locale=self.locale)
 
 
 def _title(scope: Scope) -> str:
@@ -62,54 +25,54 @@ def _title(scope: Scope) -> str:
     return _("📊 <b>Sales of {name}</b>").format(name=escape(person_name(scope.seller) or ""))
 
 
-def _header(report: SalesReport, style: Style) -> str:
-    symbol = SYMBOLS.get(report.currency, report.currency)
-    terms = _("Amounts in {currency}").format(currency=symbol)
+def _header(report: SalesReport, fmt: Formatter) -> str:
+    terms = _("Amounts in {currency}").format(currency=fmt.symbol())
     if report.commission_percent is not None:
         terms += " · " + _("commission {percent}").format(
-            percent=style.percent(report.commission_percent)
+            percent=fmt.percent(report.commission_percent)
         )
-    return "\n".join([_title(report.scope), escape(style.period(report.period)), terms])
+    period = fmt.period(report.period.first, report.period.last)
+    return "\n".join([_title(report.scope), escape(period), terms])
 
 
-def _lottery_line(line: LotteryFigures, style: Style) -> str:
+def _lottery_line(line: LotteryFigures, fmt: Formatter) -> str:
     f = line.figures
-    parts = [f"{escape(line.name)}: {style.plain(f.sales)}"]
+    parts = [f"{escape(line.name)}: {fmt.plain(f.sales)}"]
     if f.cancelled.amount:
-        parts.append(_("void {amount}").format(amount=style.plain(f.cancelled)))
+        parts.append(_("void {amount}").format(amount=fmt.plain(f.cancelled)))
     if f.prizes.amount:
-        parts.append(_("prizes {amount}").format(amount=style.plain(f.prizes)))
+        parts.append(_("prizes {amount}").format(amount=fmt.plain(f.prizes)))
     return " · ".join(parts)
 
 
-def _day_block(day: DayFigures, style: Style) -> str:
+def _day_block(day: DayFigures, fmt: Formatter) -> str:
     f = day.total
-    lines = [f"📅 <b>{escape(style.day(day.day))}</b>"]
-    lines += [_lottery_line(line, style) for line in day.lotteries]
+    lines = [f"📅 <b>{escape(fmt.date(day.day))}</b>"]
+    lines += [_lottery_line(line, fmt) for line in day.lotteries]
     lines.append(
         _("Sales {sales} · commission {commission}").format(
-            sales=style.plain(f.sales), commission=style.plain(f.commission)
+            sales=fmt.plain(f.sales), commission=fmt.plain(f.commission)
         )
     )
     extra = []
     if f.cancelled.amount:
-        extra.append(_("Void {amount}").format(amount=style.plain(f.cancelled)))
+        extra.append(_("Void {amount}").format(amount=fmt.plain(f.cancelled)))
     if f.prizes.amount:
-        extra.append(_("Prizes {amount}").format(amount=style.plain(f.prizes)))
+        extra.append(_("Prizes {amount}").format(amount=fmt.plain(f.prizes)))
     if f.cash_prizes.amount:
-        extra.append(_("Paid in cash {amount}").format(amount=style.plain(f.cash_prizes)))
+        extra.append(_("Paid in cash {amount}").format(amount=fmt.plain(f.cash_prizes)))
     if extra:
         lines.append(" · ".join(extra))
-    lines.append(_("<b>Balance {amount}</b>").format(amount=style.plain(f.balance)))
+    lines.append(_("<b>Balance {amount}</b>").format(amount=fmt.plain(f.balance)))
     return "\n".join(lines)
 
 
-def _totals_block(report: SalesReport, style: Style) -> str:
+def _totals_block(report: SalesReport, fmt: Formatter) -> str:
     f = report.total
     lines = [_("<b>Totals</b>")]
-    lines += [_lottery_line(line, style) for line in report.lotteries]
+    lines += [_lottery_line(line, fmt) for line in report.lotteries]
     lines.append(
-        _("Sales: {amount}").format(amount=style.money(f.sales))
+        _("Sales: {amount}").format(amount=fmt.money(f.sales))
         + " "
         + ngettext("({count} ticket)", "({count} tickets)", report.tickets).format(
             count=report.tickets
@@ -117,23 +80,23 @@ def _totals_block(report: SalesReport, style: Style) -> str:
     )
     if report.voided or f.cancelled.amount:
         lines.append(
-            _("Void: {amount}").format(amount=style.money(f.cancelled))
+            _("Void: {amount}").format(amount=fmt.money(f.cancelled))
             + " "
             + ngettext("({count} ticket)", "({count} tickets)", report.voided).format(
                 count=report.voided
             )
         )
-    lines.append(_("Prizes: {amount}").format(amount=style.money(f.prizes)))
+    lines.append(_("Prizes: {amount}").format(amount=fmt.money(f.prizes)))
     if report.commission_percent is not None:
         lines.append(
             _("Commission ({percent}): {amount}").format(
-                percent=style.percent(report.commission_percent), amount=style.money(f.commission)
+                percent=fmt.percent(report.commission_percent), amount=fmt.money(f.commission)
             )
         )
     else:
-        lines.append(_("Commission: {amount}").format(amount=style.money(f.commission)))
-    lines.append(_("Prizes paid in cash: {amount}").format(amount=style.money(f.cash_prizes)))
-    lines.append(_("<b>Balance: {amount}</b>").format(amount=style.money(f.balance)))
+        lines.append(_("Commission: {amount}").format(amount=fmt.money(f.commission)))
+    lines.append(_("Prizes paid in cash: {amount}").format(amount=fmt.money(f.cash_prizes)))
+    lines.append(_("<b>Balance: {amount}</b>").format(amount=fmt.money(f.balance)))
     lines.append(
         _(
             "<i>Balance = sales − commission − prizes paid in cash: what is owed to the "
@@ -143,35 +106,35 @@ def _totals_block(report: SalesReport, style: Style) -> str:
     return "\n".join(lines)
 
 
-def _sellers_block(report: SalesReport, style: Style) -> str:
+def _sellers_block(report: SalesReport, fmt: Formatter) -> str:
     lines = [_("<b>By seller</b>")]
     for seller in report.sellers:
         f = seller.figures
         name = seller.name if seller.seller_id is not None else _("Direct player sales")
         lines.append(f"<b>{escape(name or '')}</b>")
-        parts = [_("sales {amount}").format(amount=style.plain(f.sales))]
+        parts = [_("sales {amount}").format(amount=fmt.plain(f.sales))]
         if f.commission.amount:
-            parts.append(_("commission {amount}").format(amount=style.plain(f.commission)))
+            parts.append(_("commission {amount}").format(amount=fmt.plain(f.commission)))
         if f.cash_prizes.amount:
-            parts.append(_("paid in cash {amount}").format(amount=style.plain(f.cash_prizes)))
-        parts.append(_("balance {amount}").format(amount=style.plain(f.balance)))
+            parts.append(_("paid in cash {amount}").format(amount=fmt.plain(f.cash_prizes)))
+        parts.append(_("balance {amount}").format(amount=fmt.plain(f.balance)))
         lines.append(" · ".join(parts))
     return "\n".join(lines)
 
 
 def render_report(report: SalesReport, catalog: Catalog, language: str) -> list[str]:
     """The report as Telegram HTML messages, each within Telegram's length limit."""
-    style = Style(format_locale(language, catalog.locale), report.currency)
+    fmt = Formatter.for_reader(language, catalog).with_currency(report.currency)
     with in_language(language):
-        blocks = [_header(report, style)]
+        blocks = [_header(report, fmt)]
         if report.empty:
             blocks.append(_("No sales in this period."))
             return pack(blocks)
         if len(report.period.days) > 1:  # one day: its block would repeat the totals
-            blocks += [_day_block(day, style) for day in report.days]
-        blocks.append(_totals_block(report, style))
+            blocks += [_day_block(day, fmt) for day in report.days]
+        blocks.append(_totals_block(report, fmt))
         if report.sellers:
-            blocks.append(_sellers_block(report, style))
+            blocks.append(_sellers_block(report, fmt))
     return pack(blocks)
 
 

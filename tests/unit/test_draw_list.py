@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from lottery.catalog import Catalog, bundled_catalog_path, load_catalog
+from lottery.formatting import Formatter
 from lottery.i18n import in_locale
 from services.draw_list import read_draws_query, render_draws
 
@@ -19,7 +20,9 @@ def draws(
     query = read_draws_query(catalog, args, now)
     assert query.problem is None
     with in_locale(locale):
-        text = render_draws(catalog, query, now, "es_VE" if locale == "es" else "en")
+        number_locale = "es_VE" if locale == "es" else "en"
+        fmt = Formatter(locale, number_locale, catalog.currency, catalog.timezone)
+        text = render_draws(catalog, query, now, fmt)
     return text.replace("\u202f", " ").replace("\xa0", " ")  # Babel's narrow spaces
 
 
