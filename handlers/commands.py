@@ -14,9 +14,10 @@ one per role); the roles it is for; where it sits in the menu; the provider capa
 - ``bot/commands.py`` sets each role's menu in each language (:func:`menu`);
 - /help lists each role's lines (:func:`role_help`).
 
-To add a command (two files: the handler module and the catalogs; ``handlers/__init__.py`` too
-when the module is new), write its handler and, below it, its declaration, and list that in the
-module's ``COMMANDS``::
+To add a command (three files: its handler module and the two catalogs; ``handlers/__init__.py``
+too when the module is new: ``ROUTED``, or ``ADMINS_ONLY`` when all its commands are for
+admins), write its handler and, below it, its declaration, and list that in the module's
+``COMMANDS``::
 
     async def ping(message: Message) -> None:
         await message.answer(_("Pong."))
