@@ -1,8 +1,5 @@
-"""Handler filters that run on the event loop.
-
-aiogram runs every filter that is not a coroutine, magic filters (``F.…``) included, in a worker
-thread: one thread hop per handler it checks, on every update. Ours are attribute reads and
-string tests, far cheaper than the hop, so they are wrapped to run in place.
+"""Handler filters, run on the event loop (``speed.filters.OnLoop``: aiogram would run a magic
+filter in a worker thread).
 
 A router of commands, or of buttons with one prefix, says so with a router filter
 (``commands_only``, ``buttons``): an update that is not for it passes it by after one string
@@ -14,22 +11,11 @@ go first (``handlers/__init__.py``). Within a router, each button's handler is c
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiogram import F, Router
 from aiogram.filters import Filter
-from aiogram.types import Message, TelegramObject
-from magic_filter import MagicFilter
+from aiogram.types import Message
 
-
-class OnLoop(Filter):
-    """A magic filter, resolved on the loop's thread."""
-
-    def __init__(self, magic: MagicFilter) -> None:
-        self._magic = magic
-
-    async def __call__(self, event: TelegramObject) -> Any:
-        return self._magic.resolve(event)
+from speed.filters import OnLoop
 
 
 def data_prefix(*prefixes: str) -> OnLoop:
