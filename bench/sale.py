@@ -153,10 +153,10 @@ async def _new_picture(rng: random.Random) -> bytes:
     """A one-wager ticket with a new serial, drawn where the sale draws it."""
     from bench.ticket_image import sample_ticket
     from lottery.ticket_image import render_ticket_png
-    from services import rendering
+    from speed import pictures
 
     view = sample_ticket(1, rng)
-    return await rendering.draw(render_ticket_png, view, "es", f"TQ1:{view.serial}:SIG")
+    return await pictures.draw(render_ticket_png, view, "es", f"TQ1:{view.serial}:SIG")
 
 
 def _bot(base_url: str, token: str) -> Bot:

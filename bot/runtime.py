@@ -26,9 +26,9 @@ from lottery.catalog import load_catalog
 from lottery.clock import Clock, system_clock
 from lottery.ticket_codes import PinHasher
 from providers.registry import make_provider
-from services import rendering
 from services.broadcast import BroadcastWorker, Limits, install_rate_limiter, make_limiter
 from services.delivery import Deliverer
+from speed import pictures
 from storage.db import make_engine, make_sessionmaker, migrate
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ async def app_context(settings: Settings, clock: Clock = system_clock) -> AsyncI
         limiter=make_limiter(settings.redis_url, limits),
         clock=clock,
     )
-    rendering.warm_up()
+    pictures.warm_up()
     try:
         async with run_jobs(app):
             yield app

@@ -14,7 +14,8 @@ from handlers.commands import STAFF, CommandSpec, register
 from handlers.filters import commands_only
 from lottery.i18n import N_
 from providers.base import Capability
-from services import rendering, reports
+from services import reports
+from speed import pictures
 from storage.models import User, UserRole
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ SALES = CommandSpec(
 async def _send_chart(message: Message, chart: reports.ReportChart) -> None:
     """The picture is a bonus: when it fails the reader already has the figures as text."""
     try:
-        png = await rendering.draw(chart.png)  # ~50 ms of drawing: in the picture process
+        png = await pictures.draw(chart.png)  # ~50 ms of drawing: in the picture process
         await message.answer_photo(BufferedInputFile(png, filename="ventas.png"),
                                    caption=chart.caption)
     except Exception:

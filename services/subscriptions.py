@@ -12,9 +12,9 @@ from lottery.formatting import Formatter
 from lottery.i18n import gettext
 from lottery.results_image import render_results_png
 from providers.house.results import results_on
-from services import rendering
 from services.broadcast import BroadcastKind, audience, enqueue
 from services.results import result_text
+from speed import pictures
 from storage.repositories import subscriptions as subs_repo
 
 
@@ -63,4 +63,4 @@ async def day_image(
     latest = next((i for i, r in enumerate(results) if r.draw == draw_at), None)
     subtitle = fmt.date(day)
     title = gettext("Results of {lottery}", locale).format(lottery=lottery.name)
-    return await rendering.draw(render_results_png, title, subtitle, rows, latest=latest)
+    return await pictures.draw(render_results_png, title, subtitle, rows, latest=latest)

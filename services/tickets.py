@@ -13,7 +13,7 @@ from lottery.ticket import TicketLine, TicketView, render_ticket_text
 from lottery.ticket_codes import normalize_serial
 from lottery.ticket_image import render_ticket_png
 from lottery.ticket_signature import parse_payload, payload_serial, sign, verify
-from services import rendering
+from speed import pictures
 from storage.models import Ticket, User
 from storage.repositories.tickets import get_ticket_by_serial
 
@@ -75,9 +75,9 @@ def ticket_text(view: TicketView, user: User) -> str:
 
 
 async def ticket_png(view: TicketView, app: AppContext, user: User) -> bytes:
-    """Drawn in the picture process (services.rendering), away from every other chat."""
+    """Drawn in the picture process (speed.pictures), away from every other chat."""
     payload = sign(app.ticket_secret, view.serial, view.total, view.currency)
-    return await rendering.draw(render_ticket_png, view, user.locale, payload)
+    return await pictures.draw(render_ticket_png, view, user.locale, payload)
 
 
 class Verification(NamedTuple):

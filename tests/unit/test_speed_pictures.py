@@ -1,4 +1,4 @@
-"""Pictures are drawn in a worker process (services/rendering.py), and still drawn when it dies."""
+"""Pictures are drawn in a worker process (speed/pictures.py), and still drawn when it dies."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from services import rendering
+from speed import pictures as rendering
 
 
 def _pid_as_bytes() -> bytes:
@@ -49,7 +49,7 @@ async def test_a_dead_worker_costs_no_picture_and_is_replaced(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     before = int(await rendering.draw(_pid_as_bytes))
-    with caplog.at_level(logging.ERROR, logger="services.rendering"):
+    with caplog.at_level(logging.ERROR, logger="speed.pictures"):
         assert await rendering.draw(_die_unless_in, os.getpid()) == b"drawn in a thread"
     assert "drawing process died" in caplog.text
     after = int(await rendering.draw(_pid_as_bytes))

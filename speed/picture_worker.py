@@ -1,4 +1,4 @@
-"""The drawing process: ``python -m services.render_worker``, started by ``services.rendering``.
+"""The drawing process: ``python -m speed.picture_worker``, started by ``speed.pictures``.
 
 It reads calls from stdin and answers each on stdout, in order. A call is a 4-byte big-endian
 length and a pickled callable with no arguments (a ``functools.partial``); the answer is a status
@@ -8,6 +8,7 @@ End of input ends it, so it never outlives the bot.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import pickle
@@ -17,6 +18,8 @@ from typing import BinaryIO
 
 SYS_PATH = "TAQUILLA_RENDER_SYS_PATH"  # the bot's sys.path, so its callables can be imported
 HEADER = 4
+#: the drawing modules, named rather than imported: this package imports none of the bot's
+PRELOAD = ("lottery.ticket_image", "lottery.results_image", "lottery.report_chart")
 ANSWER_HEADER = 5  # status byte and length
 
 
@@ -51,10 +54,8 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> None:
 def main() -> None:
     if SYS_PATH in os.environ:
         sys.path[:] = json.loads(os.environ[SYS_PATH])
-    # Imported once, before the first picture is asked for.
-    import lottery.report_chart
-    import lottery.results_image
-    import lottery.ticket_image  # noqa: F401
+    for module in PRELOAD:  # imported once, before the first picture is asked for
+        importlib.import_module(module)
 
     answers = sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not break an answer

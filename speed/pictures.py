@@ -2,7 +2,7 @@
 
 Pillow's drawing calls and qrcode are mostly Python: a ticket image held the GIL for ~4 ms, so a
 worker thread still stalled every other chat while it drew. One worker process
-(``services.render_worker``) draws beside the bot instead, on another core, once per process
+(``speed.picture_worker``) draws beside the bot instead, on another core, once per process
 and shared by every app context; ``warm_up`` starts it ahead of the first ticket.
 
 The event loop talks to it over its stdin and stdout, with no thread in between: a
@@ -32,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from services.render_worker import ANSWER_HEADER, SYS_PATH, frame
+from speed.picture_worker import ANSWER_HEADER, SYS_PATH, frame
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ class _Worker:
         # the bot's import path, as multiprocessing's spawn would give it
         env = {**os.environ, SYS_PATH: json.dumps(sys.path)}
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "services.render_worker"],
+            [sys.executable, "-m", "speed.picture_worker"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=_ROOT, env=env,
         )
         assert self._process.stdin is not None and self._process.stdout is not None
