@@ -165,7 +165,7 @@ class SQLStorage(BaseStorage):
             setattr(record, name, value)
         write = pending_write(unit, (_CACHE_KEY, key))
         changed = dict(write.values) if isinstance(write, _Upsert) else {}
-        defer_write(unit, (_CACHE_KEY, key), _Upsert(key, changed | values), survives_rollback=True)
+        defer_write(unit, (_CACHE_KEY, key), _Upsert(key, changed | values))
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         if (unit := self._unit()) is not None:

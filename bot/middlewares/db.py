@@ -22,7 +22,6 @@ from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.deferred_writes import nothing_to_commit
 from storage.fsm import use_session
 from storage.repositories.updates import DuplicateUpdate
 
@@ -52,8 +51,6 @@ class DbSessionMiddleware(BaseMiddleware):
             except BaseException:
                 await session.rollback()
                 raise
-            if nothing_to_commit(session):
-                return result
             try:
                 await session.commit()
             except DuplicateUpdate:  # another worker handled this update first

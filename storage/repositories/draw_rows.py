@@ -12,13 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog, Lottery
 from speed.prepared import Prepared, run_core
-from storage.deferred_writes import unit_cache
 from storage.models import Draw, DrawStatus, NumberSales
 from storage.repositories.draws import DrawSpec, ensure_draws
 
 DrawKey = tuple[str, datetime]  # (lottery id, aware draw instant)
-
-_IDS = "draw_rows.ids"  # the unit of work's cache of draw ids, which never change
 
 # Built once: every sale runs them (preview and confirm).
 _FIND = Prepared(select(Draw.id, Draw.draw_at, Draw.status).where(
@@ -73,26 +70,15 @@ async def find_draw_rows(
         )
         for draw_id, draw_at, status in rows:
             found[(lottery_id, draw_at)] = (draw_id, DrawStatus(status))
-    _known_ids(session).update((key, row[0]) for key, row in found.items())
     return found
 
 
 async def draw_ids(
     session: AsyncSession, catalog: Catalog, keys: Iterable[DrawKey], now: datetime
 ) -> dict[DrawKey, int]:
-    """``{key: draw id}``, the draws created when missing. An id this unit of work has already
-    read is not read again (a sale's booking reads them, then its ticket needs them); a
-    rollback, which may undo a draw's creation, forgets them."""
-    keys = set(keys)
-    known = _known_ids(session)
-    if missing := keys - known.keys():
-        await ensure_draw_rows(session, catalog, missing, now)
-    return {key: known[key] for key in keys}
-
-
-def _known_ids(session: AsyncSession) -> dict[DrawKey, int]:
-    ids: dict[DrawKey, int] = unit_cache(session).setdefault(_IDS, {})
-    return ids
+    """``{key: draw id}``, the draws created when missing."""
+    rows = await ensure_draw_rows(session, catalog, keys, now)
+    return {key: row[0] for key, row in rows.items()}
 
 
 async def sold_totals(

@@ -64,7 +64,7 @@ def defer_mark_processed(
         if marked.first() is None:
             raise DuplicateUpdate(update_id)
 
-    defer_write(session, ("processed_update", update_id), write, survives_rollback=True)
+    defer_write(session, ("processed_update", update_id), write)
 
 
 async def prune_processed_updates(session: AsyncSession, *, older_than: datetime) -> int:
