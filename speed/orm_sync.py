@@ -3,8 +3,10 @@
 Repositories change counters with one SQL statement (``balance = balance - :x``) for atomicity,
 bypassing the ORM; ``refresh_loaded`` writes the values that statement returned into any copy of
 the row the session already holds, so a handler that loaded the user earlier does not render
-stale money. ``attach_loaded`` goes the other way: a row read with Core becomes the session's
-object for it, as if the ORM had loaded it.
+stale money. (The ORM's own ``synchronize_session`` computes the new value in Python from the
+loaded one, which is wrong when another process changed the row; ``RETURNING`` the entity with
+``populate_existing`` is right, at the cost of an ORM load.) ``attach_loaded`` goes the other
+way: a row read with Core becomes the session's object for it, as if the ORM had loaded it.
 """
 
 from __future__ import annotations
