@@ -135,5 +135,5 @@ async def _void_here(
                      "currency": ticket.currency, "provider": provider.name},
             at=now,
         )
-    await session.commit()
+    await session.commit()  # void at the provider already: the booth's side before the answer
     return CancelResult(await tickets_repo.get_ticket(session, ticket.id))

@@ -405,9 +405,9 @@ async def _confirm_remote(
     )
     if not created:  # the same draft confirmed concurrently: give this debit back
         await return_funds(session, user, total)
-        await session.commit()
+        await session.commit()  # the debit given back before answering
         return SaleResult(Outcome.ALREADY_SOLD, ticket=ticket)
-    await session.commit()
+    await session.commit()  # debit and pending ticket durable before the provider is asked
 
     try:
         booked = await provider.create_ticket(_request(draft, user), now)
@@ -422,7 +422,7 @@ async def _confirm_remote(
         # arrive after the reconciliation job has already settled it.
         if await tickets_repo.mark_rejected(session, ticket.id):
             await return_funds(session, user, total)
-        await session.commit()
+        await session.commit()  # the provider's refusal and the refund, before answering
         return _refused(draft, exc)
 
     if booked.pin:
@@ -437,7 +437,7 @@ async def _confirm_remote(
         pin_hash=pins.hash(pin),
     )
     if not settled_here:  # reconciliation got there first and told the buyer (its PIN stands)
-        await session.commit()
+        await session.commit()  # ends the transaction before the reload
         return SaleResult(
             Outcome.ALREADY_SOLD, ticket=await tickets_repo.get_ticket(session, ticket.id)
         )
@@ -445,6 +445,6 @@ async def _confirm_remote(
     await log_sale(session, ticket, actor_id=user.id, provider=provider.name, now=now)
     delivery = await queue_ticket(session, chat_id=user.id, ticket_id=ticket.id, pin=pin,
                                   now=now, lease=lease)
-    await session.commit()
+    await session.commit()  # the ticket is sent after this commit, never before
     sold = await tickets_repo.get_ticket(session, ticket.id)
     return SaleResult(Outcome.SOLD, ticket=sold, pin=pin, delivery=delivery)
