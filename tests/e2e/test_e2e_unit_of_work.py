@@ -39,7 +39,8 @@ async def test_a_role_and_a_limit_the_admin_was_not_told_of_are_not_set(
         await run.say(ADMIN, "/start")
         tg.fail_next("sendMessage", status=400)
         assert APOLOGY in (await run.say(ADMIN, f"/rol {SELLER} vendedor")).content
-        assert "/ventas" not in (await run.say(SELLER, "/help", username="luis")).content  # still a player
+        still_a_player = await run.say(SELLER, "/help", username="luis")
+        assert "/ventas" not in still_a_player.content
         assert await run.logged(action="ROLE_SET") == []
 
         assert "vendedor" in (await run.say(ADMIN, f"/rol {SELLER} vendedor")).content
@@ -48,5 +49,6 @@ async def test_a_role_and_a_limit_the_admin_was_not_told_of_are_not_set(
         assert "Disponible: Bs. 0,00" in (await run.say(SELLER, "/saldo", username="luis")).content
         assert await run.logged(action="CREDIT_LIMIT_SET") == []
         assert "5.000,00" in (await run.say(ADMIN, "/cupo @luis 5000")).content
-        assert "Disponible: Bs. 5.000,00" in (await run.say(SELLER, "/saldo", username="luis")).content
+        credit = await run.say(SELLER, "/saldo", username="luis")
+        assert "Disponible: Bs. 5.000,00" in credit.content
         assert await run.logged(target_id=str(SELLER)) == ["ROLE_SET", "CREDIT_LIMIT_SET"]
