@@ -138,6 +138,15 @@ def word(r: Reader, i: int) -> int:
     return _unknown_word(r, i)
 
 
+def at_time(r: Reader, i: int) -> None:
+    """``a las`` must be followed by its time (``a las 4pm``): a line ending in it had started
+    to name one. ``a la granjita``, ``a la zulia`` name a lottery."""
+    after = r.toks[i + 2] if i + 2 < r.n else None
+    if after is not None and (after[0] in (TIME, HOUR, NUM) or r.toks[i + 1][1] == "la"):
+        return  # a time, a bare number (which the reader says is no time), "a la <lottery>"
+    raise Fail("unknown_token", M.AT_NO_TIME, i, i + 2, resume=i + 2)
+
+
 def other(r: Reader, i: int) -> int:
     """``*`` markers, dashes and characters that are no token of the language (the reader
     handles times itself)."""

@@ -38,6 +38,8 @@ TOTAL_PLACE = N_("«{text}»: write the total on a line of its own, e.g. total 3
 REV_PLACE = N_("«{text}»: the reventado goes right after the play's amount, e.g. 25 x1000 r500.")
 DASH_SPACES = N_("«{text}»: is it one A+B play or two plays? Write {joined} for A+B, "
                  "or leave out the dash.")
+AT_NO_TIME = N_("«{text}»: at what time? Write the draw's time after it, e.g. a las 4pm, "
+                "or leave it out for the next draw.")
 # ambiguous
 AMBIGUOUS_COMMA = N_("«{text}»: are those the plays {plays} or the amount {text}? "
                      "Write the amount with x, e.g. x{text}.")

@@ -145,6 +145,8 @@ class Reader:
                             nxt[0] == TIME or nxt[0] == HOUR or (
                                 nxt[0] == WORD and nxt[3] is not None and nxt[3][0] == _LAS)  # type: ignore[index]
                     ) and (meaning == _A or tok[1] not in phrase_next):
+                        if meaning == _A and nxt[0] == WORD:
+                            C.at_time(self, i)  # "a las" with no time after it is an error
                         i += 1  # "a las 4pm", "de las 12:45": the time follows
                         continue
                     i = C.word(self, i)

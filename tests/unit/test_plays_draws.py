@@ -132,3 +132,19 @@ def test_draws_are_in_the_lottery_time_zone() -> None:
 def test_a_typo_in_a_two_word_name() -> None:
     assert [w.lottery for w in parse("123 x5 triple zulai").wagers] == ["zulia"]
     assert errors("triple 123 x5 zulia") == [(1, "unknown_token")]
+
+
+@pytest.mark.parametrize("text", ["123 x5 zulia y caracas a las", "123 x5 a las zulia",
+                                  "leon x5 a la granjita a las"])
+def test_a_las_with_no_time_is_an_error_not_the_next_draw(text: str) -> None:
+    # the person had started to name a draw: the next one is not what they meant
+    result = parse(text)
+    assert not result.wagers
+    assert [(e.line, e.code, e.text) for e in result.errors] == [(1, "unknown_token", "a las")]
+    assert result.errors[0].message_in("es").startswith("«a las»: ¿a qué hora?")
+
+
+def test_a_la_before_a_lottery_is_still_a_lottery() -> None:
+    assert wagers("leon x5 a la granjita") == ["granjita 11-23 10:00 animal 5 5.00"]
+    assert wagers("123 x5 a la zulia") == ["zulia 11-23 12:45 triple 123 5.00"]
+    assert errors("123 x5 zulia a la") == [(1, "unknown_token")]
