@@ -85,7 +85,7 @@ def parse_result_input(catalog: Catalog, text: str, now: datetime) -> ResultEntr
             if phrase is not None:
                 meaning, step = phrase
             what = meaning[0] if isinstance(meaning, tuple) else None
-            if what is None and tok in (_YESTERDAY, _TODAY):
+            if tok in (_YESTERDAY, _TODAY):  # "hoy" is also a day word of the plays
                 yesterday = yesterday or tok == _YESTERDAY
             elif what is None:
                 owners = tables.typo_lotteries(tok)

@@ -8,7 +8,7 @@ from lottery.plays.parser import parse_message
 
 ERROR_CODES = (
     "missing_amount", "missing_lottery", "unknown_token", "invalid_number", "not_sold",
-    "closed_draw", "no_such_draw", "ambiguous", "too_many", "total_mismatch",
+    "closed_draw", "no_such_draw", "ambiguous", "too_many", "total_mismatch", "wrong_currency",
 )
 
 __all__ = ["ERROR_CODES", "ParseResult", "PlayError", "Wager", "parse_message"]

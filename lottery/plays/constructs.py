@@ -6,11 +6,12 @@ and returns the index of the next token; it raises ``Fail`` when the fragment me
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lottery.plays import messages as M
 from lottery.plays.errors import Fail
-from lottery.plays.items import AMOUNT, PLAY, RAW, REV
+from lottery.plays.hours import CLASH, NIGHT
+from lottery.plays.items import AMOUNT, GAME, PLAY, RAW, REV, WrittenTime
 from lottery.plays.lexer import BAD, DASH, HOUR, NUM, STAR, TIME, WORD
 from lottery.plays.vocab import SIGN_CODES, W
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from lottery.plays.reader import Reader
 
 _AMOUNT_WORDS = (W.MIL, W.MILUNIT, W.UNIT)
-_GLUED_MARKERS = (W.X, W.BS, W.PERM, W.REV, W.A, W.CON, W.POR)
+_GLUED_MARKERS = (W.X, W.BS, W.PERM, W.REV, W.A, W.CON, W.POR, W.SYMBOL)
 
 
 def number(r: Reader, i: int) -> int:
@@ -32,8 +33,10 @@ def number(r: Reader, i: int) -> int:
             meaning = entry[0] if entry else None  # type: ignore[index]
             if meaning == W.SIGN and raw.isdigit():
                 return _signed(r, i, raw, [entry[1]], j + 1)  # type: ignore[index,list-item]
-            if meaning in (W.UNIT, W.BS, W.MIL, W.MILUNIT):
+            if meaning in (W.UNIT, W.BS, W.MIL, W.MILUNIT, W.SYMBOL):
                 return _bare_amount(r, i)
+            if meaning == W.FOREIGN:
+                raise wrong_currency(r, j)
             if meaning == W.X and j + 1 < n and toks[j + 1][0] == NUM and r.glued(j + 1):
                 r.stream.append((RAW, raw, i, j))
                 return j
@@ -48,6 +51,8 @@ def number(r: Reader, i: int) -> int:
     meaning = entry[0] if entry is not None else None  # type: ignore[index]
     if meaning in _AMOUNT_WORDS or (meaning == W.BS and not r.glued(j + 1)):
         return _bare_amount(r, i)
+    if meaning == W.SYMBOL:
+        return _before_symbol(r, i)
     if meaning == W.AL:
         return _series(r, i, i)
     if raw.isdigit() and (meaning in (W.SIGN, W.ALLSIGNS) or (
@@ -73,11 +78,15 @@ def word(r: Reader, i: int) -> int:
             r.stream.append((PLAY, ("animal", value), i, j))
         elif meaning == W.ALLSIGNS:
             raise Fail("unknown_token", M.LOOSE_SIGN, i, j, resume=j)
+        elif meaning == W.DAY:
+            r.add_day(value, i, j)  # type: ignore[arg-type]
         return j
     entry = tok[3]
     if entry is None:
         return _unknown_word(r, i)
     meaning, value = entry  # type: ignore[misc]
+    if meaning == W.FOREIGN:
+        raise wrong_currency(r, i)
     glued_num = i + 1 < n and toks[i + 1][0] == NUM and r.glued(i + 1)
     if glued_num and meaning not in _GLUED_MARKERS:
         raise r.fail_chunk(i)
@@ -135,6 +144,16 @@ def word(r: Reader, i: int) -> int:
         raise Fail("unknown_token", M.LOOSE_SIGN, i, i + 1, resume=i + 1)
     if meaning == W.AL:
         raise Fail("unknown_token", M.SERIES_FORMAT, i, i + 1, resume=i + 1)
+    if meaning == W.DAY:
+        r.add_day(value, i, i + 1)
+        return i + 1
+    if meaning == W.GAME:
+        return _game(r, i, value)
+    if meaning == W.SYMBOL:  # ₡ 500; with no number next to it, a symbol like any other
+        return _marked(r, i, i + 1) if i + 1 < n and toks[i + 1][0] == NUM else i + 1
+    if meaning == W.DAYPART:
+        first = i - 1 if i and toks[i - 1][1] == "la" else i
+        raise Fail("unknown_token", M.DAYPART_NO_HOUR, first, i + 1, resume=i + 1)
     return _unknown_word(r, i)
 
 
@@ -145,6 +164,64 @@ def at_time(r: Reader, i: int) -> None:
     if after is not None and (after[0] in (TIME, HOUR, NUM) or r.toks[i + 1][1] == "la"):
         return  # a time, a bare number (which the reader says is no time), "a la <lottery>"
     raise Fail("unknown_token", M.AT_NO_TIME, i, i + 2, resume=i + 2)
+
+
+def bad_clock(clock: WrittenTime, first: int, stop: int) -> Fail:
+    """Why a written time names no draw hour (``25:00``, ``12 de la noche``)."""
+    mer = clock[2]
+    if mer == NIGHT:
+        return Fail("ambiguous", M.NIGHT_HOUR, first, stop, resume=stop)
+    if mer == CLASH:
+        return Fail("unknown_token", M.TIME_CLASH, first, stop, resume=stop)
+    return Fail("unknown_token", M.BAD_TIME, first, stop, resume=stop)
+
+
+def currency_params(currency: str) -> dict[str, Any]:
+    return {"currency": M.Currency(currency), "example": M.CURRENCY_EXAMPLES.get(currency, "x5")}
+
+
+def wrong_currency(r: Reader, k: int) -> Fail:
+    """Another currency than the catalog's, at token ``k``: never read as the catalog's."""
+    first, stop = r.chunk(k)
+    if first == k and stop == k + 1 and k and r.toks[k - 1][0] == NUM:
+        first = k - 1  # quote the amount with it: "20 dolares" (not "888" in "888 ₡500")
+    return Fail("wrong_currency", M.WRONG_CURRENCY, first, stop, resume=stop,
+                params=currency_params(r.tables.currency))
+
+
+def foreign_within(r: Reader, first: int, stop: int) -> Fail | None:
+    """Another currency among tokens a failure skips (``us$20``): it is what the line is about."""
+    for k in range(first, min(stop, r.n)):
+        if r.meaning(k) == W.FOREIGN:
+            return wrong_currency(r, k)
+    return None
+
+
+def _before_symbol(r: Reader, i: int) -> int:
+    """A number, then ``₡`` apart from it: ``1000 ₡`` is an amount; ``25 ₡1000`` a play then
+    an amount; ``25 ₡ 1000`` is either, so it is asked."""
+    toks, j = r.toks, i + 1
+    after = toks[j + 1] if j + 1 < r.n else None
+    if after is None or after[0] != NUM:
+        return _bare_amount(r, i)
+    if after[2]:
+        r.stream.append((RAW, toks[i][1], i, j))
+        return j
+    raise Fail("ambiguous", M.SYMBOL_BETWEEN, i, j + 2, resume=j + 2,
+               params={"example": f"{toks[i][1]} ₡{after[1]}"})
+
+
+def _game(r: Reader, i: int, game: str) -> int:
+    """A game word: the game of the numbers after it; before a lottery, part of its name."""
+    j = i + 1
+    if _names_lottery(r, j):
+        if game == "triple":
+            return j  # "triple zulia", "triple zamorrano": how people name the lottery
+        written = r.toks[i][1]
+        raise Fail("unknown_token", M.GAME_BEFORE_LOTTERY, i, j + 1, resume=j, params={
+            "game": written, "example": f"{written} 25 x5 {r.fragment(j, j + 1)}"})
+    r.stream.append((GAME, game, i, j))
+    return j
 
 
 def other(r: Reader, i: int) -> int:
@@ -300,6 +377,10 @@ def _names_lottery(r: Reader, j: int) -> bool:
     """Whether token ``j`` is a lottery's name, or one typo from exactly one."""
     if j >= r.n or r.toks[j][0] != WORD or r.toks[j][2]:
         return False
+    if r.toks[j][1] in r.tables.phrase_starts:
+        phrase = r.phrase(j)
+        if phrase is not None and phrase[0][0] == W.LOTTERY:
+            return True
     entry = r.toks[j][3]
     if entry is not None:
         return entry[0] == W.LOTTERY  # type: ignore[index,no-any-return]

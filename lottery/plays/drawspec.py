@@ -2,6 +2,7 @@
 
 PLAYS.md section 2: a time names a draw of *today* (in the lottery's time zone) and is never moved
 to another draw or day; no time means the next open draw; ``todos`` every draw still open today.
+A day word (v2: ``mañana``, ``sábado``) moves all of that to the day it names.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from functools import lru_cache
 
 from lottery.catalog import Lottery
 from lottery.plays import messages as M
+from lottery.plays.days import Day, day_date
 from lottery.plays.errors import Fail
 from lottery.plays.items import WrittenTime, WrittenTimeSpan
 from lottery.schedule import HORIZON_DAYS, Draw, draws_on
@@ -81,11 +83,14 @@ class DrawFinder:
         return found
 
     def draws(self, lot: Lottery, clocks: list[WrittenTimeSpan], allday: tuple[int, int] | None,
-              start: int, end: int) -> list[Draw]:
+              start: int, end: int, day: Day | None = None) -> list[Draw]:
         """The draws of ``lot`` that a spec names; ``Fail`` with the fragment at fault.
 
-        ``start``/``end`` locate the lottery's name, for errors about the lottery itself.
+        ``start``/``end`` locate the lottery's name, for errors about the lottery itself;
+        ``day`` is the spec's day word, if it has one (then everything is on that day).
         """
+        if day is not None:
+            return self._on_day(lot, clocks, allday, day)
         if not clocks and allday is None:
             draw = self.next_open(lot)
             if draw is None:
@@ -107,7 +112,45 @@ class DrawFinder:
                 found.append(draw)
         return found
 
-    def _at(self, lot: Lottery, clock: WrittenTime, span: tuple[int, int]) -> Draw:
+    def _on_day(self, lot: Lottery, clocks: list[WrittenTimeSpan],
+                allday: tuple[int, int] | None, day: Day) -> list[Draw]:
+        """The draws a spec with a day word names: its times, ``todos``, or that day's first
+        open draw. Only today's draws can have closed; a day without draws is an error."""
+        now, today = self.local(lot)
+        date = day_date(day.key, today)
+        draws = _day(lot, date)
+        span, text = (day.first, day.stop), day.text
+        if not draws:
+            nxt = self.next_open(lot)
+            if nxt is None:
+                raise Fail("no_such_draw", M.NO_DRAWS, *span, text=text,
+                           params={"lottery": lot.name})
+            raise Fail("no_such_draw", M.NO_DRAWS_ON_DAY, *span, text=text, params={
+                "lottery": lot.name, "day": M.DayName(date, today),
+                "next": M.When(nxt.at, today)})
+        if clocks:
+            if allday is not None:
+                raise Fail("ambiguous", M.ALLDAY_AND_TIMES, *allday)
+            found: list[Draw] = []
+            for clock, cstart, cend in clocks:
+                draw = self._at(lot, clock, (cstart, cend), date)
+                if draw not in found:
+                    found.append(draw)
+            return found
+        found = [d for d, close in draws if now < close]
+        if not found:
+            raise Fail("closed_draw", M.ALLDAY_CLOSED, *(allday or span),
+                       text=None if allday else text,
+                       params={"lottery": lot.name, "next": M.When(self._after(lot), today)})
+        return found if allday is not None else found[:1]
+
+    def _after(self, lot: Lottery) -> datetime:
+        nxt = self.next_open(lot)
+        assert nxt is not None  # a lottery with draws today has some later (HORIZON_DAYS)
+        return nxt.at
+
+    def _at(self, lot: Lottery, clock: WrittenTime, span: tuple[int, int],
+            date: date | None = None) -> Draw:
         hour, minute, mer = clock
         by_time, by_hour = _index(lot)
         if minute is None:  # an hour alone: 4pm, 10am, 12m
@@ -128,7 +171,7 @@ class DrawFinder:
             raise Fail("no_such_draw", M.NO_SUCH_DRAW, *span,
                        params={"lottery": lot.name, "times": list(lot.times)})
         now, day = self.local(lot)
-        today = _day(lot, day)
+        today = _day(lot, day if date is None else date)  # a day word's date (checked to draw)
         if not today:
             raise self._no_draw_today(lot, False, span)
         for k in found:

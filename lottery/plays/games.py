@@ -59,7 +59,38 @@ def expand(play: tuple[object, ...], lot: Lottery, max_series: int) -> tuple[Exp
         if len(set(numbers)) != len(numbers):
             raise Fail("invalid_number", M.TRIPLETA_SAME)
         return (("tripleta", "-".join(numbers), None),)
+    if kind == "typed":
+        return _typed(str(play[1]), play[2], lot, max_series)  # type: ignore[arg-type]
     raise AssertionError(f"unknown play kind {kind!r}")
+
+
+def _typed(game: str, play: tuple[object, ...], lot: Lottery, max_series: int
+           ) -> tuple[Expansion, ...]:
+    """A play under a game word (``terminal 25``, ``triple p123``): that game, or an error.
+
+    The number's length is checked first (it does not depend on the lottery), then whether
+    the lottery sells the game: ``terminal 05`` on La Granjita is not the animal 5.
+    """
+    width = 3 if game == "triple" else 2
+    kind = play[0]
+    digits = [str(d) for d in play[1:3]] if kind in ("num", "perm", "series", "pair") else \
+        [str(play[1])] if kind == "signs" else []
+    if not digits or any(len(d) != width or not d.isdigit() for d in digits):
+        msgid = M.TRIPLE_DIGITS if width == 3 else M.TERMINAL_DIGITS
+        raise Fail("invalid_number", msgid)
+    if kind == "signs":
+        _sold(lot, game + "_sign")
+        return tuple((game + "_sign", digits[0], sign) for sign in play[2])  # type: ignore[union-attr]
+    if kind == "pair":
+        _sold(lot, game + "_ab")
+        return ((game + "_ab", f"{digits[0]}-{digits[1]}", None),)
+    _sold(lot, game)
+    if kind == "num":
+        return ((game, digits[0], None),)
+    if kind == "perm":
+        return tuple((game, "".join(p), None) for p in sorted(set(permutations(digits[0]))))
+    first, last = _series_range(digits[0], digits[1], lot, max_series, animals=False)
+    return tuple((game, f"{x:0{width}d}", None) for x in range(first, last + 1))
 
 
 def _numeric_lottery(lot: Lottery) -> bool:
@@ -109,12 +140,18 @@ def _plain(digits: str, lot: Lottery) -> Expansion:
 
 
 def _series(a: str, b: str, lot: Lottery, max_series: int) -> tuple[Expansion, ...]:
+    first, last = _series_range(a, b, lot, max_series, animals=True)
+    width = len(a)
+    return tuple(_plain(str(x).zfill(width), lot) for x in range(first, last + 1))
+
+
+def _series_range(a: str, b: str, lot: Lottery, max_series: int, animals: bool
+                  ) -> tuple[int, int]:
     if len(a) != len(b) or len(a) > 3 or int(a) >= int(b):
         raise Fail("invalid_number", M.SERIES_RANGE)
     count = int(b) - int(a) + 1
     if count > max_series:
         raise Fail("too_many", M.TOO_MANY, params={"count": str(count), "max": str(max_series)})
-    if int(a) == 0 and "animal" in lot.games:  # 0 al 10 or 00 al 10: delfín, ballena, both?
+    if animals and int(a) == 0 and "animal" in lot.games:  # 0 al 10: delfín, ballena, both?
         raise Fail("ambiguous", M.SERIES_ZERO, params={"lottery": lot.name})
-    width = len(a)
-    return tuple(_plain(str(x).zfill(width), lot) for x in range(int(a), int(b) + 1))
+    return int(a), int(b)

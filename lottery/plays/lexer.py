@@ -1,6 +1,7 @@
 """Tokens of one folded line: numbers, words, times, dashes and markers.
 
-Separators (spaces, ``, ; / | + . :``, emoji, other symbols) make no token; each token records
+Separators (spaces, ``, ; / | + . :``, emoji, other symbols) make no token, but currency signs
+(``₡ $ €``) are words, so that an amount in another currency is never read; each token records
 whether it is glued to the one before (nothing between them), because ``123ari`` and ``x5`` mean
 something that ``123 ari`` and ``x 5`` mean too, while ``1e9`` or ``x.5`` must not be guessed at.
 
@@ -23,10 +24,10 @@ NUM, WORD, TIME, HOUR, DASH, STAR, BAD = range(7)
 Token = tuple[int, str, bool, object]
 
 _MER = r"\s*(?:a\.?m|p\.?m|m)(?![a-z])\.?"
-_SEP = r"[^\w*\-.:]*"
+_SEP = r"[^\w*\-.:₡$€]*"
 _TOKEN = (
     r"bs\.(?=[0-9])"  # bs.5: the dot belongs to the marker
-    r"|[a-z]+"
+    r"|[a-z]+|[₡$€]"  # currency signs are words: ₡500, 20$ (the catalog says which it sells in)
     r"|[0-9]+(?:[.,][0-9]+)*(?::[0-9]{2}(?![0-9]))?(?:" + _MER + r")?"  # 123, 2,50, 4:45pm, 4 pm
     r"|-+|\*"
     r"|[.:_]"  # a token only in some places (see _lone_mark), else a separator
@@ -38,7 +39,7 @@ _CLOCK = re.compile(r"([0-9]{1,2})(?::([0-9]{2}))?\s*(?:(a)\.?m|(p)\.?m|(m))?\.?
 _ACROSS = re.compile(r"[0-9]\s+(?:a\.?m|p\.?m|m)(?![a-z])")
 _FIRST: dict[str, int] = {c: WORD for c in "abcdefghijklmnopqrstuvwxyz"}
 _FIRST.update({c: NUM for c in "0123456789"})
-_FIRST.update({"-": DASH, "*": STAR})
+_FIRST.update({"-": DASH, "*": STAR, "₡": WORD, "$": WORD, "€": WORD})
 _CHUNK_CACHE_LIMIT = 50_000
 _MERIDIEMS = frozenset({"am", "am.", "a.m", "a.m.", "pm", "pm.", "p.m", "p.m.", "m", "m."})
 #: separators that may follow am/pm in the same chunk ("4 pm,")

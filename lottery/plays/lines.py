@@ -20,12 +20,13 @@ from lottery.plays.amounts import (
     parse_amount,
 )
 from lottery.plays.errors import Fail
-from lottery.plays.items import AMOUNT, PLAY, RAW, REV, Item, Play
+from lottery.plays.items import AMOUNT, GAME, PLAY, RAW, REV, Item, Play
 
 if TYPE_CHECKING:
     from lottery.plays.reader import Reader
 
-EMPTY, SPEC, BROKEN, PLAYS, TOTAL_LINE = range(5)
+#: What a line is. DAY: only a day word (``para mañana:``), the day of the lines below it.
+EMPTY, SPEC, BROKEN, PLAYS, TOTAL_LINE, DAY = range(6)
 
 _AMOUNTISH = re.compile(r"[0-9]+(?:[.,][0-9]+)?|[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?")
 _COMMA_AMOUNT = re.compile(r"[0-9]+,[0-9]{1,2}")
@@ -62,11 +63,15 @@ def plan_line(r: Reader, example_lottery: str = "zulia") -> Reader:
         r.kind = SPEC
     elif r.clocks or r.allday:
         spans = [(s, e) for _, s, e in r.clocks] + ([r.allday] if r.allday else [])
+        if r.day is not None:
+            spans.append((r.day.first, r.day.stop))
         first, stop = min(s for s, _ in spans), max(e for _, e in spans)
         text = r.fragment(first, stop)
         r.kind = BROKEN
         r.error = Fail("missing_lottery", M.TIMES_ONLY, first, stop,
                        params={"example": f"{example_lottery} {text}"}).at(r)
+    elif r.day is not None:
+        r.kind = DAY
     else:
         r.kind = EMPTY
     return r
@@ -85,6 +90,7 @@ def groups_of(stream: list[Item], line: Reader) -> list[Group]:
     append = pending.append
     tripleta_last = False
     after_amount = False
+    game: tuple[str, int, int, int] | None = None  # a game word in force: (game, span, plays)
     for kind, value, start, end in stream:
         if kind == RAW:
             if "," in value or "." in value:  # type: ignore[operator]
@@ -105,6 +111,9 @@ def groups_of(stream: list[Item], line: Reader) -> list[Group]:
             tripleta_last = play_kind == "tripleta"
             after_amount = False
         elif kind == AMOUNT:
+            if game is not None:
+                pending = _typed(game, pending)
+                game = None
             if not pending:
                 raise Fail("missing_amount", M.AMOUNT_NO_PLAYS, start, end)
             groups.append(_new_group(Group, (pending, value, None, _NO_SPAN)))
@@ -116,9 +125,25 @@ def groups_of(stream: list[Item], line: Reader) -> list[Group]:
             if not after_amount or groups[-1].rev is not None:
                 raise Fail("unknown_token", M.REV_PLACE, start, end)
             groups[-1] = groups[-1]._replace(rev=value, rev_span=(start, end))
+        elif kind == GAME:
+            if game is not None:
+                pending = _typed(game, pending)
+            game = (value, start, end, len(pending))  # type: ignore[assignment]
     if pending:
         raise _missing_amount(pending, stream, line)
+    if game is not None:
+        _typed(game, pending)
     return groups
+
+
+def _typed(game: tuple[str, int, int, int], pending: list[tuple[Play, int, int]]
+           ) -> list[tuple[Play, int, int]]:
+    """The plays after a game word (from index ``game[3]`` of ``pending``) marked with its game."""
+    name, first, stop, since = game
+    if since == len(pending):  # "triple x5", "123 x5 terminal": a game word with no numbers
+        example = "triple 123 x5" if name == "triple" else "terminal 25 x5"
+        raise Fail("unknown_token", M.GAME_NO_PLAYS, first, stop, params={"example": example})
+    return pending[:since] + [(("typed", name, play), a, b) for play, a, b in pending[since:]]
 
 
 def _trailing_amount(stream: list[Item]) -> None:

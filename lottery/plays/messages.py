@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from lottery.i18n import N_, current_locale, gettext
@@ -40,6 +41,12 @@ DASH_SPACES = N_("«{text}»: is it one A+B play or two plays? Write {joined} fo
                  "or leave out the dash.")
 AT_NO_TIME = N_("«{text}»: at what time? Write the draw's time after it, e.g. a las 4pm, "
                 "or leave it out for the next draw.")
+DAYPART_NO_HOUR = N_("«{text}»: at what time? Write the hour before it, e.g. 4 de la tarde.")
+TIME_CLASH = N_("«{text}»: the am/pm and the part of the day do not match; write e.g. "
+                "4pm or 4 de la tarde.")
+GAME_NO_PLAYS = N_("«{text}» needs its numbers right after it, e.g. {example}.")
+GAME_BEFORE_LOTTERY = N_("«{text}»: the word «{game}» goes right before its numbers, "
+                         "e.g. {example}.")
 # ambiguous
 AMBIGUOUS_COMMA = N_("«{text}»: are those the plays {plays} or the amount {text}? "
                      "Write the amount with x, e.g. x{text}.")
@@ -47,6 +54,10 @@ ALLDAY_AND_TIMES = N_("«{text}»: write either times or «todos», not both.")
 LOTTERY_AMBIGUOUS = N_("«{text}» could be {options}; write the name in full.")
 HOUR_AMBIGUOUS = N_("«{text}» matches several draws of {lottery} ({times}); "
                     "write the exact time.")
+NIGHT_HOUR = N_("«{text}» is in the small hours, when there are no draws; write the draw's "
+                "time, e.g. 7 de la noche, or 12m for noon.")
+SYMBOL_BETWEEN = N_("«{text}»: which number is the amount? Write ₡ next to it, e.g. {example}.")
+TWO_DAYS = N_("«{text}»: which day? Write only one: today, tomorrow or a weekday.")
 UNUSED_SPEC = N_("«{text}» has no plays to go with; write the plays under it "
                  "(or on the same line).")
 # missing_lottery
@@ -72,6 +83,8 @@ SERIES_RANGE = N_("«{text}»: a series goes from a smaller to a larger number w
                   "digits, e.g. 100 al 109.")
 SERIES_ZERO = N_("«{text}»: on {lottery} 0 and 00 are different animals; write them one by one.")
 TRIPLETA_SAME = N_("«{text}»: the three animals of a tripleta must be different.")
+TRIPLE_DIGITS = N_("«{text}» is not a triple: a triple has 3 digits.")
+TERMINAL_DIGITS = N_("«{text}» is not a terminal: a terminal has 2 digits.")
 # not_sold
 NOT_SOLD = N_("{lottery} does not sell {game}: «{text}».")
 NOT_SOLD_ANIMAL = N_("«{text}» is an animal, and {lottery} does not sell animals.")
@@ -83,6 +96,10 @@ ALLDAY_CLOSED = N_("{lottery} has no more open draws today; the next is {next}."
 NO_SUCH_DRAW = N_("{lottery} has no draw at «{text}»; its draws are at {times}.")
 NO_DRAWS_TODAY = N_("{lottery} has no draws today; the next is {next}.")
 NO_DRAWS = N_("{lottery} has no upcoming draws.")
+NO_DRAWS_ON_DAY = N_("{lottery} has no draws {day}; the next is {next}.")
+# wrong_currency
+WRONG_CURRENCY = N_("«{text}»: here you play in {currency} only; write the amount without "
+                    "another currency, e.g. {example}.")
 # too_many
 TOO_MANY = N_("The series «{text}» has {count} numbers; the most is {max}.")
 # total_mismatch
@@ -97,8 +114,16 @@ INPUT_BAD_NOW = N_("«{text}» is not an ISO-8601 date and time with its offset.
 INTERNAL = N_("Something went wrong reading this message; please write it again.")
 
 TODAY_AT = N_("today at {time}")
+TODAY = N_("today")
+TOMORROW = N_("tomorrow")
+ON_DAY = N_("on {weekday} {date}")
 TOMORROW_AT = N_("tomorrow at {time}")
 DATE_AT = N_("{date} at {time}")
+
+#: The currencies a banca sells in, as a person reads them in an error (ISO code otherwise).
+CURRENCY_NAMES = {"VES": N_("bolívares (Bs.)"), "CRC": N_("colones (₡)")}
+#: An amount as people write it in each currency (for examples in errors).
+CURRENCY_EXAMPLES = {"VES": "x5", "CRC": "x500"}
 
 GAME_NAMES = {
     "triple": N_("triples"),
@@ -119,6 +144,21 @@ class Game:
     """A game id shown as its localized plural name."""
 
     game: str
+
+
+@dataclass(frozen=True, slots=True)
+class DayName:
+    """A day shown relative to today: today, tomorrow, or its weekday and date."""
+
+    day: date
+    today: date
+
+
+@dataclass(frozen=True, slots=True)
+class Currency:
+    """An ISO currency code shown as its localized name."""
+
+    code: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +223,15 @@ def _value(value: Any, locale: str | None) -> str:
         return amount_text(value, locale)
     if isinstance(value, Game):
         return gettext(GAME_NAMES.get(value.game, value.game), locale)
+    if isinstance(value, DayName):
+        days = (value.day - value.today).days
+        if days in (0, 1):
+            return gettext(TODAY if days == 0 else TOMORROW, locale)
+        weekday = _weekday(value.day, locale or current_locale.get())
+        return gettext(ON_DAY, locale).format(weekday=weekday, date=value.day.strftime("%d/%m"))
+    if isinstance(value, Currency):
+        name = CURRENCY_NAMES.get(value.code)
+        return gettext(name, locale) if name else value.code
     if isinstance(value, When):
         days = (value.at.date() - value.today).days
         time_text = clock(value.at)
@@ -196,3 +245,10 @@ def _value(value: Any, locale: str | None) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(_value(v, locale) for v in value)
     return str(value)
+
+
+def _weekday(day: date, locale: str) -> str:
+    try:
+        return str(format_date(day, "EEEE", locale=locale))
+    except Exception:  # an unknown locale must not hide the error itself
+        return str(format_date(day, "EEEE", locale="es"))

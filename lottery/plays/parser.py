@@ -2,7 +2,8 @@
 
 PLAYS.md section 2 ("where a line's draw spec comes from") and 4b (an error rejects its whole line)
 live here; the reading of each line is in ``reader``/``lines``, draws in ``drawspec``, games in
-``games``. This runs once per chat message, so the common path is kept short.
+``games``, the day each line is about (v2) in ``daylines``. This runs once per chat message, so
+the common path is kept short.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from decimal import Decimal
 
 from lottery.catalog import Catalog, Lottery
 from lottery.plays import messages as M
+from lottery.plays.daylines import DayLines
+from lottery.plays.days import Day
 from lottery.plays.drawspec import DrawFinder
 from lottery.plays.errors import Fail, LineError
 from lottery.plays.games import expand
 from lottery.plays.lexer import DASH, STAR, tokenize
-from lottery.plays.lines import BROKEN, EMPTY, PLAYS, SPEC, TOTAL_LINE, Group
+from lottery.plays.lines import BROKEN, DAY, EMPTY, PLAYS, SPEC, TOTAL_LINE, Group
 from lottery.plays.model import ParseResult, PlayError, Wager, play_error
 from lottery.plays.normalize import fold_line
 from lottery.plays.reader import LinePlan, Reader
@@ -43,10 +46,11 @@ def parse_message(
     """
     if now.tzinfo is None:
         now = now.replace(tzinfo=catalog.timezone)
-    tables = tables_for(catalog)
+    tables = catalog.derived.get("plays") or tables_for(catalog)
     example, words, cache = tables.example_lottery, tables.words, tables.chunk_cache
     plans: list[LinePlan | None] = []
     cut = None
+    days = False  # whether some line has a day word
     if len(text) > MAX_MESSAGE_CHARS:  # never read half a line: stop before the one cut short
         text = text[:MAX_MESSAGE_CHARS]
         cut = text.count("\n")
@@ -65,19 +69,22 @@ def parse_message(
         if not toks or (toks[0][0] >= DASH and all(t[0] in (DASH, STAR) for t in toks)):
             plans.append(None)
         else:
-            plans.append(Reader(toks, tables, line, folded, example))
+            plans.append(plan := Reader(toks, tables, line, folded, example))
+            if plan.day is not None:
+                days = True
     if len(plans) == 1 and cut is None:  # one line: nothing to borrow, nothing to total
         plan = plans[0]
         if plan is not None and plan.kind == PLAYS and plan.lots and plan.error is None:
             try:
-                resolved = _resolve(plan.lots, plan, DrawFinder(now), tables.lotteries)
+                resolved = _resolve(plan.lots, plan, DrawFinder(now), tables.lotteries,
+                                    plan.day)
                 made = _wagers(1, plan, resolved, catalog.limits.max_series)
             except Fail as fail:
                 error = fail.at(plan)
                 return ParseResult([], [play_error(1, error.text, error.code, error.msgid,
                                                    error.params)], False)
             return ParseResult(made, [], False)
-    result = _Message(catalog, tables, now, default_lottery, plans).run()
+    result = _Message(catalog, tables, now, default_lottery, plans).run(days)
     if cut is not None:
         result.errors.append(PlayError(cut + 1, "", "unknown_token", M.TOO_LONG,
                                        {"limit": str(MAX_MESSAGE_CHARS), "text": ""}))
@@ -85,8 +92,8 @@ def parse_message(
 
 
 class _Message:
-    __slots__ = ("_finder", "catalog", "default", "errors", "now", "plans", "spec_draws",
-                 "tables", "used", "used_default", "wagers")
+    __slots__ = ("_finder", "catalog", "days", "default", "errors", "now", "plans",
+                 "spec_draws", "tables", "used", "used_default", "wagers")
 
     def __init__(self, catalog: Catalog, tables: Tables, now: datetime, default: str | None,
                  plans: list[LinePlan | None]) -> None:
@@ -99,8 +106,10 @@ class _Message:
         self.used_default = False
         self._finder: DrawFinder | None = None
         self.errors: dict[int, PlayError] | None = None
-        #: a header/footer line's resolved draws (or its error), computed once
-        self.spec_draws: dict[int, LotteryDraws | LineError] | None = None
+        #: a header/footer line's resolved draws (or its error) by day, computed once
+        self.spec_draws: dict[object, LotteryDraws | LineError] | None = None
+        #: where each line's day comes from, when some line of the message has a day word
+        self.days: DayLines | None = None
         #: header/footer lines some play line took its draws from
         self.used: set[int] | None = None
 
@@ -110,11 +119,13 @@ class _Message:
             self._finder = DrawFinder(self.now)
         return self._finder
 
-    def run(self) -> ParseResult:
+    def run(self, days: bool) -> ParseResult:
         header: int | None = None
         footer: int | None = -1  # -1: not looked for yet
         totals: list[int] = []
         specs = False
+        if days:
+            self.days = DayLines(self.plans)
         for idx, plan in enumerate(self.plans):
             if plan is None:
                 continue
@@ -131,10 +142,16 @@ class _Message:
                 if plan.error is not None:
                     self._error(idx, plan.error)
                 else:
-                    draws = self._spec(idx)
+                    try:
+                        draws = self._spec(idx, plan.day if self.days is None
+                                           else self.days.spec_day(idx))
+                    except Fail as fail:  # its day comes from a broken day line
+                        draws = fail.at(plan)
                     if isinstance(draws, LineError):
                         self._error(idx, draws)
                 header = idx
+            elif kind == DAY:
+                specs = True
             elif kind == TOTAL_LINE:
                 if plan.error is not None:
                     self._error(idx, plan.error)
@@ -160,11 +177,12 @@ class _Message:
             return idx if plan.kind == SPEC or plan.kind == BROKEN else None
         return None
 
-    def _spec(self, idx: int) -> LotteryDraws | LineError:
-        """A header/footer line's own draws, or the error it has (computed once)."""
+    def _spec(self, idx: int, day: Day | None) -> LotteryDraws | LineError:
+        """A header/footer line's draws on ``day``, or the error it has (computed once)."""
         if self.spec_draws is None:
             self.spec_draws = {}
-        found = self.spec_draws.get(idx)
+        key = idx if day is None else (idx, day.key)
+        found = self.spec_draws.get(key)
         if found is None:
             plan = self.plans[idx]
             assert plan is not None
@@ -172,18 +190,25 @@ class _Message:
                 found = plan.error or LineError("missing_lottery", M.MISSING_LOTTERY, "")
             else:
                 try:
-                    found = self._resolve(plan.lots, plan)
+                    found = self._resolve(plan.lots, plan, day)
                 except Fail as fail:
                     found = fail.at(plan)
-            self.spec_draws[idx] = found
+            self.spec_draws[key] = found
         return found
 
-    def _resolve(self, lots: list[tuple[str, int, int]], timing: LinePlan) -> LotteryDraws:
+    def _spec_day(self, idx: int) -> Day | None:
+        """The day a header or footer line is read on (its own day word, or the one above)."""
+        plan = self.plans[idx]
+        assert plan is not None
+        return plan.day if self.days is None else self.days.spec_day(idx)
+
+    def _resolve(self, lots: list[tuple[str, int, int]], timing: LinePlan, day: Day | None
+                 ) -> LotteryDraws:
         """The draws a spec names, lottery by lottery (all of them, or ``Fail``)."""
         finder = self._finder
         if finder is None:
             finder = self._finder = DrawFinder(self.now)
-        return _resolve(lots, timing, finder, self.tables.lotteries)
+        return _resolve(lots, timing, finder, self.tables.lotteries, day)
 
     def _plays(self, idx: int, plan: LinePlan, source: int | None) -> None:
         """Wagers of a play line whose draws are its own or come from line ``source``."""
@@ -193,24 +218,29 @@ class _Message:
             self.used.add(source)
         if plan.error is not None:
             self._error(idx, plan.error)
+            if self.days is not None:
+                self.days.touch(idx)
             return
         try:
+            day = plan.day if self.days is None else self.days.line_day(idx, plan, source)
             if plan.lots:
-                draws = self._resolve(plan.lots, plan)
+                draws = self._resolve(plan.lots, plan, day)
             else:
-                draws = self._borrowed(idx, plan, source)
+                draws = self._borrowed(idx, plan, source, day)
             self.wagers.extend(_wagers(idx + 1, plan, draws,
                                               self.catalog.limits.max_series))
         except Fail as fail:
             self._error(idx, fail.at(plan))
 
-    def _borrowed(self, idx: int, plan: LinePlan, source: int | None) -> LotteryDraws:
+    def _borrowed(self, idx: int, plan: LinePlan, source: int | None, day: Day | None
+                  ) -> LotteryDraws:
         """Draws for a line that names no lottery: its header's or footer's, or the default."""
         if source is None:
             default = self.catalog.get_lottery(self.default) if self.default else None
             if default is not None:
                 self.used_default = True
-                return [(default, self.finder.draws(default, plan.clocks, plan.allday, 0, 0))]
+                return [(default, self.finder.draws(default, plan.clocks, plan.allday, 0, 0,
+                                                     day))]
             raise Fail("missing_lottery", M.MISSING_LOTTERY, text=self._text(idx),
                        params={"example": self.tables.example_spec})
         spec_plan = self.plans[source]
@@ -218,9 +248,13 @@ class _Message:
         if spec_plan.error is not None or not spec_plan.lots:
             raise self._from_broken(idx, source, "missing_lottery")
         if plan.clocks or plan.allday:
-            return self._resolve(spec_plan.lots, plan)
-        draws = self._spec(source)
+            return self._resolve(spec_plan.lots, plan, day)
+        draws = self._spec(source, day)
         if isinstance(draws, LineError):
+            own = self._spec_day(source)
+            if (None if own is None else own.key) != (None if day is None else day.key):
+                # the spec is fine on its own day, not on this line's: say why, quoting it
+                raise Fail(draws.code, draws.msgid, text=draws.text, params=draws.params)
             raise self._from_broken(idx, source, draws.code)
         return draws
 
@@ -242,9 +276,12 @@ class _Message:
                                           error.params)
 
     def _unused_specs(self) -> None:
-        """A draw spec line that no play line takes its draw from: the person meant something."""
+        """A draw spec or day line that no play line takes its draw or day from: the person
+        meant something."""
+        used = self.used or ()
+        stray = self.days.unused() if self.days is not None else ()
         for idx, plan in enumerate(self.plans):
-            if plan is not None and plan.kind == SPEC and idx not in (self.used or ()):
+            if plan is not None and ((plan.kind == SPEC and idx not in used) or idx in stray):
                 text = self._text(idx)
                 self._error(idx, LineError("ambiguous", M.UNUSED_SPEC, text, {"text": text}))
 
@@ -260,9 +297,9 @@ class _Message:
 
 
 def _resolve(lots: list[tuple[str, int, int]], timing: LinePlan, finder: DrawFinder,
-             by_id: dict[str, Lottery]) -> LotteryDraws:
+             by_id: dict[str, Lottery], day: Day | None = None) -> LotteryDraws:
     clocks, allday = timing.clocks, timing.allday
-    if not clocks and allday is None:  # the usual case: each lottery's next open draw
+    if not clocks and allday is None and day is None:  # the usual case: each next open draw
         found = []
         for lot_id, first, stop in lots:
             lot = by_id[lot_id]
@@ -271,7 +308,7 @@ def _resolve(lots: list[tuple[str, int, int]], timing: LinePlan, finder: DrawFin
                 raise Fail("no_such_draw", M.NO_DRAWS, first, stop, params={"lottery": lot.name})
             found.append((lot, [draw]))
         return found
-    return [(lot, finder.draws(lot, clocks, allday, first, stop))
+    return [(lot, finder.draws(lot, clocks, allday, first, stop, day))
             for lot_id, first, stop in lots for lot in (by_id[lot_id],)]
 
 

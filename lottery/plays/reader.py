@@ -16,7 +16,9 @@ from typing import Any
 from lottery.plays import constructs as C
 from lottery.plays import messages as M
 from lottery.plays.amounts import AmountError, parse_amount
+from lottery.plays.days import Day
 from lottery.plays.errors import Fail, LineError
+from lottery.plays.hours import may_have_phrases, read_hour_phrases
 from lottery.plays.items import AMOUNT, PLAY, RAW, Item, WrittenTime, WrittenTimeSpan
 from lottery.plays.lexer import HOUR, NUM, STAR, TIME, WORD, Token, positions
 from lottery.plays.lines import PLAYS, groups_of, plan_line
@@ -27,12 +29,14 @@ _END: Token = (-1, "", False, None)
 #: Words after which a number is simply read on (not an amount, sign, series…).
 #: (Not ALLDAY: "todos" may start "todos los signos", which belongs to the number.)
 _PLAIN_AFTER = frozenset({W.FILLER, W.LAS, W.X, W.A, W.CON, W.POR, W.LOTTERY, W.ANIMAL, W.PERM,
+                          W.DAY, W.GAME,
                           W.CORRIDA, W.TRIPLETA, W.REV, W.TOTAL})
 _MARKERS = frozenset({W.X, W.CON, W.POR, W.A})
 _BS = W.BS
 _UNITS = frozenset({W.BS, W.UNIT})
 #: Words that continue an amount (2 mil, 5 bs, 500 colones).
-_AMOUNT_TAIL = frozenset({W.MIL, W.MILUNIT, W.UNIT, W.BS})
+_AMOUNT_TAIL = frozenset({W.MIL, W.MILUNIT, W.UNIT, W.BS, W.SYMBOL, W.FOREIGN})
+_FOREIGN_CODE = "wrong_currency"
 
 
 class Reader:
@@ -44,6 +48,10 @@ class Reader:
     allday: tuple[int, int] | None = None
     total: Decimal | None = None
     error: LineError | None = None
+    #: the line's day word (v2), if it has one
+    day: Day | None = None
+    #: hour phrases ("4 de la tarde"): index of the time token → index after the phrase
+    spans: dict[int, int] | None = None
     #: set by ``lines.plan_line``: what the line is (plays, header, total…) and its groups
     kind = -1
     groups: list[Any] = []  # noqa: RUF012  (replaced, never mutated)
@@ -59,6 +67,8 @@ class Reader:
         self.stream: list[Item] = []
         self.lots: list[tuple[str, int, int]] = []
         self.clocks: list[WrittenTimeSpan] = []
+        if "la" in folded and may_have_phrases(folded):  # "4 de la tarde", "en la mañana"
+            self.spans = read_hour_phrases(toks)
         self.read()
         if self.stream and self.error is None and self.total is None:
             self.kind = PLAYS  # the usual line; lines.plan_line says what the others are
@@ -137,7 +147,8 @@ class Reader:
                         if following is None or nxt[1] not in following:
                             if meaning == _ANIMAL:
                                 stream.append((PLAY, ("animal", entry[1]), i, i + 1))  # type: ignore[index]
-                            elif all(lot[0] != entry[1] for lot in self.lots):  # type: ignore[index]
+                            elif not self.lots or all(
+                                    lot[0] != entry[1] for lot in self.lots):  # type: ignore[index]
                                 self.lots.append((entry[1], i, i + 1))  # type: ignore[index]
                             i += 1
                             continue
@@ -152,17 +163,22 @@ class Reader:
                     i = C.word(self, i)
                 elif kind in (TIME, HOUR):
                     clock = tok[3]
-                    if not _valid_clock(clock):  # type: ignore[arg-type]
-                        raise Fail("unknown_token", M.BAD_TIME, i, i + 1, resume=i + 1)
-                    if all(c[0] != clock for c in self.clocks):
-                        self.clocks.append((clock, i, i + 1))  # type: ignore[arg-type]
-                    i += 1
+                    stop = i + 1 if self.spans is None else self.spans.get(i, i + 1)
+                    if clock not in _VALID_CLOCKS:
+                        raise C.bad_clock(clock, i, stop)  # type: ignore[arg-type]
+                    if not self.clocks or all(c[0] != clock for c in self.clocks):
+                        self.clocks.append((clock, i, stop))  # type: ignore[arg-type]
+                    i = stop
                 else:
                     i = C.other(self, i)
             except Fail as fail:
-                if self.error is None:
-                    self.error = fail.at(self)
-                i = max(i + 1, fail.resume)
+                stop = max(i + 1, fail.resume)
+                if fail.code != _FOREIGN_CODE:
+                    fail = C.foreign_within(self, i, stop) or fail  # "us$" is no unknown word
+                if self.error is None or (fail.code == _FOREIGN_CODE
+                                          and self.error.code != _FOREIGN_CODE):
+                    self.error = fail.at(self)  # another currency outweighs any other problem
+                i = stop
         toks.pop()
         return self
 
@@ -173,6 +189,14 @@ class Reader:
             if seen == lottery_id:
                 return
         self.lots.append((lottery_id, first, stop))
+
+    def add_day(self, key: int, first: int, stop: int) -> None:
+        """A day word; the same word twice counts once, two different ones are ambiguous."""
+        seen = self.day
+        if seen is None:
+            self.day = Day(key, first, stop)
+        elif seen.key != key:
+            raise Fail("ambiguous", M.TWO_DAYS, seen.first, stop, resume=stop)
 
     def add_clock(self, clock: WrittenTime, first: int, stop: int) -> None:
         for seen, _, _ in self.clocks:
@@ -267,8 +291,10 @@ class Reader:
                 thousands, k = True, self.unit_after(k + 1)
             elif meaning == W.MILUNIT:
                 thousands, k = True, k + 1
-            elif meaning in (W.UNIT, W.BS):
+            elif meaning in (W.UNIT, W.BS, W.SYMBOL):
                 k = self.unit_after(k)
+            elif meaning == W.FOREIGN:
+                raise C.wrong_currency(self, k)
             if k == j + 1 and k < n and toks[k][2]:
                 raise self.fail_chunk(j)
             try:
@@ -280,13 +306,20 @@ class Reader:
             return Decimal("1000.00"), self.unit_after(j + 1)
         if meaning == W.MILUNIT:
             return Decimal("1000.00"), j + 1
+        if meaning == W.SYMBOL and j + 1 < n and toks[j + 1][0] == NUM:  # x ₡500, x ₡ 500
+            return self.amount(j + 1)
+        if meaning == W.FOREIGN:
+            raise C.wrong_currency(self, j)
         return None
 
     def unit_after(self, k: int) -> int:
-        """Skips a unit word at ``k`` (``bs``, ``colones``) unless it starts ``bs5``."""
+        """Skips a unit word at ``k`` (``bs``, ``colones``, ``₡``) unless it starts ``bs5``."""
         meaning = self.meaning(k)
-        if meaning == W.UNIT or (meaning == W.BS and not (k + 1 < self.n and self.toks[k + 1][2])):
+        if meaning == W.UNIT or ((meaning == W.BS or meaning == W.SYMBOL)
+                                 and not (k + 1 < self.n and self.toks[k + 1][2])):
             return k + 1
+        if meaning == W.FOREIGN:
+            raise C.wrong_currency(self, k)
         return k
 
 
@@ -308,3 +341,9 @@ def _valid_clock(clock: WrittenTime) -> bool:
         or (mer in ("am", "pm") and 1 <= hour <= 12)
         or (mer == "m" and hour == 12)
     ) and (minute is None or minute <= 59)
+
+
+#: Every valid written time (a set lookup costs less than the checks, for every time read).
+_VALID_CLOCKS = frozenset(
+    clock for hour in range(24) for minute in (None, *range(60))
+    for mer in (None, "am", "pm", "m") if _valid_clock(clock := (hour, minute, mer)))

@@ -38,6 +38,11 @@ class W:
     ANIMAL = 20
     LOTTERY = 21
     PART = 22  # only meaningful inside a phrase (signos, favor, dia, todo)
+    DAY = 23  # hoy, mañana, pasado mañana, lunes … domingo (v2): the day a draw spec names
+    GAME = 24  # triple(s) / terminal(es) before plays (v2): the game of the numbers after it
+    FOREIGN = 25  # a currency the banca does not sell in ($, usd, €, the other market's unit)
+    SYMBOL = 26  # the catalog's currency sign (₡): before or after the number
+    DAYPART = 27  # tarde / noche (and "la mañana"): only after an hour (4 de la tarde)
 
 
 SIGNS = ("ARI", "TAU", "GEM", "CAN", "LEO", "VIR", "LIB", "ESC", "SAG", "CAP", "ACU", "PIS")
@@ -48,16 +53,33 @@ SIGN_CODES = {f"{i:02d}": code for i, code in enumerate(SIGNS, start=1)}
 
 FILLERS = ("de", "del", "el", "los", "para", "y", "e", "en", "cada", "uno", "sorteo", "loteria",
            "jugar", "quiero", "pf")
-UNITS = ("bolivares", "bolivar", "colones")
+#: Each currency's words (folded). Amounts are in the catalog's currency; a line naming any
+#: other is an error, never a sale in the wrong money (PLAYS.md section 4, v2). ``bs`` is also a
+#: marker when glued before its number (``bs5``); ``₡`` goes before or after it.
+CURRENCY_WORDS: dict[str, tuple[str, ...]] = {
+    "VES": ("bs", "bsf", "bss", "bsd", "bolivar", "bolivares", "bolos", "bolo"),
+    "CRC": ("colones", "colon", "₡"),
+    "USD": ("$", "usd", "dolar", "dolares", "verdes"),
+    "EUR": ("€", "eur", "euro", "euros"),
+    "pesos": ("pesos",),
+}
+#: A catalog without a known currency reads the units of the first version.
+_LEGACY_UNITS = ("bs", "bolivares", "bolivar", "colones")
+#: Day words (v2): days from today, or 10 + the ISO weekday.
+DAYS = {"hoy": 0, "manana": 1, "lunes": 11, "martes": 12, "miercoles": 13, "jueves": 14,
+        "viernes": 15, "sabado": 16, "domingo": 17}
+#: Game words (v2) and the game they state.
+GAME_WORDS = {"triple": "triple", "triples": "triple", "terminal": "terminal",
+              "terminales": "terminal"}
 
 _FIXED: dict[str, tuple[int, object]] = {
     **{w: (W.FILLER, None) for w in FILLERS},
     "las": (W.LAS, None), "la": (W.LAS, None),
     "x": (W.X, None), "a": (W.A, None), "con": (W.CON, None), "por": (W.POR, None),
-    "bs": (W.BS, None),
-    **{w: (W.UNIT, None) for w in UNITS},
     "mil": (W.MIL, None),
-    **{"mil" + u: (W.MILUNIT, None) for u in ("bs", *UNITS)},
+    **{w: (W.DAY, key) for w, key in DAYS.items()},
+    **{w: (W.GAME, game) for w, game in GAME_WORDS.items()},
+    "tarde": (W.DAYPART, "pm"), "noche": (W.DAYPART, "pm"),
     "todos": (W.ALLDAY, None), "todas": (W.ALLDAY, None),
     "p": (W.PERM, None), "perm": (W.PERM, None), "permuta": (W.PERM, None),
     "al": (W.AL, None), "corrida": (W.CORRIDA, None),
@@ -75,10 +97,12 @@ _FIXED_PHRASES: list[tuple[tuple[str, ...], tuple[int, object]]] = [
     (("todo", "el", "dia"), (W.ALLDAY, None)),
     (("todo", "dia"), (W.ALLDAY, None)),
     (("por", "favor"), (W.FILLER, None)),
+    (("pasado", "manana"), (W.DAY, 2)),
 ]
 #: Keywords worth suggesting when a word is a near miss.
 _SUGGESTIBLE = ("tripleta", "permuta", "perm", "reventado", "corrida", "todos", "todas", "zodiaco",
-                "colones", "bolivares", "total", "signos")
+                "total", "signos", "manana", "lunes", "martes", "miercoles", "jueves", "viernes",
+                "sabado", "domingo", "terminal", "terminales", "triples")
 TYPO_MIN_LETTERS = 5
 _WORD_CACHE_LIMIT = 10_000
 
@@ -93,6 +117,8 @@ class Tables:
     #: Shown in messages as an example of a draw spec ("zulia 12:45").
     example_spec: str
     example_lottery: str
+    #: the catalog's currency (ISO code), named when a line is in another one
+    currency: str = ""
     lottery_names: dict[str, str] = field(default_factory=dict)
     phrase_starts: frozenset[str] = frozenset()
     #: for each phrase's first word, the words that may follow it in some phrase
@@ -156,8 +182,25 @@ def tables_for(catalog: Catalog) -> Tables:
     return tables  # type: ignore[no-any-return]
 
 
+def _currency_words(currency: str) -> dict[str, tuple[int, object]]:
+    """The catalog's units, and every other currency's words as foreign."""
+    own = CURRENCY_WORDS.get(currency, _LEGACY_UNITS)
+    words: dict[str, tuple[int, object]] = {}
+    for code, names in CURRENCY_WORDS.items():
+        for name in names:
+            words[name] = (W.FOREIGN, code)
+            if name.isalpha():
+                words["mil" + name] = (W.FOREIGN, code)
+    for name in own:
+        words[name] = (W.BS if name == "bs" else W.UNIT if name.isalpha() else W.SYMBOL, None)
+        if name.isalpha():
+            words["mil" + name] = (W.MILUNIT, None)
+    return words
+
+
 def _build(catalog: Catalog) -> Tables:
     words = dict(_FIXED)
+    words.update(_currency_words(catalog.currency))
     phrases: dict[str, list[tuple[tuple[str, ...], tuple[int, object]]]] = {}
     for phrase, meaning in _FIXED_PHRASES:
         phrases.setdefault(phrase[0], []).append((phrase, meaning))
@@ -186,6 +229,8 @@ def _build(catalog: Catalog) -> Tables:
         options.sort(key=lambda item: -len(item[0]))
     suggestible = {w for w in words if len(w) >= 3 and words[w][0] in (W.SIGN, W.ANIMAL, W.LOTTERY)}
     suggestible.update(_SUGGESTIBLE)
+    suggestible.update(w for w, meaning in words.items()
+                       if meaning[0] == W.UNIT and len(w) >= 5 and not w.startswith("mil"))
     suggestible.update(a for lot in catalog.lotteries for a in lot.aliases if " " not in a)
     first = catalog.lotteries[0]
     example_time = f"{first.times[0].hour}:{first.times[0].minute:02d}" if first.times else ""
@@ -197,6 +242,7 @@ def _build(catalog: Catalog) -> Tables:
         suggest_index=DeletionIndex(suggestible, depth=2),
         example_spec=f"{first.aliases[0]} {example_time}".strip(),
         example_lottery=first.aliases[0],
+        currency=catalog.currency,
         lottery_names={lot.id: lot.name for lot in catalog.lotteries},
         phrase_starts=frozenset(phrases),
         phrase_next={first: frozenset(words[1] for words, _ in options)

@@ -1,4 +1,5 @@
-"""Every worked case of the shared corpus (``../shared/corpus/plays.jsonl``) passes.
+"""Every worked case of the shared corpus passes: ``../shared/corpus/plays.jsonl`` (the first
+version of the plays language) and ``plays-v2.jsonl`` (the rules marked v2 in PLAYS.md).
 
 The corpus lives next to the repository, not in it: on a clone without it the test says it
 skipped; on CI (``CI=true``) its absence is a failure.
@@ -22,15 +23,20 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
-def _cases() -> list[dict]:
-    path = CORPUS / "plays.jsonl"
+#: each corpus file and the fewest cases it holds
+FILES = {"plays.jsonl": 298, "plays-v2.jsonl": 114}
+
+
+def _cases(name: str) -> list[dict]:
+    path = CORPUS / name
     if not path.is_file():
         return []
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-CASES = _cases()
+BY_FILE = {name: _cases(name) for name in FILES}
+CASES = [case for cases in BY_FILE.values() for case in cases]
 
 
 @cache
@@ -38,13 +44,14 @@ def _catalog(market: str) -> Catalog:
     return load_catalog(CORPUS / f"catalog-{market}.json")
 
 
-def test_the_corpus_is_there() -> None:
-    if CASES:
-        assert len(CASES) >= 298
+@pytest.mark.parametrize("name", FILES)
+def test_the_corpus_is_there(name: str) -> None:
+    if BY_FILE[name]:
+        assert len(BY_FILE[name]) >= FILES[name]
         return
     if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"the plays corpus is missing: {CORPUS}")
-    pytest.skip(f"no plays corpus at {CORPUS} (it lives beside the repository)")
+        pytest.fail(f"the plays corpus is missing: {CORPUS / name}")
+    pytest.skip(f"no plays corpus at {CORPUS / name} (it lives beside the repository)")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])

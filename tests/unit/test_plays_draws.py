@@ -131,7 +131,9 @@ def test_draws_are_in_the_lottery_time_zone() -> None:
 
 def test_a_typo_in_a_two_word_name() -> None:
     assert [w.lottery for w in parse("123 x5 triple zulai").wagers] == ["zulia"]
-    assert errors("triple 123 x5 zulia") == [(1, "unknown_token")]
+    # (v2) "triple" before plays is the game word; "terminal" before a lottery is no name
+    assert wagers("triple 123 x5 zulia") == ["zulia 11-23 12:45 triple 123 5.00"]
+    assert errors("terminal zulia 45 x5") == [(1, "unknown_token")]
 
 
 @pytest.mark.parametrize("text", ["123 x5 zulia y caracas a las", "123 x5 a las zulia",

@@ -96,6 +96,6 @@ def test_closed_draw_next_draw_tomorrow() -> None:
 def test_every_code_is_a_contract_code() -> None:
     texts = ["123 x5", "1234 x5 zulia", "5 x1 zulia", "leon x1 zulia", "123 x5 zulia 12:45",
              "123 x5 zulia 3pm", "56 12,34 zulia", "000 al 999 x1 zulia", "123 x5 zulia\ntotal 9",
-             "123 zulia"]
+             "123 zulia", "888 20$ zulia"]
     codes = {e.code for t in texts for e in parse(t, now="2026-11-23T13:10:00-04:00").errors}
     assert codes == set(ERROR_CODES)

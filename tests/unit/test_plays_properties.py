@@ -3,12 +3,14 @@
 Any text up to Telegram's 4096 characters gets a result and never an exception; the same text
 always gives the same result; a line with an error yields no wagers; rendering the wagers and
 parsing that again gives the same wagers; the fast tokenizer agrees with the reference one.
+The v2 words are in all of them (day words, hour phrases, game words, currencies), and: a line
+naming another currency sells nothing; a day line dates every wager under it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 
 from hypothesis import HealthCheck, given, settings
@@ -45,6 +47,12 @@ WORDS = [
     "corrida", "tripleta", "leon", "león", "tigre", "ballena", "r500", "rev", "reventado",
     "colones", "total", "total:", "-----", "🙏", "c/u", "zodiaco", "todos los signos", "ÁÉÍ", "ß",
     "İ", "١٢٣", "²", "\x00", "\u200b", "½", "...", "_", "(", ")",
+    # v2: day words, hour phrases, game words, currencies
+    "hoy", "mañana", "MAÑANA", "manana", "pasado mañana", "lunes", "sábado", "domingo",
+    "para mañana:", "para el viernes", "de la tarde", "4 de la tarde", "10:30 de la mañana",
+    "7 de la noche", "12 de la noche", "en la mañana", "noche", "terminal", "triple", "triples",
+    "terminales", "$", "20$", "$20", "us$", "€", "usd", "dolares", "verdes", "pesos", "₡",
+    "₡500", "500₡", "bolos", "bsf", "bolivar", "colon", "a las", "a la",
 ]
 SEPARATORS = [" ", " ", " ", "  ", ", ", "\t", "\n", "\r\n", "", "-", ";", "/", "|", "+", ".", ":"]
 
@@ -126,27 +134,58 @@ amounts = st.one_of(st.integers(1, 5000).map(str),
                     st.sampled_from(["2,50", "0,50", "1.000", "1.5"]))
 
 
+#: the units each market writes after an amount (v2), and another market's
+UNITS = {"ve": ["", "", " bs", " bolos", " bsf", " bolivares"],
+         "cr": ["", "", " colones", " colon", "₡", " ₡"]}
+FOREIGN = {"ve": ["$", " usd", " dolares", " €", " colones", "₡", " pesos", " verdes"],
+           "cr": ["$", " usd", " euros", " bs", " bolos", " bolivares", " pesos"]}
+
+
+def _hour_phrase(hour: int, minute: int) -> str:
+    """A draw time as people say it: ``4:45 de la tarde``, ``10:00 de la mañana``."""
+    part = "mañana" if hour < 12 else "tarde" if hour < 19 else "noche"
+    return f"{hour % 12 or 12}:{minute:02d} de la {part}"
+
+
 @st.composite
-def messages(draw: st.DrawFn) -> tuple[str, str, datetime]:
+def lines_of(draw: st.DrawFn, market: str, days: bool = True) -> str:
+    """A valid-looking play line, written with the first version's words or the v2 ones (a
+    game word before its numbers, an hour phrase, the catalog's unit, "hoy")."""
+    lot = draw(st.sampled_from(catalog(market).lotteries))
+    games = [g for g in ("triple", "terminal") if g in lot.games]
+    if games and draw(st.booleans()):
+        game = draw(st.sampled_from(games))
+        width = 3 if game == "triple" else 2
+        numbers = draw(st.lists(st.integers(0, 10**width - 1).map(lambda n: f"{n:0{width}d}"),
+                                min_size=1, max_size=3))
+        plays = [draw(st.sampled_from([game, game + ("s" if game == "triple" else "es")]))
+                 + " " + " ".join(numbers)]
+    else:
+        plays = draw(st.lists(_play(lot), min_size=1, max_size=4))
+    line = " ".join(plays) + " x" + draw(amounts) + draw(st.sampled_from(UNITS[market]))
+    if "reventado" in lot.games and draw(st.booleans()):
+        line += " r" + draw(amounts)
+    spec = draw(st.sampled_from(lot.aliases))
+    choice = draw(st.integers(0, 3))
+    if choice == 1 and lot.times:
+        t = draw(st.sampled_from(lot.times))
+        spec += f" {t.hour}:{t.minute:02d}"
+    elif choice == 2:
+        spec += " todos"
+    elif choice == 3 and lot.times:
+        t = draw(st.sampled_from(lot.times))
+        spec += " " + _hour_phrase(t.hour, t.minute)
+    if days and draw(st.integers(0, 4)) == 0:
+        spec += " hoy"
+    return f"{line} {spec}" if draw(st.booleans()) else f"{spec} {line}"
+
+
+@st.composite
+def messages(draw: st.DrawFn, days: bool = True) -> tuple[str, str, datetime]:
     """A message of valid-looking play lines (some draws may be closed: those lines fail)."""
     market = draw(markets)
-    cat = catalog(market)
     now = draw(st.sampled_from(NOWS[market]))
-    lines = []
-    for _ in range(draw(st.integers(1, 3))):
-        lot = draw(st.sampled_from(cat.lotteries))
-        plays = draw(st.lists(_play(lot), min_size=1, max_size=4))
-        line = " ".join(plays) + " x" + draw(amounts)
-        if "reventado" in lot.games and draw(st.booleans()):
-            line += " r" + draw(amounts)
-        spec = draw(st.sampled_from(lot.aliases))
-        choice = draw(st.integers(0, 2))
-        if choice == 1 and lot.times:
-            t = draw(st.sampled_from(lot.times))
-            spec += f" {t.hour}:{t.minute:02d}"
-        elif choice == 2:
-            spec += " todos"
-        lines.append(f"{line} {spec}" if draw(st.booleans()) else f"{spec} {line}")
+    lines = draw(st.lists(lines_of(market, days), min_size=1, max_size=3))
     return market, "\n".join(lines), now
 
 
@@ -175,3 +214,41 @@ def test_the_fast_tokenizer_agrees_with_the_reference(text: str, market: str) ->
             (k, " ".join(t.split()), g, x) for k, t, g, x in reference]
         assert positions(folded) == [(start, end) for _, start, end in
                                      tokenize_reference(folded, tables.words)]
+
+
+@PROPERTY
+@given(message=messages(), data=st.data())
+def test_a_line_in_another_currency_sells_nothing(message: tuple[str, str, datetime],
+                                                  data: st.DataObject) -> None:
+    market, text, now = message
+    lines = text.split("\n")
+    k = data.draw(st.integers(0, len(lines) - 1))
+    foreign = data.draw(st.sampled_from(FOREIGN[market]))
+    words = lines[k].split(" ")
+    at = data.draw(st.integers(0, len(words) - 1))
+    words[at] += foreign  # after any word: "x5$", "5 usd", "zulia €"
+    lines[k] = " ".join(words)
+    result = parse_message("\n".join(lines), catalog(market), now)
+    assert all(w.line != k + 1 for w in result.wagers), lines[k]
+    assert [e.code for e in result.errors if e.line == k + 1] == ["wrong_currency"], lines[k]
+
+
+@PROPERTY
+@given(message=messages(days=False),
+       day=st.sampled_from(["mañana", "pasado mañana", "el sábado"]),
+       footer=st.booleans())
+def test_a_day_line_dates_every_wager_of_the_lines_it_covers(
+        message: tuple[str, str, datetime], day: str, footer: bool) -> None:
+    market, text, now = message
+    lines = text.split("\n")  # none names a day
+    day_line = f"para {day}:"
+    written = "\n".join([*lines, day_line] if footer else [day_line, *lines])
+    result = parse_message(written, catalog(market), now)
+    today = now.astimezone(catalog(market).timezone).date()
+    if day == "el sábado":
+        wanted = today + timedelta(days=(6 - today.isoweekday()) % 7)
+    else:
+        wanted = today + timedelta(days=1 if day == "mañana" else 2)
+    assert {w.draw.date() for w in result.wagers} <= {wanted}, written
+    # the day line is never left unread
+    assert all(e.line != (len(lines) + 1 if footer else 1) for e in result.errors), written
