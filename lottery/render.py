@@ -45,7 +45,8 @@ def render_wagers(wagers: Iterable[Wager], catalog: Catalog, now: datetime | Non
     """Plays text that parses back to ``wagers`` (as a multiset, ignoring their line numbers).
 
     Draw times are always written, except, when ``now`` is given, for a draw on a later day that
-    is the lottery's next open draw (a time always names today's draw). Wagers the plays
+    is the lottery's next open draw (a time alone names today's draw); another later day's draw
+    gets its day word (``zulia mañana 16:45``). Wagers the plays
     language cannot say (a reventado without its tiempo) are written as close as it gets.
     """
     by_draw: dict[tuple[str, datetime], list[Wager]] = {}
@@ -56,22 +57,39 @@ def render_wagers(wagers: Iterable[Wager], catalog: Catalog, now: datetime | Non
     }
     # draws of one lottery with the same plays share a header; so do lotteries with the same
     # times and plays
-    per_lottery: dict[tuple[str, str], list[str]] = {}
+    per_lottery: dict[tuple[str, str, str], list[str]] = {}
     for (lottery_id, at), block in blocks.items():
-        per_lottery.setdefault((lottery_id, block), []).append(_when(catalog, lottery_id, at, now))
-    headers: dict[tuple[tuple[str, ...], str], list[str]] = {}
-    for (lottery_id, block), times in per_lottery.items():
+        when = _when(catalog, lottery_id, at, now)
+        day = _day_word(catalog, lottery_id, at, now) if when else ""
+        per_lottery.setdefault((lottery_id, block, day), []).append(when)
+    headers: dict[tuple[tuple[str, ...], str, str], list[str]] = {}
+    for (lottery_id, block, day), times in per_lottery.items():
         dated = [t for t in times if t]
-        key = (tuple(dated), block)
+        key = (tuple(dated), block, day)
         if len(dated) != len(times):  # a later day's next draw: a header without a time
-            headers.setdefault(((), block), []).append(_alias(catalog, lottery_id))
+            headers.setdefault(((), block, ""), []).append(_alias(catalog, lottery_id))
         if dated:
             headers.setdefault(key, []).append(_alias(catalog, lottery_id))
     out: list[str] = []
-    for (times, block), names in headers.items():
-        out.append(" ".join([*names, *times]))
+    for (times, block, day), names in headers.items():
+        out.append(" ".join([*names, *([day] if day else []), *times]))
         out.append(block)
     return "\n".join(out)
+
+
+#: How a play names a later day's draw (PLAYS.md v2 day words), by days from today.
+_WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+
+
+def _day_word(catalog: Catalog, lottery_id: str, at: datetime, now: datetime | None) -> str:
+    """"" for today's draw; else the day word that names ``at``'s day (a time alone is today)."""
+    lot = catalog.get_lottery(lottery_id)
+    if now is None or lot is None:
+        return ""
+    days = (at.date() - now.astimezone(lot.timezone).date()).days
+    if days <= 0 or days >= 7:  # a weekday names the next 7 days only
+        return ""
+    return {1: "mañana", 2: "pasado mañana"}.get(days, _WEEKDAYS[at.weekday()])
 
 
 def amount_text(amount: Decimal) -> str:

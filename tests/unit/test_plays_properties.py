@@ -141,6 +141,10 @@ FOREIGN = {"ve": ["$", " usd", " dolares", " €", " colones", "₡", " pesos", 
            "cr": ["$", " usd", " euros", " bs", " bolos", " bolivares", " pesos"]}
 
 
+DAY_WORDS = ["hoy", "mañana", "manana", "pasado mañana", "lunes", "miércoles", "sabado",
+             "domingo"]
+
+
 def _hour_phrase(hour: int, minute: int) -> str:
     """A draw time as people say it: ``4:45 de la tarde``, ``10:00 de la mañana``."""
     part = "mañana" if hour < 12 else "tarde" if hour < 19 else "noche"
@@ -150,7 +154,7 @@ def _hour_phrase(hour: int, minute: int) -> str:
 @st.composite
 def lines_of(draw: st.DrawFn, market: str, days: bool = True) -> str:
     """A valid-looking play line, written with the first version's words or the v2 ones (a
-    game word before its numbers, an hour phrase, the catalog's unit, "hoy")."""
+    game word before its numbers, an hour phrase, the catalog's unit, a day word)."""
     lot = draw(st.sampled_from(catalog(market).lotteries))
     games = [g for g in ("triple", "terminal") if g in lot.games]
     if games and draw(st.booleans()):
@@ -175,8 +179,8 @@ def lines_of(draw: st.DrawFn, market: str, days: bool = True) -> str:
     elif choice == 3 and lot.times:
         t = draw(st.sampled_from(lot.times))
         spec += " " + _hour_phrase(t.hour, t.minute)
-    if days and draw(st.integers(0, 4)) == 0:
-        spec += " hoy"
+    if days and draw(st.integers(0, 2)) == 0:
+        spec += " " + draw(st.sampled_from(DAY_WORDS))
     return f"{line} {spec}" if draw(st.booleans()) else f"{spec} {line}"
 
 

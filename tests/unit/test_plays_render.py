@@ -92,3 +92,19 @@ def test_multi_line_message_round_trips() -> None:
     round_trip("zulia 12:45\n123 x5\n456 x2\nzamorano 2pm\n78-cap 89 x1\nlotto 10am\n"
                "tripleta leon tigre gato x10\n0 00 36 x1")
     assert NOW_VE.hour == 9
+
+
+@pytest.mark.parametrize(("text", "header"), [
+    ("123 x5 zulia mañana 4:45", "zulia mañana 16:45"),
+    ("123 x5 zulia pasado mañana 7pm", "zulia pasado mañana 19:05"),
+    ("leon x5 activo sábado 6pm", "activo sábado 18:00"),
+])
+def test_a_later_day_s_draw_is_written_with_its_day(text: str, header: str) -> None:
+    # written without its day, "zulia 16:45" would read as today's draw: Corregir must not
+    # move a play to another day
+    assert round_trip(text).splitlines()[0] == header
+
+
+def test_the_same_plays_today_and_tomorrow_get_a_header_each() -> None:
+    rendered = round_trip("123 x5 zulia 4:45\n123 x5 zulia mañana 4:45")
+    assert rendered.splitlines()[0::2] == ["zulia 16:45", "zulia mañana 16:45"]
