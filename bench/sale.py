@@ -144,7 +144,7 @@ def sale_calls(
 
 def _png() -> bytes:
     from bench.ticket_image import sample_ticket
-    from lottery.ticket_image import render_ticket_png
+    from presentation.ticket_image import render_ticket_png
 
     return render_ticket_png(sample_ticket(1, random.Random(7)), "es", "TQ1:ABCDEFGHJK:SIG")
 
@@ -152,7 +152,7 @@ def _png() -> bytes:
 async def _new_picture(rng: random.Random) -> bytes:
     """A one-wager ticket with a new serial, drawn where the sale draws it."""
     from bench.ticket_image import sample_ticket
-    from lottery.ticket_image import render_ticket_png
+    from presentation.ticket_image import render_ticket_png
     from speed import pictures
 
     view = sample_ticket(1, rng)
@@ -303,7 +303,7 @@ def _median_split(phases: list[Phase]) -> str:
 
 def image_ms(repeat: int = 30) -> float:
     from bench.ticket_image import sample_ticket  # one ticket shape for both benches
-    from lottery.ticket_image import render_ticket_png
+    from presentation.ticket_image import render_ticket_png
 
     view = sample_ticket(5, random.Random(7))
     render_ticket_png(view, "es", "TQ1:ABCDEFGHJK:ABCDEFGHIJKLMNOPQRSTUVWXYZ")

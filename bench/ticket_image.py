@@ -4,7 +4,7 @@ Run: ``.venv/bin/python bench/ticket_image.py [--seconds S]``. Target: ``image_m
 
 Every picture is a different ticket, as in a booth: a new serial, PIN, sale minute, customer,
 numbers and stakes each time (drawn from a seeded generator, so runs are comparable). Rendering
-the same ticket over and over would flatter the text cache of ``lottery.ticket_image``; what
+the same ticket over and over would flatter the text cache of ``presentation.ticket_image``; what
 repeats here is what repeats in real sales (brand, lotteries, draw times, game names, common
 stakes). Figures are medians over a warm process; ``cold`` clears the text cache before every
 picture (a process's first tickets). The last line is machine-readable.
@@ -22,11 +22,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from lottery.catalog import bundled_catalog_path, load_catalog
-from lottery.labels import animal_name
-from lottery.ticket import TicketLine, TicketView
 from lottery.ticket_codes import new_pin, new_serial
-from lottery.ticket_image import clear_text_cache, default_typeface, render_ticket_png
 from lottery.ticket_signature import sign
+from presentation.labels import animal_name
+from presentation.ticket import TicketLine, TicketView
+from presentation.ticket_image import clear_text_cache, default_typeface, render_ticket_png
 
 KEY = b"bench key"
 PLAYS = (  # lottery, game, digits of the number (0: an animal), with a sign

@@ -79,7 +79,7 @@ async def _console(settings: Settings, args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["parse"]:
-        from lottery.parse_cli import run as run_parse
+        from bot.parse_cli import run as run_parse
 
         return run_parse(argv[1:], sys.stdin, sys.stdout)
 

@@ -35,7 +35,7 @@ class AppContext:
     #: Sends the outbox (tickets with their PIN, money news); started with the bot, like it.
     deliverer: Deliverer | None = None
     #: When ``catalog`` last came from a remote provider; None while it is the bundled base one
-    #: (house mode, or the provider has not answered yet). See ``bot.jobs``.
+    #: (house mode, or the provider has not answered yet). See ``jobs.loop``.
     catalog_loaded_at: datetime | None = None
 
     def wake_broadcaster(self) -> None:

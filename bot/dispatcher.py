@@ -8,6 +8,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
 from bot.context import AppContext
+from bot.fsm_storage import make_fsm_storage
 from bot.i18n import UserLocaleMiddleware, make_i18n
 from bot.middlewares.clean_text import CleanTextMiddleware
 from bot.middlewares.db import DbSessionMiddleware
@@ -18,7 +19,6 @@ from bot.middlewares.in_flight import InFlightMiddleware
 from bot.middlewares.throttle import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
 from handlers import build_root_router
-from storage.fsm import make_fsm_storage
 
 
 def create_dispatcher(

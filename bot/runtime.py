@@ -18,10 +18,10 @@ from aiohttp import web
 from bot.commands import set_bot_commands
 from bot.context import AppContext
 from bot.dispatcher import create_dispatcher
-from bot.jobs import run_jobs
 from bot.secret_key import ticket_secret
 from bot.settings import Settings
 from bot.webhook import CheckedRequestHandler
+from jobs.loop import run_jobs
 from lottery.catalog import load_catalog
 from lottery.clock import Clock, system_clock
 from lottery.ticket_codes import PinHasher

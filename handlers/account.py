@@ -9,8 +9,8 @@ from bot.context import AppContext
 from handlers.commands import CommandSpec, register
 from handlers.filters import commands_only
 from lottery.i18n import N_, _
+from presentation.sale_text import money_text
 from providers.base import Capability
-from services.sale_text import money_text
 from storage.models import User, UserRole
 
 

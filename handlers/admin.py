@@ -14,9 +14,9 @@ from bot.commands import set_chat_commands
 from bot.context import AppContext
 from handlers.commands import ADMINS, CommandSpec
 from lottery.i18n import N_, _
+from presentation.sale_text import money_text, role_name
 from services import accounts
 from services.accounts import AccountChange, AccountError
-from services.sale_text import money_text, role_name
 from storage.models import User
 
 

@@ -20,9 +20,8 @@ from lottery.i18n import N_, _
 from providers.base import Capability
 from services.broadcast import BroadcastTextError, audience
 from services.publish import announce as announce_to
-from services.subscriptions import set_subscription
+from services.subscriptions import set_subscription, subscriptions_of
 from storage.models import User, UserRole
-from storage.repositories.subscriptions import user_subscriptions
 
 
 async def subscribe(message: Message, command: CommandObject, session: AsyncSession,
@@ -44,7 +43,7 @@ UNSUBSCRIBE = CommandSpec(unsubscribe, ("desuscribir", "unsubscribe"))
 async def _toggle(message: Message, command: CommandObject, session: AsyncSession, user: User,
                   app: AppContext, *, on: bool) -> None:
     if not command.args:
-        mine = await user_subscriptions(session, user.id)
+        mine = await subscriptions_of(session, user.id)
         names = ", ".join(app.catalog.lottery(i).name for i in mine if app.catalog.get_lottery(i))
         await message.answer(
             _("Usage: /suscribir LOTTERY (e.g. /suscribir zulia); /desuscribir to stop.") + "\n"
@@ -135,7 +134,7 @@ async def subscription_buttons(
 ) -> InlineKeyboardMarkup:
     """🔔 subscribes, 🔕 unsubscribes: one button per lottery, two per row; a lottery whose id
     cannot be callback data (over 64 bytes, or holding ":") gets none: /suscribir still works."""
-    mine = set(await user_subscriptions(session, user.id))
+    mine = set(await subscriptions_of(session, user.id))
     buttons = []
     for lot in lotteries:
         try:
@@ -168,7 +167,7 @@ async def toggle_button(
     if not isinstance(query.message, Message):
         await query.answer()
         return
-    on = lottery.id not in await user_subscriptions(session, user.id)
+    on = lottery.id not in await subscriptions_of(session, user.id)
     await set_subscription(session, app.catalog, user.id, lottery.id, on=on, now=app.clock())
     done = (
         _("🔔 You will get the results of {lottery}.")

@@ -9,8 +9,8 @@ from aiogram.types import Message
 from bot.context import AppContext
 from handlers.commands import CommandSpec, register
 from handlers.filters import commands_only
-from lottery.formatting import Formatter
 from lottery.i18n import N_
+from presentation.formatting import Formatter
 from providers.base import Capability
 from services.draw_list import read_draws_query, render_draws
 from services.help import provider_help

@@ -29,16 +29,16 @@ from handlers.callbacks import (
 )
 from handlers.commands import CommandSpec, register
 from handlers.filters import PLAIN_TEXT, buttons
-from lottery.formatting import Formatter
 from lottery.i18n import N_, _
+from presentation import jackpot_text as jt
+from presentation import sale_text
+from presentation.formatting import Formatter
 from providers.base import Capability, ProviderError
 from providers.jackpot import Betcard, JackpotProvider
 from services import jackpot as jp
-from services import jackpot_text as jt
-from services import sale_text
 from services.delivery import deliver_text
+from services.tickets import ticket_by_reference
 from storage.models import User
-from storage.repositories.tickets import get_ticket_by_reference
 
 log = logging.getLogger(__name__)
 
@@ -354,7 +354,7 @@ async def on_confirm(
     summary = await _summary(state, reference)
     provider = _provider(app)
     if summary is None or provider is None:
-        sold = await get_ticket_by_reference(session, reference)
+        sold = await ticket_by_reference(session, reference)
         await query.answer(jt.stale_text(sold), show_alert=True)
         return
     await query.answer(_("⏳ Confirming with the provider…"))

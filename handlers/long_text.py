@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import Bot
 from aiogram.types import InlineKeyboardMarkup, Message
 
-from services.telegram_text import split_text
+from presentation.telegram_text import split_text
 
 
 async def send_text(

@@ -23,15 +23,15 @@ from handlers.filters import buttons, commands_only
 from handlers.long_text import send_text
 from handlers.sales import show_preview
 from lottery.catalog import Catalog
-from lottery.formatting import Formatter
 from lottery.i18n import N_, _
-from lottery.labels import state_name
 from lottery.ticket_codes import format_serial
+from presentation.formatting import Formatter
+from presentation.labels import state_name
+from presentation.sale_text import money_text, rejection_text
 from providers.base import Capability
 from services.cancel import CancelRefusal, CancelResult, cancel_ticket
 from services.my_tickets import PAGE, last_ticket, page_of_tickets, ticket_for
 from services.repeat import repeated_wagers
-from services.sale_text import money_text, rejection_text
 from services.sales import preview_wagers
 from services.tickets import ticket_png, ticket_text, ticket_view
 from storage.models import Ticket, TicketStatus, User

@@ -10,11 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.context import AppContext
 from handlers.commands import CommandSpec, register
 from handlers.filters import commands_only
-from lottery.formatting import Formatter
 from lottery.i18n import N_, _, ngettext
-from lottery.labels import state_name
 from lottery.money import Money
 from lottery.ticket_codes import format_serial
+from presentation.formatting import Formatter
+from presentation.labels import state_name
+from presentation.sale_text import rejection_text
 from providers.base import Capability, ErrorCode
 from services.payments import (
     PIN_LOCK,
@@ -25,7 +26,6 @@ from services.payments import (
     deadline_text,
     pay_ticket,
 )
-from services.sale_text import rejection_text
 from storage.models import PaidHow, Ticket, TicketStatus, User
 
 

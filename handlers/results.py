@@ -15,9 +15,9 @@ from bot.context import AppContext
 from handlers.broadcast import subscription_buttons
 from handlers.commands import ADMINS, CommandSpec, register
 from handlers.filters import commands_only
-from lottery.formatting import Formatter
 from lottery.i18n import N_, _
 from lottery.result_input import ResultInputError
+from presentation.formatting import Formatter
 from providers.base import Capability
 from providers.house.results import InvalidResult
 from services.publish import publish_result

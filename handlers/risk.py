@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.context import AppContext
 from handlers.commands import ADMINS, CommandSpec
 from handlers.draws import no_draws
-from lottery.formatting import Formatter
 from lottery.i18n import N_
+from presentation.formatting import Formatter
 from providers.base import Capability
 from services.exposure import risk_report
 

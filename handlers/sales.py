@@ -22,15 +22,14 @@ from handlers.filters import PLAIN_TEXT, buttons
 from handlers.long_text import send_text
 from lottery.i18n import _
 from lottery.render import render_wagers
+from presentation import sale_text
+from presentation.telegram_text import MAX_TEXT
 from providers.base import BooksInTransaction, Capability, ProviderError
-from services import sale_text
 from services.delivery import deliver_ticket
 from services.draft import SaleDraft
 from services.sales import Outcome, Preview, confirm_sale, prepare_sale
-from services.telegram_text import MAX_TEXT
-from services.tickets import ticket_text, ticket_view
+from services.tickets import ticket_by_reference, ticket_text, ticket_view
 from storage.models import User
-from storage.repositories.tickets import get_ticket_by_reference
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +114,7 @@ async def on_confirm(
     reference = callback_data.reference
     draft = await _current_draft(state, reference, app)
     if draft is None:
-        sold = await get_ticket_by_reference(session, reference)
+        sold = await ticket_by_reference(session, reference)
         await query.answer(sale_text.stale_preview(sold), show_alert=True)
         return
     await query.answer()

@@ -11,10 +11,10 @@ from bot.context import AppContext
 from handlers.commands import CommandSpec, register
 from handlers.filters import commands_only
 from lottery.i18n import N_, _
-from lottery.labels import state_name
 from lottery.ticket_codes import format_serial
+from presentation.labels import state_name
+from presentation.sale_text import money_text
 from providers.base import Capability
-from services.sale_text import money_text
 from services.tickets import verify_ticket
 from storage.models import User
 

@@ -1,6 +1,6 @@
 """Money: Decimal amounts with their currency, integer minor units for storage.
 
-How an amount reads (``Bs. 1.234,50``, ``₡1 234,50``) is ``lottery.formatting``'s.
+How an amount reads (``Bs. 1.234,50``, ``₡1 234,50``) is ``presentation.formatting``'s.
 
 Minor units follow ISO 4217 through Babel: 2 decimals for VES and for CRC. Costa Rica has no
 céntimo coins (CLDR's cash digits for CRC are 0) and its stakes step by ₡100, but prices, limits
@@ -80,13 +80,3 @@ class Money:
     def rounded(self) -> Money:
         quantum = Decimal(1).scaleb(-exponent(self.currency))
         return Money(self.amount.quantize(quantum, rounding=ROUND_HALF_UP), self.currency)
-
-
-def __getattr__(name: str) -> object:
-    """``format_money`` and ``format_locale`` live in ``lottery.formatting`` (which imports this
-    module, hence the late lookup); older imports from here still find them."""
-    if name in ("format_money", "format_locale"):
-        from lottery import formatting
-
-        return getattr(formatting, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -24,9 +24,9 @@ from providers.house import HouseProvider
 from providers.http import Journal
 from providers.jackpot import JackpotProvider
 from providers.jackpot.settings import JackpotSettings
+from providers.journal_db import DbJournal
 from providers.soportex import SoportexProvider
 from providers.soportex.settings import SoportexSettings
-from storage.journal import DbJournal
 
 PROVIDERS = ("house", "soportex", "banklot", "jackpot")
 

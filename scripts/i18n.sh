@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/pybabel extract --no-location --sort-output -k N_ -k lazy_gettext -F babel.cfg \
-  -o locales/messages.pot bot handlers lottery providers services storage
+  -o locales/messages.pot bot handlers jobs lottery presentation providers services speed storage
 for lang in es en; do
   if [ -f "locales/$lang/LC_MESSAGES/messages.po" ]; then
     .venv/bin/pybabel update --no-fuzzy-matching --ignore-obsolete -D messages -l "$lang" \

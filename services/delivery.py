@@ -29,7 +29,7 @@ from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, Teleg
 from aiogram.types import BufferedInputFile, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.telegram_text import fits_caption, split_text
+from presentation.telegram_text import fits_caption, split_text
 from services.tickets import ticket_png, ticket_text, ticket_view
 from storage.models import Ticket, User
 from storage.repositories import outbox as repo

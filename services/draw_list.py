@@ -12,10 +12,10 @@ from datetime import date, datetime, timedelta
 from html import escape
 
 from lottery.catalog import Catalog, Lottery
-from lottery.formatting import Formatter
 from lottery.i18n import _
-from lottery.labels import game_name
 from lottery.schedule import draws_on, is_open, next_open_draw
+from presentation.formatting import Formatter
+from presentation.labels import game_name
 
 TOMORROW = frozenset({"mañana", "manana", "tomorrow"})
 

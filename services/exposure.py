@@ -18,14 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lottery.catalog import Catalog, Lottery
 from lottery.day_input import parse_day
 from lottery.exposure import Play, plays_by_payout, worst_result
-from lottery.formatting import Formatter
 from lottery.i18n import _
-from lottery.labels import game_name
 from lottery.plays.model import Wager
+from presentation.formatting import Formatter
+from presentation.labels import game_name
+from presentation.sale_text import play_text
+from presentation.telegram_text import split_text
 from services.draw_list import TOMORROW
 from services.results import result_text
-from services.sale_text import play_text
-from services.telegram_text import split_text
 from storage.repositories.exposure_rows import SoldPlay, sold_plays
 
 TOP_PLAYS = 10  # per draw: what an admin reads on a phone before the draw closes

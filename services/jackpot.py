@@ -28,11 +28,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog, Lottery
-from lottery.formatting import Formatter
 from lottery.i18n import _, gettext
 from lottery.plays import Wager
 from lottery.plays.amounts import AmountError, parse_amount
 from lottery.ticket_codes import PinHasher
+from presentation.formatting import Formatter
 from providers.base import ErrorCode, Provider, ProviderError
 from providers.jackpot import Betcard, JackpotEvent, JackpotProvider, Quote, wager_for
 from providers.jackpot.models import GAME

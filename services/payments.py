@@ -47,9 +47,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog
-from lottery.formatting import Formatter
 from lottery.money import Money
 from lottery.ticket_codes import PinHasher, normalize_serial
+from presentation.formatting import Formatter
 from providers.base import BooksInTransaction, Capability, ErrorCode, Provider, ProviderError
 from storage.models import Draw, PaidHow, Ticket, TicketStatus, User, UserRole, Wager
 from storage.repositories import activity

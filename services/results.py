@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog, Lottery
 from lottery.day_input import parse_day
-from lottery.formatting import Formatter
 from lottery.i18n import _
-from lottery.labels import animal_name, sign_name
 from lottery.result_input import ResultEntry, parse_result_input
+from presentation.formatting import Formatter
+from presentation.labels import animal_name, sign_name
 from providers.base import DrawResult, Provider, ProviderError
 from providers.house.results import results_on
 from services.settlement import SettledResult, enter_and_settle

@@ -8,14 +8,19 @@ from html import escape
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog, Lottery
-from lottery.formatting import Formatter
 from lottery.i18n import gettext
-from lottery.results_image import render_results_png
+from presentation.formatting import Formatter
+from presentation.results_image import render_results_png
 from providers.house.results import results_on
 from services.broadcast import BroadcastKind, audience, enqueue
 from services.results import result_text
 from speed import pictures
 from storage.repositories import subscriptions as subs_repo
+
+
+async def subscriptions_of(session: AsyncSession, user_id: int) -> list[str]:
+    """The lotteries whose results ``user_id`` receives."""
+    return list(await subs_repo.user_subscriptions(session, user_id))
 
 
 async def set_subscription(

@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING, NamedTuple
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog
-from lottery.labels import animal_name
 from lottery.money import from_minor
-from lottery.ticket import TicketLine, TicketView, render_ticket_text
 from lottery.ticket_codes import normalize_serial
-from lottery.ticket_image import render_ticket_png
 from lottery.ticket_signature import parse_payload, payload_serial, sign, verify
+from presentation.labels import animal_name
+from presentation.ticket import TicketLine, TicketView, render_ticket_text
+from presentation.ticket_image import render_ticket_png
 from speed import pictures
 from storage.models import Ticket, User
-from storage.repositories.tickets import get_ticket_by_serial
+from storage.repositories.tickets import get_ticket_by_reference, get_ticket_by_serial
 
 if TYPE_CHECKING:
     from bot.context import AppContext
@@ -103,3 +103,8 @@ async def verify_ticket(session: AsyncSession, text: str, secret: bytes) -> Veri
         secret, text, from_minor(ticket.total, ticket.currency), ticket.currency
     )
     return Verification(ticket, True, genuine)
+
+
+async def ticket_by_reference(session: AsyncSession, reference: str) -> Ticket | None:
+    """The ticket a preview's reference sold, if it sold one."""
+    return await get_ticket_by_reference(session, reference)

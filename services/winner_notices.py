@@ -13,12 +13,12 @@ from html import escape
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog
-from lottery.formatting import Formatter
 from lottery.i18n import _, in_locale, ngettext
 from lottery.ticket_codes import format_serial
+from presentation.formatting import Formatter
+from presentation.telegram_text import MAX_TEXT, visible_length
 from services.payments import collect_deadline, deadline_text
 from services.settlement import SettlementSummary
-from services.telegram_text import MAX_TEXT, visible_length
 from storage.models import Ticket, TicketStatus, User
 from storage.repositories import tickets as tickets_repo
 from storage.repositories import users as users_repo

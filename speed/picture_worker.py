@@ -19,7 +19,7 @@ from typing import BinaryIO
 SYS_PATH = "TAQUILLA_RENDER_SYS_PATH"  # the bot's sys.path, so its callables can be imported
 HEADER = 4
 #: the drawing modules, named rather than imported: this package imports none of the bot's
-PRELOAD = ("lottery.ticket_image", "lottery.results_image", "lottery.report_chart")
+PRELOAD = ("presentation.ticket_image", "presentation.results_image", "presentation.report_chart")
 ANSWER_HEADER = 5  # status byte and length
 
 

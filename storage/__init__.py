@@ -1,8 +1,8 @@
-"""Persistence: SQLAlchemy models, repositories, engine/sessions, FSM storage, migrations.
+"""Persistence: SQLAlchemy models, repositories, engine/sessions, migrations.
 
 Entry points: :func:`storage.db.make_engine`, :func:`storage.db.make_sessionmaker`,
-:func:`storage.db.migrate`; repositories under :mod:`storage.repositories`; the aiogram FSM
-storage in :mod:`storage.fsm` (the only module here that imports aiogram).
+:func:`storage.db.migrate`; repositories under :mod:`storage.repositories`. aiogram's FSM storage
+on these tables is :mod:`bot.fsm_storage` (storage imports no aiogram).
 """
 
 from storage.db import make_engine, make_sessionmaker, migrate

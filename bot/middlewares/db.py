@@ -22,7 +22,7 @@ from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.fsm import use_session
+from bot.fsm_storage import use_session
 from storage.repositories.updates import DuplicateUpdate
 
 log = logging.getLogger(__name__)

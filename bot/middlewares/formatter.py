@@ -9,7 +9,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
 
-from lottery.formatting import Formatter
+from presentation.formatting import Formatter
 
 
 class FormatterMiddleware(BaseMiddleware):

@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from presentation.telegram_text import MAX_CAPTION, MAX_TEXT, visible_length
 from services.broadcast.progress import Progress
-from services.telegram_text import MAX_CAPTION, MAX_TEXT, visible_length
 from storage.models import BroadcastKind
 from storage.repositories import broadcasts as repo
 from storage.repositories import subscriptions as subscriptions_repo

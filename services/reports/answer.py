@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog
 from lottery.i18n import _
-from lottery.ticket import in_language
+from presentation.ticket import in_language
 from services.reports.chart import ReportChart, chart_for
 from services.reports.errors import ReportError, ReportProblem
 from services.reports.figures import build_reports

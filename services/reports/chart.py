@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from html import escape
 
 from lottery.catalog import Catalog
-from lottery.formatting import Formatter
 from lottery.i18n import _
-from lottery.report_chart import DayBar, render_report_chart
+from presentation.formatting import Formatter
+from presentation.report_chart import DayBar, render_report_chart
 from services.reports.report import SalesReport
 from services.reports.scope import Scope, person_name
 

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from lottery.money import Money
-from lottery.report_chart import DayBar
+from presentation.report_chart import DayBar
 from services.reports.period import Period
 from services.reports.scope import Scope
 

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from html import escape
 
 from lottery.catalog import Catalog
-from lottery.formatting import Formatter
 from lottery.i18n import _, ngettext
-from lottery.ticket import in_language
+from presentation.formatting import Formatter
+from presentation.telegram_text import MAX_TEXT, split_text, utf16_length
+from presentation.ticket import in_language
 from services.reports.report import DayFigures, LotteryFigures, SalesReport
 from services.reports.scope import Scope, person_name
-from services.telegram_text import MAX_TEXT, split_text, utf16_length
 
 MESSAGE_LIMIT = MAX_TEXT  # Telegram's limit for one text message
 

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.jobs import run_draw_jobs_once
-from services.reconcile import GIVE_UP, GRACE
+from jobs.loop import run_draw_jobs_once
+from jobs.reconcile import GIVE_UP, GRACE
 from storage.models import (
     OutboxMessage,
     OutboxState,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from services.results_feed import run_results_feed_once
+from jobs.results_feed import run_results_feed_once
 from tests.e2e.harness import FakeClock, make_settings, running_bot
 from tests.fakes.providers import Fault
 from tests.fakes.providers.soportex import SoportexSimulator

@@ -16,6 +16,7 @@ from lottery.catalog import bundled_catalog_path, load_catalog
 from lottery.i18n import current_locale
 from lottery.money import Money, to_minor
 from lottery.ticket_codes import PinHasher, format_serial
+from presentation.telegram_text import MAX_TEXT, visible_length
 from providers.base import ErrorCode, Provider
 from providers.house import HouseProvider
 from services.payments import (
@@ -27,7 +28,6 @@ from services.payments import (
     pay_ticket,
 )
 from services.settlement import enter_and_settle
-from services.telegram_text import MAX_TEXT, visible_length
 from services.winner_notices import winner_notices
 from storage.models import Draw, PaidHow, Ticket, TicketStatus, UserRole, Wager
 from storage.repositories import draws, tickets, users

@@ -1,6 +1,7 @@
-"""The provider journal in the database (``storage.journal.DbJournal``), on SQLite and PostgreSQL:
-the ``Journal`` protocol, claims that stay unique across processes, and what it is for — after a
-restart, a new adapter on the same database still finds a ticket whose answer was lost."""
+"""The provider journal in the database (``providers.journal_db.DbJournal``), on SQLite and
+PostgreSQL: the ``Journal`` protocol, claims that stay unique across processes, and what it is
+for — after a restart, a new adapter on the same database still finds a ticket whose answer was
+lost."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from providers.banklot import BanklotProvider
 from providers.base import OutcomeUnknown, Provider, TicketRequest, TicketState
 from providers.http import Journal, MemoryJournal, SentCreate
 from providers.jackpot import JackpotProvider, wager_for
+from providers.journal_db import DbJournal
 from storage.db import make_engine, make_sessionmaker
-from storage.journal import DbJournal
 from tests.fakes.providers import BanklotSimulator, FakeClock, Fault, JackpotSimulator
 from tests.fakes.providers.harness import TEST_TIMEOUT, VE, plays_request
 

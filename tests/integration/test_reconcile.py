@@ -1,4 +1,4 @@
-"""Reconciling pending tickets (``services.reconcile``) through the real adapters and simulators,
+"""Reconciling pending tickets (``jobs.reconcile``) through the real adapters and simulators,
 on SQLite and PostgreSQL: a ticket the provider holds is sold and its buyer gets it; one it never
 booked is refunded and its buyer told; an unanswering provider settles nothing. Never sold twice,
 never refunded twice."""
@@ -16,14 +16,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from jobs.reconcile import GIVE_UP, GRACE, reconcile_pending
 from lottery.catalog import Catalog
 from lottery.ticket_codes import PinHasher
 from providers.banklot import BanklotProvider
 from providers.base import Provider
+from providers.journal_db import DbJournal
 from providers.soportex import SoportexProvider
-from services.reconcile import GIVE_UP, GRACE, reconcile_pending
 from services.sales import Outcome, confirm_sale, prepare_sale
-from storage.journal import DbJournal
 from storage.models import ActivityLog, OutboxMessage, Ticket, TicketStatus, User, UserRole
 from storage.repositories import tickets as tickets_repo
 from storage.repositories import users as users_repo

@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from jobs.results_feed import FeedSummary, fetch_due_results
 from lottery.catalog import Catalog, fold_name
 from lottery.money import to_minor
 from lottery.settlement import payout
 from lottery.ticket_codes import format_serial
-from services.results_feed import FeedSummary, fetch_due_results
 from storage.db import make_engine, make_sessionmaker
 from storage.models import (
     Broadcast,
@@ -252,7 +252,7 @@ async def test_a_provider_failure_is_logged_and_the_next_tick_succeeds(
     sim = world.backend.sim
     assert sim is not None
     sim.faults.set(fault, op=RESULTS_OP[world.backend.name], times=10)
-    with caplog.at_level(logging.WARNING, logger="services.results_feed"):
+    with caplog.at_level(logging.WARNING, logger="jobs.results_feed"):
         failed = await world.run()
     assert failed.entered == [] and failed.problems
     assert any("provider failed" in r.getMessage() for r in caplog.records)
@@ -313,7 +313,7 @@ async def test_a_provider_correction_resettles_until_a_prize_is_paid(
                                        now=world.now)
     await world.publish("789", "ACU")  # too late to correct: a prize was paid on it
     world.backend.clock.advance(minutes=1)
-    with caplog.at_level(logging.WARNING, logger="services.results_feed"):
+    with caplog.at_level(logging.WARNING, logger="jobs.results_feed"):
         refused = await world.run()
     assert refused.entered == [] and refused.problems == ["result not entered"]
     assert any("result not entered" in r.getMessage() for r in caplog.records)

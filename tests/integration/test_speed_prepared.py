@@ -11,9 +11,9 @@ from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.exc import NoResultFound, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
+from bot import fsm_storage as fsm
 from providers.house.booking import _claim_stmt
 from speed.prepared import Prepared, execute
-from storage import fsm
 from storage.models import Draw, FsmRecord, Ticket, TicketStatus, User, UserRole
 from storage.repositories import activity, draw_rows, number_sales, tickets, updates, users
 from storage.repositories._dialect import bound

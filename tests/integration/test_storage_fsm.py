@@ -11,8 +11,8 @@ from aiogram.fsm.storage.redis import RedisStorage
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.fsm_storage import SQLStorage, make_fsm_storage, use_session
 from storage.db import make_engine, make_sessionmaker
-from storage.fsm import SQLStorage, make_fsm_storage, use_session
 from storage.models import ActivityLog
 from storage.types import utcnow
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from lottery.catalog import Catalog, bundled_catalog_path, load_catalog
-from lottery.formatting import Formatter
 from lottery.i18n import in_locale
+from presentation.formatting import Formatter
 from services.draw_list import read_draws_query, render_draws
 
 VE = load_catalog(bundled_catalog_path("ve"))

@@ -1,4 +1,4 @@
-"""One formatter per reader (lottery.formatting.Formatter) and the middleware that hands it to
+"""One formatter per reader (presentation.formatting.Formatter) and the middleware that hands it to
 each update: the reader's language picks the number style, the market gives currency and clock."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import pytest
 
 from bot.middlewares.formatter import FormatterMiddleware
 from lottery.catalog import Catalog, bundled_catalog_path, load_catalog
-from lottery.formatting import Formatter
 from lottery.money import Money
-from lottery.ticket import TicketLine, TicketView, render_ticket_text
+from presentation.formatting import Formatter
+from presentation.ticket import TicketLine, TicketView, render_ticket_text
 
 VE = load_catalog(bundled_catalog_path("ve"))
 CR = load_catalog(bundled_catalog_path("cr"))

@@ -12,10 +12,10 @@ import pytest
 
 from lottery import i18n
 from lottery.catalog import bundled_catalog_path, load_catalog
+from presentation import jackpot_text as jt
 from providers.jackpot import Bet, Betcard, JackpotEvent, Quote, wager_for
 from providers.jackpot.models import quote
 from services import jackpot as jp
-from services import jackpot_text as jt
 from storage.models import User, UserRole
 
 VE = load_catalog(bundled_catalog_path("ve"))

@@ -37,7 +37,8 @@ def _extracted_ids(tmp_path: Path) -> set[str]:
             str(pot),
             *(
                 str(ROOT / p)
-                for p in ("bot", "handlers", "lottery", "providers", "services", "storage")
+                for p in ("bot", "handlers", "jobs", "lottery", "presentation", "providers",
+                          "services", "speed", "storage")
             ),
         ],
         check=True,

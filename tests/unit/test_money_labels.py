@@ -1,4 +1,4 @@
-"""Money and names as people read them (lottery.money, lottery.labels): es_VE, es_CR and en."""
+"""Money and names as people read them (lottery.money, presentation.labels): es_VE, es_CR and en."""
 
 from __future__ import annotations
 
@@ -13,16 +13,15 @@ from hypothesis import strategies as st
 
 from lottery.catalog import bundled_catalog_path, load_catalog
 from lottery.i18n import current_locale, gettext
-from lottery.labels import (
-    animal_name,
+from lottery.money import Money, from_minor, to_minor
+from presentation.formatting import (
     format_clock,
     format_day,
     format_day_time,
-    game_name,
-    sign_name,
-    state_name,
+    format_locale,
+    format_money,
 )
-from lottery.money import Money, format_locale, format_money, from_minor, to_minor
+from presentation.labels import animal_name, game_name, sign_name, state_name
 
 CARACAS = ZoneInfo("America/Caracas")
 COSTA_RICA = ZoneInfo("America/Costa_Rica")

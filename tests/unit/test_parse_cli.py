@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.parse_cli import run
 from lottery.catalog import bundled_catalog_path
-from lottery.parse_cli import run
 
 ROOT = Path(__file__).resolve().parents[2]
 VE = str(bundled_catalog_path("ve"))
@@ -80,7 +80,7 @@ def test_bad_arguments_and_catalogs_exit_2_without_reading() -> None:
 def test_runs_as_a_module_end_to_end() -> None:
     stdin = '{"id": "1", "text": "zulia 12:45\\n123 x5\\n456 x2"}\n{"id": "2", "text": ""}\n'
     proc = subprocess.run(
-        [sys.executable, "-m", "lottery.parse_cli", "--catalog", VE, "--now", NOW],
+        [sys.executable, "-m", "bot.parse_cli", "--catalog", VE, "--now", NOW],
         input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
     )
     assert proc.returncode == 0, proc.stderr

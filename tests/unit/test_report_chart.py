@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from PIL import Image
 
-from lottery.report_chart import (
+from presentation.report_chart import (
     HEIGHT,
     MAX_WIDTH,
     MIN_WIDTH,
@@ -22,7 +22,7 @@ from lottery.report_chart import (
     nice_scale,
     render_report_chart,
 )
-from lottery.ticket_image import Typeface
+from presentation.ticket_image import Typeface
 
 FIRST = date(2026, 11, 23)
 

@@ -4,7 +4,7 @@ import io
 
 from PIL import Image
 
-from lottery.results_image import WIDTH, render_results_png
+from presentation.results_image import WIDTH, render_results_png
 
 
 def _image(rows: int) -> Image.Image:

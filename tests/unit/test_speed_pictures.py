@@ -31,7 +31,7 @@ def _fail(message: str) -> bytes:
 
 
 def _ticket_png() -> bytes:
-    from lottery.ticket_image import render_ticket_png
+    from presentation.ticket_image import render_ticket_png
     from tests.unit.test_ticket_image import payload_for, ticket  # the ticket those tests draw
 
     view = ticket()

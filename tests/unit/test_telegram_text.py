@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.telegram_text import MAX_TEXT, fits_caption, split_text, visible_length
+from presentation.telegram_text import MAX_TEXT, fits_caption, split_text, visible_length
 
 
 def _ticket_lines(n: int) -> str:

@@ -1,4 +1,4 @@
-"""The ticket picture (lottery.ticket_image): a valid receipt PNG whose QR carries the payload.
+"""The ticket picture (presentation.ticket_image): a valid receipt PNG whose QR carries the payload.
 
 No QR decoder is a dependency, so the QR is checked by sampling every module of the PNG and
 comparing it with the matrix ``qrcode`` builds for the payload (and not for another one); when a
@@ -17,8 +17,9 @@ import pytest
 import qrcode
 from PIL import Image, ImageChops, ImageDraw
 
-from lottery.ticket import TicketLine, TicketView
-from lottery.ticket_image import (
+from lottery.ticket_signature import parse_payload, sign
+from presentation.ticket import TicketLine, TicketView
+from presentation.ticket_image import (
     QR_BORDER,
     QR_ERROR_CORRECTION,
     QR_MASK,
@@ -30,7 +31,6 @@ from lottery.ticket_image import (
     render_ticket,
     render_ticket_png,
 )
-from lottery.ticket_signature import parse_payload, sign
 
 CARACAS = ZoneInfo("America/Caracas")
 NOON = datetime(2026, 11, 23, 12, 0, tzinfo=CARACAS)

@@ -1,4 +1,4 @@
-"""The sold ticket as a Telegram message (lottery.ticket.render_ticket_text), in es and en."""
+"""The sold ticket as a Telegram message (presentation.ticket.render_ticket_text), in es and en."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 
 from lottery.catalog import bundled_catalog_path, load_catalog
 from lottery.i18n import current_locale, gettext
-from lottery.labels import animal_name
-from lottery.ticket import TicketLine, TicketView, group_lines, render_ticket_text
+from presentation.labels import animal_name
+from presentation.ticket import TicketLine, TicketView, group_lines, render_ticket_text
 
 VE = load_catalog(bundled_catalog_path("ve"))
 CR = load_catalog(bundled_catalog_path("cr"))

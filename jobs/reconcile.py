@@ -32,10 +32,10 @@ from html import escape
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from lottery.catalog import Catalog
-from lottery.formatting import Formatter
 from lottery.i18n import _, in_locale
 from lottery.money import from_minor
 from lottery.ticket_codes import PinHasher, format_serial, new_pin
+from presentation.formatting import Formatter
 from providers.base import Provider, ProviderError, ProviderTicket, ProviderUnavailable, TicketState
 from services.broadcast import BroadcastTextError
 from services.broadcast.queue import check_text

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from PIL import Image, ImageDraw
 
-from lottery.ticket_image import Typeface, default_typeface
+from presentation.ticket_image import Typeface, default_typeface
 
 WIDTH = 576
 MARGIN = 28

@@ -10,11 +10,11 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from lottery.catalog import Catalog
-from lottery.formatting import Formatter
 from lottery.i18n import _, ngettext
-from lottery.labels import animal_name, game_name, sign_name
 from lottery.plays import PlayError, Wager
 from lottery.ticket_codes import format_serial
+from presentation.formatting import Formatter
+from presentation.labels import animal_name, game_name, sign_name
 from providers.base import ErrorCode, WagerRejection
 from services.sales import Preview, Rejected, SaleResult
 from storage.models import Ticket, User, UserRole

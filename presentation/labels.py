@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-# How days and times read moved to ``lottery.formatting``; kept importable from here.
-from lottery.formatting import format_clock as format_clock
-from lottery.formatting import format_day as format_day
-from lottery.formatting import format_day_time as format_day_time
 from lottery.i18n import N_, gettext
 
 GAMES = {

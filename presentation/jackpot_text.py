@@ -10,9 +10,9 @@ from decimal import Decimal
 from html import escape
 
 from lottery.catalog import Catalog
-from lottery.formatting import Formatter
 from lottery.i18n import _, ngettext
 from lottery.ticket_codes import format_serial
+from presentation.formatting import Formatter
 from providers.base import ErrorCode, ProviderError
 from providers.jackpot import Betcard
 from services.jackpot import JackpotSale, Picking, Summary, wrong_currency

@@ -31,8 +31,8 @@ import qrcode.constants
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from lottery.i18n import _
-from lottery.ticket import Formatter, TicketView, group_lines, in_language
 from lottery.ticket_codes import format_serial
+from presentation.ticket import Formatter, TicketView, group_lines, in_language
 
 WIDTH = 576
 MARGIN = 24

@@ -15,10 +15,10 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from lottery import formatting
 from lottery.i18n import _, in_locale
-from lottery.labels import game_name, sign_name, state_name
 from lottery.ticket_codes import format_serial
+from presentation import formatting
+from presentation.labels import game_name, sign_name, state_name
 
 STATES = ("sold", "void", "winner", "loser", "paid", "expired", "pending", "rejected")
 
@@ -93,7 +93,7 @@ in_language = in_locale
 class Formatter:
     """Money, dates and names of one ticket for one reader; shared by the text and the image.
 
-    Figures come from the reader's ``lottery.formatting.Formatter`` on the ticket's own
+    Figures come from the reader's ``presentation.formatting.Formatter`` on the ticket's own
     currency and clock. Use inside ``in_language(language)`` so names come out in the
     reader's language.
     """

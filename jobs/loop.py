@@ -15,10 +15,10 @@ from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from jobs.reconcile import GRACE, reconcile_pending
+from jobs.results_feed import run_results_feed_once
 from providers.house import HouseProvider, close_due_draws, ensure_upcoming_draws
 from services.payments import expire_prizes
-from services.reconcile import GRACE, reconcile_pending
-from services.results_feed import run_results_feed_once
 
 if TYPE_CHECKING:
     from bot.context import AppContext

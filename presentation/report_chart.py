@@ -10,7 +10,7 @@ px wide with large type; more days make the bars denser first, then the picture 
 ``MAX_WIDTH``), never the type smaller. Money stays Decimal; floats appear only as pixel
 positions.
 
-Fonts come from ``lottery.ticket_image`` (DejaVu Sans when the machine has it, else Pillow's
+Fonts come from ``presentation.ticket_image`` (DejaVu Sans when the machine has it, else Pillow's
 bundled font with text spelled in the characters it has).
 """
 
@@ -25,10 +25,10 @@ from decimal import Decimal
 
 from PIL import Image, ImageDraw, ImageFont
 
-from lottery.formatting import Formatter
 from lottery.i18n import _
-from lottery.ticket import in_language
-from lottery.ticket_image import Typeface, default_typeface
+from presentation.formatting import Formatter
+from presentation.ticket import in_language
+from presentation.ticket_image import Typeface, default_typeface
 
 MIN_WIDTH = 1000
 MAX_WIDTH = 1280
