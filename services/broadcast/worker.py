@@ -29,17 +29,17 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext, suppress
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BufferedInputFile
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from lottery.clock import Clock, system_clock
+from services.broadcast import progress_message
 from services.broadcast.failures import classify
 from services.broadcast.limiter import RateLimiter
 from services.broadcast.middleware import (
@@ -49,9 +49,10 @@ from services.broadcast.middleware import (
     current_attempt,
     install_rate_limiter,
 )
-from services.broadcast.progress import Progress, progress_text
+from services.broadcast.progress import Progress
 from services.broadcast.recorder import OutcomeRecorder
-from storage.models import Broadcast, BroadcastStatus, DeliveryState
+from services.broadcast.run import Job, Run
+from storage.models import BroadcastStatus, DeliveryState
 from storage.repositories import broadcasts as repo
 from storage.repositories import subscriptions as subscriptions_repo
 from storage.repositories import users as users_repo
@@ -60,53 +61,6 @@ from storage.repositories.broadcasts import ClaimedDelivery
 log = logging.getLogger(__name__)
 
 _ACTIVE = (BroadcastStatus.QUEUED, BroadcastStatus.RUNNING)
-
-
-@dataclass(frozen=True)
-class _Job:
-    """What the worker needs of a broadcast, read once when it starts on it."""
-
-    id: int
-    kind: Any
-    text: str | None
-    image: bytes | None
-    paid: bool
-    progress_chat_id: int | None
-    progress_locale: str | None
-
-    @classmethod
-    def of(cls, b: Broadcast) -> _Job:
-        return cls(b.id, b.kind, b.text, b.image, b.paid, b.progress_chat_id, b.progress_locale)
-
-
-@dataclass
-class _Run:
-    """One worker's pass over one broadcast."""
-
-    job: _Job
-    started: datetime
-    image_file_id: str | None
-    progress_message_id: int | None
-    next_tick: datetime
-    in_flight: dict[asyncio.Task[None], tuple[ClaimedDelivery, Attempt]] = field(
-        default_factory=dict
-    )
-    #: Claimed rows whose outcome is not recorded yet, with their send's progress.
-    unsettled: dict[int, tuple[ClaimedDelivery, Attempt]] = field(default_factory=dict)
-    changed: asyncio.Event = field(default_factory=asyncio.Event)
-    sent_here: int = 0
-    failure_streak: int = 0
-    fatal: BaseException | None = None
-    progress_task: asyncio.Task[None] | None = None
-    final_edit: bool = False
-
-    @property
-    def has_image(self) -> bool:
-        return self.job.image is not None or self.image_file_id is not None
-
-    def waiting(self) -> int:
-        """Claimed rows whose send has not taken its permit yet."""
-        return sum(1 for _, a in self.in_flight.values() if a.state is AttemptState.WAITING)
 
 
 class BroadcastWorker:
@@ -233,8 +187,8 @@ class BroadcastWorker:
             raise LookupError(f"no broadcast {broadcast_id}")
         if broadcast.status not in _ACTIVE:
             return True
-        run = _Run(
-            job=_Job.of(broadcast),
+        run = Run(
+            job=Job.of(broadcast),
             started=now,
             image_file_id=broadcast.image_file_id,
             progress_message_id=broadcast.progress_message_id,
@@ -249,7 +203,7 @@ class BroadcastWorker:
             await self._edit_progress(run)
         return finished
 
-    async def _loop(self, run: _Run, yield_to_urgent: bool) -> bool:
+    async def _loop(self, run: Run, yield_to_urgent: bool) -> bool:
         while True:
             run.changed.clear()
             if run.fatal is not None:
@@ -281,12 +235,12 @@ class BroadcastWorker:
             else:
                 await self._idle(None)  # another worker is still sending the last rows
 
-    async def _wait_change(self, run: _Run) -> None:
+    async def _wait_change(self, run: Run) -> None:
         with suppress(TimeoutError):
             async with asyncio.timeout(0.25):
                 await run.changed.wait()
 
-    async def _tick(self, run: _Run, now: datetime, yield_to_urgent: bool) -> bool:
+    async def _tick(self, run: Run, now: datetime, yield_to_urgent: bool) -> bool:
         """Periodic housekeeping: progress edit, and True if a more urgent broadcast waits."""
         if not yield_to_urgent and run.progress_message_id is None:
             return False
@@ -301,7 +255,7 @@ class BroadcastWorker:
             run.progress_task = asyncio.create_task(self._edit_progress(run))
         return urgent
 
-    async def _claim(self, run: _Run, limit: int) -> list[ClaimedDelivery]:
+    async def _claim(self, run: Run, limit: int) -> list[ClaimedDelivery]:
         async def claim() -> list[ClaimedDelivery]:
             async with self._write() as s:
                 return await repo.claim(s, run.job.id, limit, self._clock())
@@ -315,7 +269,7 @@ class BroadcastWorker:
                 await self._release_all(await task)
             raise
 
-    def _start(self, run: _Run, rows: list[ClaimedDelivery]) -> None:
+    def _start(self, run: Run, rows: list[ClaimedDelivery]) -> None:
         for row in rows:
             attempt = Attempt(on_change=run.changed.set)
             task = asyncio.create_task(self._deliver(run, row, attempt))
@@ -323,7 +277,7 @@ class BroadcastWorker:
             run.unsettled[row.id] = (row, attempt)
             task.add_done_callback(lambda t, run=run: self._delivered(run, t))
 
-    def _delivered(self, run: _Run, task: asyncio.Task[None]) -> None:
+    def _delivered(self, run: Run, task: asyncio.Task[None]) -> None:
         run.in_flight.pop(task, None)
         run.changed.set()
         if task.cancelled():
@@ -332,7 +286,7 @@ class BroadcastWorker:
         if error is not None and run.fatal is None:
             run.fatal = error
 
-    async def _settle(self, run: _Run) -> None:
+    async def _settle(self, run: Run) -> None:
         """Stop cleanly: abandon sends still waiting for a permit, wait for those on the wire,
         give the abandoned rows back. A row whose call went out but whose outcome could not be
         recorded stays ``sending`` (it becomes ``unknown``): it may be in the chat."""
@@ -351,7 +305,7 @@ class BroadcastWorker:
         if abandoned:
             await self._release_all(abandoned)
 
-    async def _try_finish(self, run: _Run) -> bool:
+    async def _try_finish(self, run: Run) -> bool:
         now = self._clock()
         async with self._write() as s:
             expired = await repo.expire_stale(s, run.job.id, now - self._stale_after, now)
@@ -372,7 +326,7 @@ class BroadcastWorker:
 
     # -- one delivery ----------------------------------------------------------------------
 
-    async def _deliver(self, run: _Run, row: ClaimedDelivery, attempt: Attempt) -> None:
+    async def _deliver(self, run: Run, row: ClaimedDelivery, attempt: Attempt) -> None:
         current_attempt.set(attempt)  # this task's own context: the middleware moves it along
         try:
             message_id, file_id = await self._send(run, row)
@@ -390,7 +344,7 @@ class BroadcastWorker:
             run.failure_streak = 0
             await self._sent(run, row, message_id, file_id)
 
-    async def _send(self, run: _Run, row: ClaimedDelivery) -> tuple[int, str | None]:
+    async def _send(self, run: Run, row: ClaimedDelivery) -> tuple[int, str | None]:
         """The Bot API call; returns (message id, Telegram's file id of a first upload)."""
         text = row.text if row.text is not None else (run.job.text or "")
         paid = True if run.job.paid else None
@@ -414,7 +368,7 @@ class BroadcastWorker:
         return message.message_id, file_id
 
     async def _sent(
-        self, run: _Run, row: ClaimedDelivery, message_id: int, file_id: str | None
+        self, run: Run, row: ClaimedDelivery, message_id: int, file_id: str | None
     ) -> None:
         run.unsettled.pop(row.id, None)
         run.sent_here += 1
@@ -423,7 +377,7 @@ class BroadcastWorker:
         await self._recorder.sent(row.id, message_id)
 
     async def _outcome(
-        self, run: _Run, row: ClaimedDelivery, state: DeliveryState | None, reason: str
+        self, run: Run, row: ClaimedDelivery, state: DeliveryState | None, reason: str
     ) -> None:
         """Record a failure (``state``), or with None give the row back: it was not sent."""
         run.unsettled.pop(row.id, None)
@@ -435,7 +389,7 @@ class BroadcastWorker:
             lambda s: repo.mark_outcome(s, row.id, state, reason, self._clock())
         )
 
-    async def _blocked(self, run: _Run, row: ClaimedDelivery, reason: str) -> None:
+    async def _blocked(self, run: Run, row: ClaimedDelivery, reason: str) -> None:
         """403: this chat will not hear from us again until the user comes back."""
         run.unsettled.pop(row.id, None)
 
@@ -448,7 +402,7 @@ class BroadcastWorker:
 
         await self._recorder.run(write)
 
-    async def _trouble(self, run: _Run) -> None:
+    async def _trouble(self, run: Run) -> None:
         """Telegram unreachable or failing: everybody waits, longer each time in a row."""
         run.failure_streak += 1
         await self.limiter.backoff(min(self._max_backoff, 2.0 ** (run.failure_streak - 1)))
@@ -462,51 +416,12 @@ class BroadcastWorker:
 
     # -- progress message ------------------------------------------------------------------
 
-    async def _counts(self, run: _Run) -> Progress:
-        async with self._sessionmaker() as s:
-            broadcast = await repo.get_broadcast(s, run.job.id)
-            assert broadcast is not None
-            counts = await repo.counts(s, run.job.id)
-        elapsed = (self._clock() - run.started).total_seconds()
-        rate = run.sent_here / elapsed if elapsed > 0 else 0.0
-        return Progress.of(broadcast, counts, rate)
+    async def _open_progress(self, run: Run) -> None:
+        await progress_message.open_message(self.bot, self._sessionmaker, self._write, run,
+                                            self._clock)
 
-    async def _open_progress(self, run: _Run) -> None:
-        chat_id = run.job.progress_chat_id
-        if chat_id is None or run.progress_message_id is not None:
-            return
-        text = progress_text(await self._counts(run), run.job.progress_locale)
-        try:
-            message = await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
-        except TelegramAPIError as exc:
-            log.warning(
-                "broadcast %s: no progress message for chat %s: %s", run.job.id, chat_id, exc
-            )
-            return
-        async with self._write() as s:
-            if await repo.set_progress_message(s, run.job.id, message.message_id, self._clock()):
-                run.progress_message_id = message.message_id
-                return
-            broadcast = await repo.get_broadcast(s, run.job.id)
-        assert broadcast is not None
-        run.progress_message_id = broadcast.progress_message_id  # another worker's, same text
-
-    async def _edit_progress(self, run: _Run) -> None:
-        if run.job.progress_chat_id is None or run.progress_message_id is None:
-            return
-        text = progress_text(await self._counts(run), run.job.progress_locale)
-        try:
-            await self.bot.edit_message_text(
-                text=text,
-                chat_id=run.job.progress_chat_id,
-                message_id=run.progress_message_id,
-                parse_mode=ParseMode.HTML,
-            )
-        except TelegramBadRequest as exc:
-            if "not modified" not in exc.message:
-                log.warning("broadcast %s: progress edit refused: %s", run.job.id, exc.message)
-        except TelegramAPIError as exc:
-            log.warning("broadcast %s: progress edit failed: %s", run.job.id, exc)
+    async def _edit_progress(self, run: Run) -> None:
+        await progress_message.edit_message(self.bot, self._sessionmaker, run, self._clock)
 
     # -- transactions ----------------------------------------------------------------------
 
