@@ -26,7 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--lang", default="es")
     console.add_argument("--photos-dir", type=Path, default=Path("console-photos"))
     sub.add_parser(
-        "parse", help="plays parser, JSON lines in and out (see PLAYS.md)", add_help=False
+        "parse", help="plays parser, JSON lines in and out (see docs/plays.md)", add_help=False
     )
     sub.add_parser("migrate", help="apply database migrations and exit")
     return parser

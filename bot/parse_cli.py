@@ -1,4 +1,4 @@
-"""``taquilla parse --catalog FILE [--now ISO]``: the plays parser over JSON lines (PLAYS.md §5).
+"""``taquilla parse --catalog FILE [--now ISO]``: the plays parser over JSON lines (docs/plays.md).
 
 Each input line ``{"id": ..., "text": ..., "now": ...}`` gets exactly one output line, in order,
 whatever it holds (a blank line too): input that is not an object, has no text, or a bad ``now``

@@ -280,7 +280,7 @@ def _result_values(lottery: Lottery, values: Mapping[object, object]) -> dict[st
 
 
 def _sign_code(written: str) -> str:
-    """``ACU``, ``acuario`` or seed 000's ``11`` → ``ACU`` (anything else is left to fail)."""
+    """``ACU``, ``acuario`` or soportex's ``11`` → ``ACU`` (anything else is left to fail)."""
     folded = fold_name(written)
     if folded.upper() in SIGNS:
         return folded.upper()

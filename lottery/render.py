@@ -77,7 +77,7 @@ def render_wagers(wagers: Iterable[Wager], catalog: Catalog, now: datetime | Non
     return "\n".join(out)
 
 
-#: How a play names a later day's draw (PLAYS.md v2 day words), by days from today.
+#: How a play names a later day's draw (docs/plays.md: day words), by days from today.
 _WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 
 

@@ -6,7 +6,7 @@
 
 The words are the plays language's (``lottery.plays``): the same tokenizer, lottery aliases
 (multi-word ones and one-typo names too), sign codes and Spanish names, animal names and
-numbers. Times follow PLAYS.md's rules, except that they name a draw to *enter a result for*,
+numbers. Times follow docs/plays.md's rules, except that they name a draw to *enter a result for*,
 not one to sell: ``H:MM`` without am/pm (H 1–11) that matches two draws picks the latest one
 already drawn (else the earlier), and a closed draw is what is expected. The draw is today's in
 the lottery's time zone; ``ayer`` names yesterday's (a 22:10 result entered after midnight).
@@ -152,7 +152,7 @@ def _unknown(suggestion: str | None, text: str) -> ResultInputError:
 
 
 def _draw_at(lottery: Lottery, clock: WrittenTime, text: str, day: date, now: datetime) -> datetime:
-    """The lottery's draw on ``day`` that the time names (PLAYS.md's rules, for a result)."""
+    """The lottery's draw on ``day`` that the time names (docs/plays.md's rules, for a result)."""
     hour, minute, mer = clock
     if (mer == "m" and (hour != 12 or minute not in (None, 0))) or (
         mer in ("am", "pm") and not 1 <= hour <= 12) or hour > 23 or (minute or 0) > 59:

@@ -8,12 +8,13 @@ Result shapes (``result_problem`` is the one validator; the house provider and t
 ``/resultado`` parser use it too):
 
 - triples: ``{"number": "123", "sign": "ACU"}`` — the sign where the lottery sells sign games;
-  a remote provider that draws the sign with a triple of its own (the zodiacal list, seed 000's
-  sorteo ``C``, seed 001's list 3: ``"000-ACU"``) adds it as ``"sign_number": "000"``;
+  a remote provider that draws the sign with a triple of its own (the zodiacal list: soportex's
+  sorteo ``C``, banklot's list 3: ``"000-ACU"``) adds it as ``"sign_number": "000"``;
 - A+B lotteries (Triple Chance): ``{"number": "<A>", "number_b": "<B>", "sign": "…"}``;
 - animals: ``{"animal": "5"}`` (``"0"`` and ``"00"`` are different animals);
 - tiempos: ``{"number": "25"}``, plus ``"reventado": "<multiplier>"`` when the red ball came out
-  (seed 004: the admin enters the extra multiplier; ``payouts.reventado`` is the largest allowed).
+  (the banca model: the admin enters the extra multiplier; ``payouts.reventado`` is the largest
+  allowed).
 
 Rules, including the decisions where the brief was silent:
 

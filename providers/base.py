@@ -23,10 +23,11 @@ if TYPE_CHECKING:
 
 
 class ErrorCode(enum.StrEnum):
-    CLOSED_DRAW = "closed_draw"  # seed 000: -1 sorteo no es valido; seed 001: 409 events not open
-    INVALID_NUMBER = "invalid_number"  # seed 000: -2
-    INVALID_AMOUNT = "invalid_amount"  # seed 000: -3
-    SOLD_OUT = "sold_out"  # seed 000: -4 numero agotado (tope)
+    # soportex's document: -1 sorteo no es valido; banklot's document: 409 events not open
+    CLOSED_DRAW = "closed_draw"
+    INVALID_NUMBER = "invalid_number"  # soportex's document: -2
+    INVALID_AMOUNT = "invalid_amount"  # soportex's document: -3
+    SOLD_OUT = "sold_out"  # soportex's document: -4 numero agotado (tope)
     LIMIT = "limit"  # min/max bet, step, wagers per ticket
     INSUFFICIENT_FUNDS = "insufficient_funds"  # balance or credit
     UNAVAILABLE = "unavailable"  # network, 5xx, bad answer
@@ -36,7 +37,7 @@ class ErrorCode(enum.StrEnum):
     ALREADY_PAID = "already_paid"
     WRONG_PIN = "wrong_pin"
     EXPIRED = "expired"
-    ODDS_CHANGED = "odds_changed"  # seed 003: "Ticket odds changed"
+    ODDS_CHANGED = "odds_changed"  # jackpot's document: "Ticket odds changed"
     NOT_SUPPORTED = "not_supported"  # the provider's API has no such operation
 
 
@@ -103,7 +104,7 @@ class TicketRequest:
     reference: str
     wagers: tuple[Wager, ...]
     currency: str
-    #: seed 000's registrarticketparcial: book the valid wagers, report the others.
+    #: soportex's document: registrarticketparcial: book the valid wagers, report the others.
     partial: bool = False
     customer_name: str | None = None
     #: Who sells (the booth's user id), for the provider's own activity log.

@@ -1,5 +1,5 @@
-"""Selling jackpot tickets (PROVIDER=jackpot, seed 003): betcard → one outcome per event → price
-→ summary with payouts and taxes → the standard sale path.
+"""Selling jackpot tickets (PROVIDER=jackpot, jackpot's document): betcard → one outcome per event
+→ price → summary with payouts and taxes → the standard sale path.
 
 The chat keeps its progress in FSM data (``Picking``, then ``Summary``, both plain JSON) so it
 survives a restart. Confirming turns the summary into a ``SaleDraft`` (one wager made by the

@@ -1,5 +1,5 @@
-"""Repeating a ticket (*repetir*, seed 001 "Copy Tickets"): the same plays, each on the next open
-draw of its lottery at the same time of day, through the normal preview and confirm."""
+"""Repeating a ticket (*repetir*, banklot's document "Copy Tickets"): the same plays, each on the
+next open draw of its lottery at the same time of day, through the normal preview and confirm."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The plays language (PLAYS.md): chat text + catalog + now → wagers and per-line errors.
+"""The plays language (docs/plays.md): chat text + catalog + now → wagers and per-line errors.
 
 ``parse_message`` is the entry point; ``lottery.render`` writes wagers back as plays text.
 """

@@ -1,4 +1,4 @@
-"""The constructs of a line that need more than one token (PLAYS.md sections 2–4).
+"""The constructs of a line that need more than one token (docs/plays.md).
 
 Each function reads the construct starting at token ``i`` of a ``Reader``, records what it found,
 and returns the index of the next token; it raises ``Fail`` when the fragment means nothing safe.

@@ -1,4 +1,4 @@
-"""Which day each line of a message is about (PLAYS.md section 2, v2).
+"""Which day each line of a message is about (docs/plays.md).
 
 A line's day comes from, in order: its own spec, its header's or footer's spec (when it takes its
 lottery from there), the day line above it (``para mañana:``), the day footer (a day line that is

@@ -1,4 +1,4 @@
-"""Day words (PLAYS.md section 2, v2): ``hoy``, ``mañana``, ``pasado mañana``, ``lunes``….
+"""Day words (docs/plays.md): ``hoy``, ``mañana``, ``pasado mañana``, ``lunes``….
 
 A day word is part of a draw spec: it sets the day that the spec's times, its ``todos`` or its
 lack of a time refer to. It may also stand alone on a line (``para mañana:``), setting the day of

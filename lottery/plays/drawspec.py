@@ -1,6 +1,6 @@
 """Draw specs: lottery names plus times (or ``todos``, or nothing) → the draws they name.
 
-PLAYS.md section 2: a time names a draw of *today* (in the lottery's time zone) and is never moved
+docs/plays.md: a time names a draw of *today* (in the lottery's time zone) and is never moved
 to another draw or day; no time means the next open draw; ``todos`` every draw still open today.
 A day word (v2: ``mañana``, ``sábado``) moves all of that to the day it names.
 """

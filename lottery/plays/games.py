@@ -1,4 +1,4 @@
-"""Which game a written play is on a given lottery (PLAYS.md section 3's table).
+"""Which game a written play is on a given lottery (docs/plays.md's table).
 
 A play is read without knowing its lottery; here it meets one and becomes ``(game, number, sign)``
 triples, or fails with ``not_sold`` / ``invalid_number`` / ``too_many``.

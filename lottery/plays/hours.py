@@ -1,4 +1,4 @@
-"""Hour phrases (PLAYS.md section 2, v2): ``4 de la tarde``, ``10:30 de la mañana``.
+"""Hour phrases (docs/plays.md): ``4 de la tarde``, ``10:30 de la mañana``.
 
 People say the part of the day instead of am/pm. Before a line is read, each ``N de la tarde``
 becomes one time token (``4pm``) whose phrase spans the four tokens, so that errors quote it

@@ -1,6 +1,6 @@
 """One line's plan: its draw spec, and its plays grouped with the amount that applies to them.
 
-Here the amount rules of PLAYS.md section 4 are applied: an amount applies to every play before it
+Here the amount rules of docs/plays.md are applied: an amount applies to every play before it
 back to the previous amount, and a line's last number may be the amount of its last plays when it
 cannot be mistaken for one more play.
 """

@@ -37,8 +37,8 @@ class Wager(NamedTuple):
 class PlayError:
     """Why one line (or fragment) of a message was not sold.
 
-    ``code`` is one of PLAYS.md's codes; ``message`` is produced on access in the current locale,
-    from ``msgid`` and ``params``, so the same error reads in Spanish or English.
+    ``code`` is one of docs/plays.md's error codes; ``message`` is produced on access in the
+    current locale, from ``msgid`` and ``params``, so the same error reads in Spanish or English.
     """
 
     line: int

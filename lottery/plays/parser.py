@@ -1,6 +1,6 @@
 """A whole message: lines, where each line's draw spec comes from, wagers, errors and totals.
 
-PLAYS.md section 2 ("where a line's draw spec comes from") and 4b (an error rejects its whole line)
+docs/plays.md ("where a line's draw spec comes from"; an error rejects its whole line)
 live here; the reading of each line is in ``reader``/``lines``, draws in ``drawspec``, games in
 ``games``, the day each line is about (v2) in ``daylines``. This runs once per chat message, so
 the common path is kept short.
@@ -38,7 +38,7 @@ LotteryDraws = list[tuple[Lottery, list[Draw]]]
 def parse_message(
     text: str, catalog: Catalog, now: datetime, default_lottery: str | None = None,
 ) -> ParseResult:
-    """Reads a chat message into wagers and per-line errors, exactly as PLAYS.md says.
+    """Reads a chat message into wagers and per-line errors, exactly as docs/plays.md says.
 
     ``now`` should be aware (a naive one is read in the catalog's time zone). ``default_lottery``
     (a catalog id, the user's last lottery) is used by lines that name no lottery and have no

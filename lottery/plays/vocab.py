@@ -54,7 +54,7 @@ SIGN_CODES = {f"{i:02d}": code for i, code in enumerate(SIGNS, start=1)}
 FILLERS = ("de", "del", "el", "los", "para", "y", "e", "en", "cada", "uno", "sorteo", "loteria",
            "jugar", "quiero", "pf")
 #: Each currency's words (folded). Amounts are in the catalog's currency; a line naming any
-#: other is an error, never a sale in the wrong money (PLAYS.md section 4, v2). ``bs`` is also a
+#: other is an error, never a sale in the wrong money (docs/plays.md). ``bs`` is also a
 #: marker when glued before its number (``bs5``); ``₡`` goes before or after it.
 CURRENCY_WORDS: dict[str, tuple[str, ...]] = {
     "VES": ("bs", "bsf", "bss", "bsd", "bolivar", "bolivares", "bolos", "bolo"),

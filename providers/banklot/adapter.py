@@ -1,4 +1,5 @@
-"""The banklot adapter: the Provider protocol over seeds 001/002 (assumptions in ``__init__``)."""
+"""The banklot adapter: the Provider protocol over banklot's documents (assumptions in
+``__init__``)."""
 
 from __future__ import annotations
 

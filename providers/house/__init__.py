@@ -1,4 +1,5 @@
-"""The embedded house provider: the bot is the banca, on its own database (seed 004's model)."""
+"""The embedded house provider: the bot is the banca, on its own database (after the banca
+model)."""
 
 from lottery.ticket_codes import PinHasher
 from providers.house.draws_job import ClosedDraw, close_due_draws, ensure_upcoming_draws

@@ -1,4 +1,4 @@
-"""The house banca's draw jobs: create sorteos ahead (seed 004's ``autoCreateSorteos``) and
+"""The house banca's draw jobs: create sorteos ahead (the banca model: ``autoCreateSorteos``) and
 close them when sales stop.
 
 Both are safe to run as often as wanted and from several workers at once: creation is

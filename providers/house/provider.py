@@ -1,4 +1,4 @@
-"""The house provider: the bot *is* the banca, booking on its own database (seed 004's model).
+"""The house provider: the bot *is* the banca, booking on its own database (after the banca model).
 
 Each operation runs in a short transaction on a session of its own, taken from the
 ``sessionmaker`` given at construction, so a sale commits (or not) independently of the

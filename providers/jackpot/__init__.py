@@ -1,4 +1,4 @@
-"""Jackpot operator API, seed 003: ``POST {base}/be/tickets`` creates a jackpot ticket.
+"""Jackpot operator API, jackpot's document: ``POST {base}/be/tickets`` creates a jackpot ticket.
 
 From the seed: ``operator``, ``token`` (the player's token: the bot's account), ``price`` in cents,
 ISO 4217 ``currency``, ``atag``, ``source``, ``type`` "jackpot", ``odds_diff`` (the largest odds

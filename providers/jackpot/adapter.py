@@ -1,4 +1,5 @@
-"""The jackpot adapter (seed 003): betcards, priced selections, tickets in cents with taxes."""
+"""The jackpot adapter (jackpot's document): betcards, priced selections, tickets in cents with
+taxes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Soportex, seed 000 ("API Chance v3.0"): ``POST {base}/monitor/<operation>`` with JSON bodies.
+"""Soportex, soportex's document ("API Chance v3.0"): ``POST {base}/monitor/<operation>`` with JSON
+bodies.
 
 From the seed: ``token`` in every body (empty = test mode: tickets go to the provider's test
 environment), ``ticket`` = the caller's ticket id (we send our reference, so consultarticket by

@@ -1,4 +1,5 @@
-"""The soportex adapter: our wagers as seed 000's jugadas and back (assumptions: ``__init__``)."""
+"""The soportex adapter: our wagers as the jugadas of soportex's document, and back (assumptions:
+``__init__``)."""
 
 from __future__ import annotations
 

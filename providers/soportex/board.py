@@ -28,7 +28,7 @@ SORTEO_OF_GAME = {
 }
 GAMES_OF_SORTEO = {"A": ("triple", "terminal"), "C": ("triple_sign", "terminal_sign"),
                    "D": ("triple_ab", "terminal_ab")}
-#: seed 000's error codes per jugada
+#: the error codes per jugada of soportex's document
 JUGADA_ERRORS = {"-1": ErrorCode.CLOSED_DRAW, "-2": ErrorCode.INVALID_NUMBER,
                  "-3": ErrorCode.INVALID_AMOUNT, "-4": ErrorCode.SOLD_OUT}
 _FORMATS = {
@@ -75,7 +75,7 @@ class Board:
         return self.by_key.get((wager.lottery, local.time().replace(second=0), kind))
 
     def numero(self, wager: Wager) -> str | None:
-        """The wager's number as seed 000 writes it, or None when it is not one."""
+        """The wager's number as soportex's document writes it, or None when it is not one."""
         if wager.game == "animal":
             lottery = self.catalog.get_lottery(wager.lottery)
             return wager.number if lottery and wager.number in lottery.animals else None

@@ -32,7 +32,7 @@ _SOLD = Prepared(select(
 
 def draw_spec(lottery: Lottery, at: datetime) -> DrawSpec:
     """The row for the lottery's draw at ``at``: local date and time in the lottery's zone, and
-    the reventado flag when the lottery sells reventado (seed 004's ``reventadoConfig``)."""
+    the reventado flag when the lottery sells reventado (the banca model: ``reventadoConfig``)."""
     local = at.astimezone(lottery.timezone)
     return DrawSpec(local, local.date(), local.time().replace(tzinfo=None),
                     lottery.timezone.key, lottery.has_game("reventado"))

@@ -1,4 +1,4 @@
-"""``taquilla parse``: JSON lines in, one JSON line out per input line (PLAYS.md §5)."""
+"""``taquilla parse``: JSON lines in, one JSON line out per input line (docs/plays.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""PLAYS.md §4: amounts, markers, units, mil, decimals, and the bare trailing amount."""
+"""docs/plays.md: amounts, markers, units, mil, decimals, and the bare trailing amount."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""PLAYS.md §2: lottery names, typos, times, next open draw, todos, closed draws, days."""
+"""docs/plays.md: lottery names, typos, times, next open draw, todos, closed draws, days."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""PLAYS.md §1, §2 (where a line's draw comes from), §4b: lines, headers, footers, errors."""
+"""docs/plays.md (where a line's draw comes from, an error rejects its line): lines, headers,
+footers, errors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""PLAYS.md §3: which game a written play is, per lottery."""
+"""docs/plays.md: which game a written play is, per lottery."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The plays language v2 (PLAYS.md rules marked v2): day words, day lines, hour phrases, game
-words and the catalog's currency only, and what a seller reads when one of them goes wrong.
+"""The plays language v2 (docs/plays.md, the rules once marked v2): day words, day lines, hour
+phrases, game words and the catalog's currency only, and what a seller reads when one of them
+goes wrong.
 
 "Now" is Monday 23 Nov 2026, 09:30 in Caracas (11:00 in Costa Rica) unless a test says otherwise.
 """

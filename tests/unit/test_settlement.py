@@ -104,7 +104,7 @@ def test_signs_must_match_too() -> None:
 
 
 def test_a_sign_drawn_with_its_own_triple_pays_the_astral_plays_on_that_triple() -> None:
-    # seed 001's zodiacal list "987-ACU" beside list A's 123: astral plays go by 987
+    # banklot's document: zodiacal list "987-ACU" beside list A's 123: astral plays go by 987
     drawn = {"number": "123", "sign": "ACU", "sign_number": "987"}
     assert prize("zulia", "triple_sign", "987", drawn, sign="ACU") == 6000
     assert prize("zulia", "triple_sign", "123", drawn, sign="ACU") == 0

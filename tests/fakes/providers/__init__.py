@@ -1,15 +1,15 @@
-"""Simulators of the provider APIs in ``/work/shared/seeds``, over real HTTP on 127.0.0.1.
+"""Simulators of the provider APIs (docs/providers.md), over real HTTP on 127.0.0.1.
 
-    async with SoportexSimulator(clock=clock) as sim:   # seed 000
+    async with SoportexSimulator(clock=clock) as sim:   # soportex's document
         provider = SoportexProvider(base_url=sim.base_url, ...)
         sim.faults.set(Fault.LOST, op="registrarticket")
         ...
         await sim.idle()
         assert len(sim.tickets) == 1
 
-``BanklotSimulator`` (seeds 001/002) and ``JackpotSimulator`` (seed 003) work the same way; faults
-are in ``faults``, the server machinery in ``server``, and ``harness`` pairs each simulator with its
-adapter for the contract and fault tests.
+``BanklotSimulator`` (banklot's documents) and ``JackpotSimulator`` (jackpot's document) work the
+same way; faults are in ``faults``, the server machinery in ``server``, and ``harness`` pairs each
+simulator with its adapter for the contract and fault tests.
 """
 
 from tests.fakes.providers.banklot import BanklotSimulator

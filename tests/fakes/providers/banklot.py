@@ -1,4 +1,4 @@
-"""Simulator of seeds 001/002, Grupo Banklot REST (the English and Spanish texts of one API).
+"""Simulator of banklot's documents, Grupo Banklot REST (the English and Spanish texts of one API).
 
 Literal from the seeds: the paths and methods (``/user/ticket`` to view and ``/user/ticket/`` to
 list are different URLs), ``POST /auth/login`` answering ``x_auth_token`` and the ``x-auth-token``

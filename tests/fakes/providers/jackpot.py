@@ -1,4 +1,5 @@
-"""Simulator of seed 003, the jackpot operator API: ``POST /be/tickets`` creates a jackpot ticket.
+"""Simulator of jackpot's document, the jackpot operator API: ``POST /be/tickets`` creates a
+jackpot ticket.
 
 Literal from the seed: the request fields (``operator``, ``token``, ``price`` in cents, ISO
 4217 ``currency``, ``atag``, ``source``, ``type``: "jackpot", ``odds_diff``, ``events`` of

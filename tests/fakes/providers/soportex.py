@@ -1,4 +1,5 @@
-"""Simulator of seed 000, soportex "API Chance v3.0": ``POST /monitor/<operation>`` with JSON.
+"""Simulator of soportex's document, soportex "API Chance v3.0": ``POST /monitor/<operation>`` with
+JSON.
 
 Literal from the seed: the URLs, ``token`` and ``ticket`` (the caller's id) in the body, ``jugadas``
 of ``codigo``/``numero``/``monto`` with amounts as strings (``"5.00"``), the answer fields

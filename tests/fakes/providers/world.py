@@ -39,7 +39,7 @@ def at(day: date, hhmm: str, tz: ZoneInfo) -> datetime:
 
 
 def money(value: Decimal) -> str:
-    """Two decimals, as seed 000 writes amounts: ``"5.00"``."""
+    """Two decimals, as soportex's document writes amounts: ``"5.00"``."""
     return str(value.quantize(Decimal("0.01")))
 
 
