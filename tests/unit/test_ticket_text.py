@@ -185,9 +185,9 @@ def test_copies_after_the_first_carry_no_pin() -> None:
 
 def test_a_void_ticket_shows_its_state_and_no_deadline() -> None:
     text = visible(render_ticket_text(ve_ticket(state="void", pin=None), "en"))
-    assert "State: VOID" in text
+    assert "Status: VOID" in text
     assert "cancel" not in text
-    assert "State:" not in visible(render_ticket_text(ve_ticket(), "en"))
+    assert "Status:" not in visible(render_ticket_text(ve_ticket(), "en"))
 
 
 def test_a_winning_ticket_shows_the_prize_under_its_wager() -> None:
@@ -197,7 +197,7 @@ def test_a_winning_ticket_shows_the_prize_under_its_wager() -> None:
     assert re.search(
         r"123 Aries · Triple with sign · Bs\. 5\.00\n\s*🏆 Prize: Bs\. 3,000\.00", text
     )
-    assert "State: WINNER" in text
+    assert "Status: WINNER" in text
 
 
 def test_a_remote_provider_reference_is_shown() -> None:
