@@ -16,7 +16,7 @@ from handlers.callbacks import AnnounceAction, AnnounceButton, SubscriptionButto
 from handlers.commands import ADMINS, CommandSpec, register
 from handlers.filters import buttons, commands_only
 from lottery.catalog import Lottery
-from lottery.i18n import N_, _
+from lottery.i18n import N_, _, ngettext
 from providers.base import Capability
 from services.broadcast import BroadcastTextError, audience
 from services.publish import announce as announce_to
@@ -80,9 +80,11 @@ async def announce(message: Message, command: CommandObject, state: FSMContext,
             usage="/difundir TEXTO · /difundir @zulia TEXTO"))
         return
     chats = await audience(session, lottery.id if lottery else None)
-    who = (_("the {count} subscribers of {lottery}").format(count=len(chats),
-                                                              lottery=escape(lottery.name))
-           if lottery else _("all {count} active users").format(count=len(chats)))
+    n = len(chats)
+    who = (ngettext("{count} subscriber of {lottery}", "the {count} subscribers of {lottery}",
+                    n).format(count=n, lottery=escape(lottery.name))
+           if lottery else ngettext("{count} active user", "all {count} active users",
+                                    n).format(count=n))
     await state.update_data(announce={"text": escape(text.strip()),
                                       "lottery": lottery.id if lottery else None})
     await message.answer(

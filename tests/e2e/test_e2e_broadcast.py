@@ -49,7 +49,7 @@ async def test_admin_broadcast_shows_the_audience_and_sends_after_confirmation(
         refused = await run.say(PLAYER, "/difundir hola")
         assert "solo para" in refused.content
         ask = await run.say(ADMIN, "/difundir @zulia Sorteo especial <hoy>")
-        assert "1 suscriptores de Triple Zulia" in ask.content
+        assert "a 1 suscriptor de Triple Zulia" in ask.content
         await run.press(ADMIN, ask, "📣 Enviar")  # the progress message
         message = await tg.next_message(PLAYER)
         assert message.content == "Sorteo especial <hoy>"

@@ -27,3 +27,17 @@ async def test_a_sentence_ending_in_p_m_ends_with_one_period(
         checked = _spaced((await run.say(PLAYER, f"/premio {serial}")).content)
         assert "Pagado el lun, 23 nov. 2026, 12:50 p. m.\n" in checked + "\n"
         assert "m.." not in checked
+
+
+async def test_an_announcement_to_one_subscriber_says_so_in_the_singular(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    """«¿Enviar esto a 1 suscriptor de…?», never «a los 1 suscriptores»."""
+    admin, player = 9001, PLAYER
+    async with running_bot(tg, make_settings(tg, db_url, admin_ids=str(admin))) as run:
+        await run.say(player, "/suscribir zulia")
+        await run.say(admin, "/start")
+        ask = await run.say(admin, "/difundir @zulia Sorteo especial")
+        assert "¿Enviar esto a 1 suscriptor de Triple Zulia?" in ask.content
+        everyone = await run.say(admin, "/difundir Feliz día")
+        assert "¿Enviar esto a los 2 usuarios activos?" in everyone.content
