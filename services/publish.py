@@ -30,9 +30,9 @@ async def publish_result(
     locale: str, wake: Wake,
 ) -> tuple[ResultEntry, SettledResult]:
     """`/resultado zulia 12:45 123 ACU`: store and settle the result, queue it to the lottery's
-    subscribers (in ``locale``) and a notice to each winning buyer (the outbox), commit, wake
-    the senders. Raises as :func:`services.results.enter_result` does, before anything is
-    queued."""
+    subscribers (each in their own language) and a notice to each winning buyer (the outbox),
+    commit, wake the senders. Raises as :func:`services.results.enter_result` does, before
+    anything is queued."""
     entry, settled = await enter_result(session, catalog, admin, text, now)
     lottery = catalog.lottery(entry.lottery_id)
     await queue_result(session, catalog, lottery, settled.summary.draw_at, dict(entry.values),

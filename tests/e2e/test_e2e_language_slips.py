@@ -3,6 +3,8 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+from storage.models import UserRole
+from storage.repositories import users as users_repo
 from tests.e2e.harness import make_settings, running_bot
 from tests.e2e.test_e2e_payments import PLAYER, _buy, _draw_result
 from tests.fakes.telegram import FakeTelegram
@@ -41,3 +43,26 @@ async def test_an_announcement_to_one_subscriber_says_so_in_the_singular(
         assert "¿Enviar esto a 1 suscriptor de Triple Zulia?" in ask.content
         everyone = await run.say(admin, "/difundir Feliz día")
         assert "¿Enviar esto a los 2 usuarios activos?" in everyone.content
+
+
+async def test_each_subscriber_gets_the_result_in_their_own_language(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    """One broadcast per language: the English reader is not sent the Spanish text."""
+    admin, english = 9001, 5003
+    async with running_bot(tg, make_settings(tg, db_url, admin_ids=str(admin))) as run:
+        async with run.app.sessionmaker() as session, session.begin():
+            await users_repo.ensure_user(session, english, currency="VES", locale="en",
+                                         role=UserRole.PLAYER)
+        await run.say(PLAYER, "/suscribir zulia")
+        await run.say(english, "/suscribir zulia")
+        await run.say(admin, "/start")
+        run.clock.advance(hours=4)
+        await run.say(admin, "/resultado zulia 12:45 123 ACU")
+        await tg.wait_for(lambda: all(any("🎯" in m.content for m in tg.messages(chat))
+                                      for chat in (PLAYER, english)))
+        await run.say(english, "/saldo")  # the queue had time to send anything more
+        spanish_texts = [_spaced(m.content) for m in tg.messages(PLAYER) if "🎯" in m.content]
+        english_texts = [_spaced(m.content) for m in tg.messages(english) if "🎯" in m.content]
+        assert spanish_texts == ["🎯 Triple Zulia 12:45 p. m.: 123 Acuario"]
+        assert english_texts == ["🎯 Triple Zulia 12:45 PM: 123 Aquarius"]
