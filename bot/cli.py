@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import sys
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from bot.log import register_secrets, setup_logging
@@ -15,16 +16,59 @@ from bot.settings import Settings, SettingsError, load_settings
 log = logging.getLogger("taquilla")
 
 
+def _amount(text: str) -> Decimal:
+    """A positive amount, exact (Decimal): money is never a float."""
+    try:
+        amount = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not an amount: {text!r}") from None
+    if not amount.is_finite() or amount <= 0:
+        raise argparse.ArgumentTypeError(f"not a positive amount: {text!r}")
+    return amount
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="taquilla", description=__doc__)
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the bot (console mode when BOT_TOKEN is not set)")
-    console = sub.add_parser("console", help="talk to the bot from this terminal (or a pipe)")
-    console.add_argument("--role", choices=["player", "seller", "admin"], default="player")
-    console.add_argument("--user-id", type=int, default=1000)
-    console.add_argument("--name", default="Consola")
-    console.add_argument("--lang", default="es")
-    console.add_argument("--photos-dir", type=Path, default=Path("console-photos"))
+    console = sub.add_parser(
+        "console",
+        help="talk to the bot from this terminal (or a pipe)",
+        description=(
+            "Talk to the bot as a Telegram user would: type plays and commands, press a button "
+            "with /1, /2…, leave with /salir or Ctrl-D. On a fresh database the local user is "
+            "the banca's admin, so a play such as '123 x5 zulia' sells at once (confirm with /1)."
+        ),
+        epilog="example: taquilla console --role player --user-id 7 --balance 100",
+    )
+    console.add_argument(
+        "--role",
+        choices=["player", "seller", "admin"],
+        default=None,
+        help="the local user's role (default: admin for a new user, the stored role otherwise); "
+        "a stored admin is never demoted: use another --user-id",
+    )
+    console.add_argument(
+        "--balance",
+        type=_amount,
+        default=None,
+        metavar="AMOUNT",
+        help="add AMOUNT (catalog currency, e.g. 100 or 12.50) to a player's balance at start, "
+        "as /recargar would",
+    )
+    console.add_argument(
+        "--user-id", type=int, default=1000, help="the local user's Telegram id (default: 1000)"
+    )
+    console.add_argument("--name", default="Consola", help="the local user's first name")
+    console.add_argument(
+        "--lang", default="es", choices=["es", "en"], help="the local user's language (default: es)"
+    )
+    console.add_argument(
+        "--photos-dir",
+        type=Path,
+        default=Path("console-photos"),
+        help="where ticket pictures are saved (default: ./console-photos)",
+    )
     sub.add_parser(
         "parse", help="plays parser, JSON lines in and out (see docs/plays.md)", add_help=False
     )
@@ -50,23 +94,38 @@ async def require_redis(redis_url: str | None) -> None:
         ) from None
 
 
-async def _console(settings: Settings, args: argparse.Namespace) -> None:
-    from bot.console import ConsoleUser, make_console_bot, run_console
+async def _console(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.console import ConsoleUser, first_play, make_console_bot, run_console, start_hint
     from bot.dispatcher import create_dispatcher
     from bot.runtime import app_context, broadcasting
-    from services.users import force_role
+    from services.users import RoleRefused, force_role
 
     async with app_context(settings) as app:
-        async with app.sessionmaker() as session, session.begin():
-            await force_role(
-                session,
-                args.user_id,
-                args.role,
-                first_name=args.name,
-                locale=args.lang,
-                currency=app.catalog.currency,
-                now=app.clock(),
+        try:
+            async with app.sessionmaker() as session, session.begin():
+                user = await force_role(
+                    session,
+                    args.user_id,
+                    args.role,
+                    first_name=args.name,
+                    locale=args.lang,
+                    currency=app.catalog.currency,
+                    now=app.clock(),
+                    admin_ids=settings.admin_ids,
+                    top_up=args.balance,
+                )
+        except RoleRefused:
+            print(
+                f"taquilla: user {args.user_id} is an admin of this banca; --role {args.role} "
+                "would demote them, so nothing was changed. Use another --user-id "
+                "(e.g. --user-id 7), or /rol inside the bot.",
+                file=sys.stderr,
             )
+            return 2
+        except ValueError as exc:
+            print(f"taquilla: --balance: {exc} (use --role player)", file=sys.stderr)
+            return 2
+        print(start_hint(user.role, first_play(app.catalog), user.locale), flush=True)
         bot = make_console_bot(sys.stdout, args.photos_dir)
         dp = create_dispatcher(app, throttle=False)
         try:
@@ -74,6 +133,7 @@ async def _console(settings: Settings, args: argparse.Namespace) -> None:
                 await run_console(dp, bot, ConsoleUser(args.user_id, args.name, args.lang))
         finally:
             await dp.storage.close()
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,8 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         print("database is up to date")
         return 0
     if command == "console":
-        asyncio.run(_console(settings, args))
-        return 0
+        return asyncio.run(_console(settings, args))
     from bot.runtime import run_bot
 
     with contextlib.suppress(KeyboardInterrupt):

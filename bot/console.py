@@ -34,6 +34,11 @@ from aiogram.methods import (
 from aiogram.methods.base import TelegramType
 from aiogram.types import BufferedInputFile, FSInputFile, InlineKeyboardMarkup, InputFile, Update
 
+from lottery.catalog import Catalog
+from lottery.i18n import gettext
+from services.help import examples_for
+from storage.models import UserRole
+
 CONSOLE_TOKEN = "42:console-mode-local-token"  # never sent anywhere: no HTTP in console mode
 BOT_ID = 42
 _TAG = re.compile(r"<[^>]+>")
@@ -192,6 +197,43 @@ class ConsoleUser:
                 },
             },
         }
+
+
+def first_play(catalog: Catalog) -> str:
+    """A play that sells on the catalog in use whatever the hour: no draw time, so it goes to
+    the lottery's next draw (an example with a time may name a draw already closed)."""
+    triples = [lot for lot in catalog.lotteries if "triple" in lot.games]
+    if triples:
+        chosen = next((lot for lot in triples if "zulia" in lot.aliases), triples[0])
+        alias = "zulia" if "zulia" in chosen.aliases else chosen.aliases[0]
+        return f"123 x5 {alias}"
+    return next(iter(examples_for(catalog)), "/help")
+
+
+def start_hint(role: UserRole, example: str, locale: str) -> str:
+    """The first line a newcomer reads: who they are here and how to sell a first ticket, so
+    that nobody has to guess why a play is refused."""
+    if role == UserRole.ADMIN:
+        text = gettext(
+            "You are this banca's admin here. Write a play such as «{example}» and confirm it "
+            "with /1: that sells your first ticket. /help shows more; /salir leaves.",
+            locale,
+        )
+    elif role == UserRole.SELLER:
+        text = gettext(
+            "You are a seller here: you sell on the credit (cupo) the banca gives you, and with "
+            "none you cannot sell. Write a play such as «{example}» and confirm it with /1. To "
+            "sell at once, start the console with another --user-id and no --role (admin).",
+            locale,
+        )
+    else:
+        text = gettext(
+            "You are a player here: a play is paid from your balance (/saldo shows it). Write a "
+            "play such as «{example}» and confirm it with /1. To add balance, start the console "
+            "with --balance 100.",
+            locale,
+        )
+    return text.format(example=example)
 
 
 def make_console_bot(out: TextIO, photos_dir: Path) -> Bot:

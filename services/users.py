@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from lottery.i18n import SUPPORTED_LOCALES
+from lottery.money import to_minor
 from storage.models import User, UserRole
 from storage.repositories import users as users_repo
 
@@ -65,25 +67,47 @@ async def set_locale(session: AsyncSession, user: User, locale: str) -> None:
     await users_repo.set_locale(session, user.id, locale)
 
 
+class RoleRefused(ValueError):
+    """The console was asked to take a stored admin's role away: refused, never done silently."""
+
+
 async def force_role(
     session: AsyncSession,
     telegram_id: int,
-    role: str,
+    role: str | None,
     *,
     first_name: str,
     locale: str,
     currency: str,
     now: datetime,
+    admin_ids: Collection[int] = frozenset(),
+    top_up: Decimal | None = None,
 ) -> User:
-    """Console mode's local user takes the role given on the command line."""
+    """Console mode's local user. Without ``role`` a new user is the banca's admin (so that the
+    embedded defaults sell at once) and a stored one keeps their role. A role that would demote
+    a stored or configured admin raises ``RoleRefused``: a flag must not undo an appointment
+    without a word. ``top_up`` credits a player's balance, as ``/recargar`` would."""
+    stored = await users_repo.get_user(session, telegram_id)
+    wanted = UserRole(role) if role else None
+    if wanted is not None and wanted != UserRole.ADMIN and (
+        telegram_id in admin_ids or (stored is not None and stored.role == UserRole.ADMIN)
+    ):
+        raise RoleRefused(telegram_id)
     user = await users_repo.ensure_user(
         session,
         telegram_id,
         currency=currency,
         first_name=first_name,
         locale=initial_locale(locale, "es"),
-        role=UserRole(role),
+        role=wanted or UserRole.ADMIN,
         now=now,
     )
-    await users_repo.set_role(session, telegram_id, UserRole(role))
+    if wanted is not None and user.role != wanted:
+        await users_repo.set_role(session, telegram_id, wanted)
+    if top_up is not None:
+        if user.role != UserRole.PLAYER:
+            raise ValueError("only a player holds a balance")
+        await users_repo.credit_balance(
+            session, telegram_id, to_minor(top_up, user.currency), user.currency
+        )
     return user

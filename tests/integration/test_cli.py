@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -100,3 +101,71 @@ def test_settings_read_a_dotenv_file(tmp_path: Path, monkeypatch: pytest.MonkeyP
     settings = load_settings(_env_file=tmp_path / ".env")
     assert settings.admin_ids == {7, 8}
     assert settings.default_locale == "en"
+
+
+# The README's "First ticket in a minute": these lines, on a fresh database, sell a ticket.
+FIRST_TICKET = "123 x5 zulia\n/1\n"
+
+
+def _pin(out: str) -> str:
+    found = re.search(r"PIN: (\d+)", out)
+    assert found, out
+    return found.group(1)
+
+
+def test_first_ticket_in_a_minute_on_the_embedded_defaults(tmp_path: Path) -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    assert f"```text\n{FIRST_TICKET}```" in readme.split("## First ticket in a minute")[1]
+    result = _run(["run"], tmp_path, stdin=FIRST_TICKET)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    first = out.splitlines()[0]
+    assert "administrador de esta banca" in first and "«123 x5 zulia»" in first and "/1" in first
+    assert "saldo" not in out.lower().split("you> 123 x5 zulia")[1]
+    _pin(out)
+    assert "Serial:" in out
+
+
+def test_console_help_describes_each_option(tmp_path: Path) -> None:
+    result = _run(["console", "--help"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    for option, words in [
+        ("--role", "a stored admin is never demoted"),
+        ("--balance", "to a player's balance"),
+        ("--user-id", "Telegram id"),
+        ("--lang", "language"),
+        ("--photos-dir", "ticket pictures"),
+    ]:
+        assert option in text and words in text, (option, text)
+    assert "the banca's admin" in text and "/1" in text
+
+
+def test_role_player_never_demotes_a_stored_admin(tmp_path: Path, db_url: str) -> None:
+    first = _run(["console", "--role", "admin"], tmp_path, stdin="/start\n", DATABASE_URL=db_url)
+    assert first.returncode == 0, first.stderr
+    assert "Eres administrador" in first.stdout
+
+    refused = _run(["console", "--role", "player"], tmp_path, stdin="/start\n", DATABASE_URL=db_url)
+    assert refused.returncode == 2
+    assert "admin" in refused.stderr and "--role player would demote" in refused.stderr
+    assert "you> /start" not in refused.stdout
+
+    again = _run(["console"], tmp_path, stdin="/start\n" + FIRST_TICKET, DATABASE_URL=db_url)
+    assert again.returncode == 0, again.stderr
+    assert "Eres administrador" in again.stdout
+    _pin(again.stdout)
+
+
+def test_a_player_with_balance_from_the_command_line_buys(tmp_path: Path, db_url: str) -> None:
+    args = ["console", "--role", "player", "--user-id", "7", "--balance", "100"]
+    result = _run(args, tmp_path, stdin="/saldo\n" + FIRST_TICKET, DATABASE_URL=db_url)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Aquí eres jugador" in out.splitlines()[0] and "--balance 100" in out.splitlines()[0]
+    assert "Bs. 100,00" in out.split("you> 123 x5 zulia")[0]
+    _pin(out)
+
+    seller = _run(["console", "--role", "seller", "--user-id", "8", "--balance", "5"], tmp_path,
+                  DATABASE_URL=db_url)
+    assert seller.returncode == 2 and "--balance" in seller.stderr
