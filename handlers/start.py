@@ -14,7 +14,7 @@ from handlers.commands import CommandSpec, declared, register, role_help
 from handlers.filters import COMMAND_TEXT, PRIVATE_NOT_TEXT, commands_only
 from lottery.i18n import N_, _
 from providers.base import Capability
-from services.help import examples_for, provider_help
+from services.help import amount_examples, examples_for, provider_help
 from storage.models import User, UserRole
 
 
@@ -89,9 +89,8 @@ async def help_(message: Message, user: User, app: AppContext) -> None:
         "",
         *(f"<code>{escape(e)}</code>" for e in examples_for(app.catalog)),
         "",
-        _(
-            "• The amount goes after the plays: "
-            "<code>x5</code>, <code>a 5</code>, <code>5bs</code>."
+        _("• The amount goes after the plays: {forms}.").format(
+            forms=", ".join(f"<code>{escape(f)}</code>" for f in amount_examples(app.catalog))
         ),
         _("• Without a time, the next open draw is used."),
         _("• A lottery alone on the first line applies to the lines below it."),

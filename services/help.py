@@ -31,6 +31,22 @@ def examples_for(catalog: Catalog) -> list[str]:
     return out
 
 
+#: An everyday stake per currency, so the amount examples look like what people bet there.
+_STAKES = {"VES": 5, "CRC": 500}
+#: The unit word written after the amount (``5bs``, ``500 colones``), by currency.
+_UNITS = {"VES": "{amount}bs", "CRC": "{amount} colones"}
+
+
+def amount_examples(catalog: Catalog) -> list[str]:
+    """The ways to write an amount in the catalog's money: ``x5``, ``a 5``, ``5bs`` in
+    Venezuela, ``x500``, ``a 500``, ``500 colones`` in Costa Rica (never bolívares there)."""
+    amount = _STAKES.get(catalog.currency, 5)
+    forms = [f"x{amount}", f"a {amount}"]
+    if catalog.currency in _UNITS:
+        forms.append(_UNITS[catalog.currency].format(amount=amount))
+    return forms
+
+
 def provider_help(offers: frozenset[Capability]) -> list[str]:
     """What /help adds for what the provider sells besides plays (betcards); also the answer
     to /sorteos and /riesgo where only betcards are sold."""

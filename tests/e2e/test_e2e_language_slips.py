@@ -66,3 +66,21 @@ async def test_each_subscriber_gets_the_result_in_their_own_language(
         english_texts = [_spaced(m.content) for m in tg.messages(english) if "🎯" in m.content]
         assert spanish_texts == ["🎯 Triple Zulia 12:45 p. m.: 123 Acuario"]
         assert english_texts == ["🎯 Triple Zulia 12:45 PM: 123 Aquarius"]
+
+
+async def test_costa_rica_help_writes_amounts_in_colones_not_bolivares(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    from lottery.catalog import bundled_catalog_path
+
+    settings = make_settings(tg, db_url, catalog=bundled_catalog_path("cr"))
+    async with running_bot(tg, settings) as run:
+        reply = (await run.say(PLAYER, "/help")).content
+    assert "El monto va después de las jugadas: x500, a 500, 500 colones." in reply
+    assert "bs" not in reply
+
+
+async def test_venezuela_help_still_writes_5bs(tg: FakeTelegram, db_url: str) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        reply = (await run.say(PLAYER, "/help")).content
+    assert "El monto va después de las jugadas: x5, a 5, 5bs." in reply
