@@ -169,3 +169,11 @@ def test_a_player_with_balance_from_the_command_line_buys(tmp_path: Path, db_url
     seller = _run(["console", "--role", "seller", "--user-id", "8", "--balance", "5"], tmp_path,
                   DATABASE_URL=db_url)
     assert seller.returncode == 2 and "--balance" in seller.stderr
+
+
+def test_role_player_is_refused_for_an_admin_of_admin_ids(tmp_path: Path) -> None:
+    """ADMIN_IDS makes the user admin again at each update: a player role would be a lie."""
+    result = _run(["console", "--role", "player", "--user-id", "7"], tmp_path, stdin="/start\n",
+                  ADMIN_IDS="7")
+    assert result.returncode == 2
+    assert "--role player would demote" in result.stderr
