@@ -67,6 +67,9 @@ FONT_CANDIDATES: tuple[tuple[str, str], ...] = (
 # What to write when the font lacks a character and it has no accent to drop.
 _SPELLED = {"₡": "CRC ", "¿": "", "¡": "", "—": "-", "–": "-", "…": "...", "·": "-", "€": "EUR "}
 _MISSING = "\U0010fffd"  # a private-use code point no font has: it draws the "missing" box
+# Left out when the font cannot draw them: symbols (emoji, the regional indicators a flag is
+# made of), combining marks (U+FE0F, a skin tone) and format characters (the emoji joiner).
+_LEFT_OUT = frozenset({"So", "Mn", "Me", "Cf", "Sk"})
 
 
 class Typeface:
@@ -106,7 +109,10 @@ class Typeface:
         """``text`` spelled with characters this typeface has (unchanged for DejaVu)."""
         if text.isascii():
             return text
-        return "".join(self._char(c) for c in text)
+        shown = "".join(self._char(c) for c in text)
+        if len(shown) < len(text):  # an emoji left out: no doubled or trailing space for it
+            shown = " ".join(part for part in shown.split(" ") if part)
+        return shown
 
     def _char(self, char: str) -> str:
         if char not in self._chars:
@@ -114,12 +120,16 @@ class Typeface:
         return self._chars[char]
 
     def _substitute(self, char: str) -> str:
+        if char in "\ufe0e\ufe0f":
+            return ""  # text or emoji presentation: nothing to draw on paper
         if char.isascii() or self.has_glyph(char):
             return char
         if unicodedata.category(char) == "Zs":
             return " "
         if char in _SPELLED:
             return _SPELLED[char]
+        if unicodedata.category(char) in _LEFT_OUT:
+            return ""  # a flag or an emoji (🇻🇪 would come out as "??"), or its joiners
         base = "".join(
             c for c in unicodedata.normalize("NFD", char) if unicodedata.category(c) != "Mn"
         )
