@@ -27,11 +27,11 @@ from lottery.i18n import N_, _
 from lottery.ticket_codes import format_serial
 from presentation.formatting import Formatter
 from presentation.labels import state_name
-from presentation.sale_text import money_text, rejection_text
+from presentation.sale_text import money_text, moved_draws_note, rejection_text
 from providers.base import Capability
 from services.cancel import CancelRefusal, CancelResult, cancel_ticket
 from services.my_tickets import PAGE, last_ticket, page_of_tickets, ticket_for
-from services.repeat import repeated_wagers
+from services.repeat import moved_to_later_day, repeated_wagers
 from services.sales import preview_wagers
 from services.tickets import ticket_png, ticket_text, ticket_view
 from storage.models import Ticket, TicketStatus, User
@@ -231,15 +231,19 @@ async def repeat(
         return
     await query.answer()
     now = app.clock()
+    wagers = repeated_wagers(ticket, app.catalog, now)
     preview = await preview_wagers(
         session,
         provider=app.provider,
         catalog=app.catalog,
         user=user,
-        wagers=repeated_wagers(ticket, app.catalog, now),
+        wagers=wagers,
         now=now,
         customer=ticket.customer_name,
     )
+    moved = moved_to_later_day(wagers, app.catalog, now)
+    if moved:  # right before the preview it speaks of
+        await query.message.answer(moved_draws_note(moved, app.catalog, user))
     await show_preview(query.message, state, preview, app, user)
 
 

@@ -216,3 +216,18 @@ def pending(result: SaleResult) -> str:
 
 def correction_hint(draft_text: str) -> str:
     return _("Copy this, correct it and send it back:") + f"\n<code>{escape(draft_text)}</code>"
+
+
+def moved_draws_note(moved: Iterable[tuple[str, datetime]], catalog: Catalog, user: User) -> str:
+    """A repeat whose draws already passed today puts its plays on a later day: said before
+    the preview, so nobody confirms tomorrow's draw believing it is today's."""
+    fmt = Formatter.for_reader(user.locale, catalog)
+    lines = [  # no final period: Spanish times already end in one ("12:45 p. m.")
+        _("ℹ️ No {lottery} draw is left today at {time}: these plays go to {when}").format(
+            lottery=escape(catalog.lottery(lottery).name),
+            time=fmt.clock(at, at.tzinfo),
+            when=draw_text(at, fmt),
+        )
+        for lottery, at in moved
+    ]
+    return "\n".join(lines)

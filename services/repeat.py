@@ -46,3 +46,17 @@ def repeated_wagers(ticket: Ticket, catalog: Catalog, now: datetime) -> list[Wag
                 )
             )
     return wagers
+
+
+def moved_to_later_day(
+    wagers: list[Wager], catalog: Catalog, now: datetime
+) -> list[tuple[str, datetime]]:
+    """The (lottery, draw) pairs a repeat put on a later day than today, on the lottery's own
+    clock: the person pressed Repetir for today's draws and must hear they went to another day."""
+    moved: dict[tuple[str, datetime], None] = {}
+    for w in wagers:
+        lottery = catalog.get_lottery(w.lottery)
+        tz = lottery.timezone if lottery else catalog.timezone
+        if w.draw.astimezone(tz).date() > now.astimezone(tz).date():
+            moved[(w.lottery, w.draw)] = None
+    return sorted(moved, key=lambda pair: (pair[1], pair[0]))

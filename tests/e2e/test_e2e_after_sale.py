@@ -106,7 +106,8 @@ async def test_repeat_books_the_same_plays_on_the_next_draw(tg: FakeTelegram, db
         run.clock.advance(hours=4)  # 13:30: today's 12:45 is over
         opened = await run.say(PLAYER, "/ultimo")
         await tg.next_message(PLAYER)
-        preview = await run.press(PLAYER, opened, "🔁 Repetir")
+        await run.press(PLAYER, opened, "🔁 Repetir")  # first, that it goes to tomorrow
+        preview = await tg.next_message(PLAYER)
         assert "mar, 24 nov" in preview.content and "12:45" in preview.content
         assert "Bs. 10,00" in preview.content
         await run.press(PLAYER, preview, "✅ Confirmar")
