@@ -67,6 +67,13 @@ class TicketPage(CallbackData, prefix="tk"):
     offset: Offset
 
 
+class CancelAnswer(CallbackData, prefix="tk"):
+    """``tk:y:42`` / ``tk:n:42``: the answer to "cancel ticket …?" asked by its Cancel button."""
+
+    answer: Literal["y", "n"]
+    ticket: RowId
+
+
 class LanguageButton(CallbackData, prefix="lang"):
     """``lang:es``: /idioma's choice (checked against the languages offered by the handler)."""
 

@@ -59,6 +59,35 @@ def first_close(ticket: Ticket, catalog: Catalog) -> datetime:
     return min(closes)
 
 
+def refusal(
+    ticket: Ticket | None, user: User, catalog: Catalog, now: datetime
+) -> CancelResult | None:
+    """Why ``user`` cannot cancel ``ticket`` now, or None: checked before asking "are you
+    sure?" (no question for a cancel bound to fail) and again when the answer is yes."""
+    if ticket is None:
+        return CancelResult(None, CancelRefusal.NOT_FOUND)
+    if user.id not in (ticket.buyer_id, ticket.seller_id):
+        return CancelResult(ticket, CancelRefusal.NOT_YOURS)
+    if ticket.status == TicketStatus.VOID:
+        return CancelResult(ticket, CancelRefusal.ALREADY_VOID)
+    if ticket.status != TicketStatus.SOLD:
+        return CancelResult(ticket, CancelRefusal.NOT_SOLD)
+    if ticket.cancel_deadline is None or now >= ticket.cancel_deadline:
+        return CancelResult(ticket, CancelRefusal.WINDOW_PASSED, ticket.cancel_deadline)
+    closes = first_close(ticket, catalog)
+    if now >= closes:
+        return CancelResult(ticket, CancelRefusal.DRAW_CLOSED, closes)
+    return None
+
+
+def window_open(ticket: Ticket, catalog: Catalog, now: datetime) -> bool:
+    """Whether a sold ticket can still be cancelled by its buyer or seller: its view offers
+    the cancel (and says until when) only then, not a button bound to be refused."""
+    if ticket.status != TicketStatus.SOLD or ticket.cancel_deadline is None:
+        return False
+    return now < ticket.cancel_deadline and now < first_close(ticket, catalog)
+
+
 def _provider_ticket(ticket: Ticket) -> ProviderTicket:
     return ProviderTicket(
         reference=ticket.reference,
@@ -81,19 +110,10 @@ async def cancel_ticket(
     now: datetime,
 ) -> CancelResult:
     ticket = await tickets_repo.get_ticket(session, ticket_id)
-    if ticket is None:
-        return CancelResult(None, CancelRefusal.NOT_FOUND)
-    if user.id not in (ticket.buyer_id, ticket.seller_id):
-        return CancelResult(ticket, CancelRefusal.NOT_YOURS)
-    if ticket.status == TicketStatus.VOID:
-        return CancelResult(ticket, CancelRefusal.ALREADY_VOID)
-    if ticket.status != TicketStatus.SOLD:
-        return CancelResult(ticket, CancelRefusal.NOT_SOLD)
-    if ticket.cancel_deadline is None or now >= ticket.cancel_deadline:
-        return CancelResult(ticket, CancelRefusal.WINDOW_PASSED, ticket.cancel_deadline)
-    closes = first_close(ticket, catalog)
-    if now >= closes:
-        return CancelResult(ticket, CancelRefusal.DRAW_CLOSED, closes)
+    refused = refusal(ticket, user, catalog, now)
+    if refused is not None:
+        return refused
+    assert ticket is not None
 
     await session.commit()  # no transaction open across the provider call
     try:

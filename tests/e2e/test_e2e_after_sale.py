@@ -59,7 +59,8 @@ async def test_cancel_inside_the_window_returns_the_money(tg: FakeTelegram, db_u
         assert await _balance(run) == 99_500
         opened = await run.say(PLAYER, "/ultimo")
         await tg.next_message(PLAYER)  # its image
-        done = await run.press(PLAYER, opened, "🗑 Anular")
+        asked = await run.press(PLAYER, opened, "🗑 Anular")
+        done = await run.press(PLAYER, asked, "✅ Sí, anular")
         assert "anulado" in done.content and "Bs. 5,00" in done.content
         assert await _balance(run) == 100_000
         assert await _statuses(run) == [TicketStatus.VOID]
@@ -77,9 +78,9 @@ async def test_cancel_refused_after_the_window_names_the_deadline(
     async with running_bot(tg, make_settings(tg, db_url)) as run:
         await _player(run)
         await run.buy(PLAYER, "123 x5 zulia 12:45")  # sold at 9:30 a. m., window 180 s
-        run.clock.advance(seconds=181)
         opened = await run.say(PLAYER, "/ultimo")
         await tg.next_message(PLAYER)
+        run.clock.advance(seconds=181)  # its button, pressed after the window
         refused = await run.press(PLAYER, opened, "🗑 Anular")
         assert "9:33" in refused.content and "ya pasó" in refused.content
         assert await _balance(run) == 99_500
@@ -91,9 +92,9 @@ async def test_cancel_refused_once_the_draw_closed(tg: FakeTelegram, db_url: str
         await _player(run)
         run.clock.advance(hours=3, minutes=8)  # 12:38 in Caracas; Zulia 12:45 closes at 12:40
         await run.buy(PLAYER, "123 x5 zulia 12:45")
-        run.clock.advance(minutes=2, seconds=30)  # 12:40:30: inside the window, draw closed
         opened = await run.say(PLAYER, "/ultimo")
         await tg.next_message(PLAYER)
+        run.clock.advance(minutes=2, seconds=30)  # 12:40:30: inside the window, draw closed
         refused = await run.press(PLAYER, opened, "🗑 Anular")
         assert "cerró" in refused.content and "12:40" in refused.content
         assert await _statuses(run) == [TicketStatus.SOLD]

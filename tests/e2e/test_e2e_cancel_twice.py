@@ -32,7 +32,8 @@ async def test_a_second_cancel_press_says_the_ticket_is_already_void(
         await run.buy(PLAYER, "123 x5 zulia 12:45")
         opened = await run.say(PLAYER, "/ultimo")
         await tg.next_message(PLAYER)  # its image
-        done = await run.press(PLAYER, opened, "🗑 Anular")
+        asked = await run.press(PLAYER, opened, "🗑 Anular")
+        done = await run.press(PLAYER, asked, "✅ Sí, anular")
         assert "anulado" in done.content and "Bs. 5,00" in done.content
         again = await run.press(PLAYER, opened, "🗑 Anular")
         assert "ya está anulado" in again.content
@@ -41,11 +42,12 @@ async def test_a_second_cancel_press_says_the_ticket_is_already_void(
 
 
 async def _shown_in(run: RunningBot, chat_id: int) -> SentMessage:
-    """/ultimo written in ``chat_id``: the ticket's text (its image is skipped)."""
+    """/ultimo written in ``chat_id``, then its Anular: the question "cancel it?"."""
     run.tg.send_user_message(PLAYER, "/ultimo", chat_id=chat_id)
     shown = await run.tg.next_message(chat_id)
-    await run.tg.next_message(chat_id)
-    return shown
+    await run.tg.next_message(chat_id)  # its image
+    run.tg.press_button(PLAYER, shown, text="🗑 Anular", chat_id=chat_id)
+    return await run.tg.next_message(chat_id)
 
 
 async def test_a_cancel_press_while_the_ticket_is_being_voided_says_already_void(
@@ -70,9 +72,9 @@ async def test_a_cancel_press_while_the_ticket_is_being_voided_says_already_void
             return result
 
         provider.cancel_ticket = held_cancel
-        tg.press_button(PLAYER, private, text="🗑 Anular")
+        tg.press_button(PLAYER, private, text="✅ Sí, anular")
         await asyncio.wait_for(voided_there.wait(), 5)
-        tg.press_button(PLAYER, group, text="🗑 Anular")
+        tg.press_button(PLAYER, group, text="✅ Sí, anular", chat_id=GROUP)
         second = await tg.next_message(GROUP)
         release.set()
         first = await tg.next_message(PLAYER)

@@ -303,7 +303,8 @@ async def test_the_buyer_cancels_inside_the_window(env: Env) -> None:
         await _confirm(run, await run.say(PLAYER, "123 x5 zamorano 12pm"))
         opened = await run.say(PLAYER, "/ultimo")
         await env.tg.next_message(PLAYER)  # its image
-        done = await run.press(PLAYER, opened, "🗑 Anular")
+        asked = await run.press(PLAYER, opened, "🗑 Anular")
+        done = await run.press(PLAYER, asked, "✅ Sí, anular")
         assert "anulado" in done.content and "Bs. 5,00" in done.content
         assert await _balance(run) == 10_000
         (held,) = env.sim.tickets

@@ -42,7 +42,8 @@ async def test_the_admin_reads_each_draws_worst_result(tg: FakeTelegram, db_url:
         # The seller cancels the 123 Aries ticket: its risk goes with it.
         opened = await run.say(SELLER, "/ultimo")
         await tg.next_message(SELLER)  # its image
-        assert "anulado" in (await run.press(SELLER, opened, "🗑 Anular")).content
+        asked = await run.press(SELLER, opened, "🗑 Anular")
+        assert "anulado" in (await run.press(SELLER, asked, "✅ Sí, anular")).content
         plays = (await run.say(ADMIN, "/riesgo zulia hoy")).content
         assert "Vendido: Bs. 30,00\nPeor resultado: 456, paga Bs. 12.000,00" in plays
         assert "Aries" not in plays
