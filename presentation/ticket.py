@@ -59,6 +59,8 @@ class TicketView:
     total: Decimal
     cancel_deadline: datetime | None = None
     provider_ref: str | None = None
+    #: a copy asked for again (/ultimo, Reimprimir): the picture says so, not only its caption
+    reprint: bool = False
 
     def __post_init__(self) -> None:
         _require_aware(self.issued_at, "issued_at")

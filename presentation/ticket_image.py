@@ -209,6 +209,8 @@ def _compose(
     page.centered(_("Serial: {serial}").format(serial=format_serial(ticket.serial)),
                   size=28, bold=True)
     page.centered(_("Date: {when}").format(when=fmt.when(ticket.issued_at, year=True)), size=20)
+    if ticket.reprint:
+        page.centered(_("REPRINT"), size=24, bold=True)
     if ticket.customer_name:
         page.left(_("Customer: {name}").format(name=ticket.customer_name), size=20)
     if ticket.seller_name:

@@ -84,3 +84,26 @@ async def test_venezuela_help_still_writes_5bs(tg: FakeTelegram, db_url: str) ->
     async with running_bot(tg, make_settings(tg, db_url)) as run:
         reply = (await run.say(PLAYER, "/help")).content
     assert "El monto va después de las jugadas: x5, a 5, 5bs." in reply
+
+
+async def test_a_reprinted_ticket_says_reimpresion_on_the_picture(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    import io
+
+    from PIL import Image
+
+    from presentation.ticket_image import default_typeface
+    from tests.unit.test_ticket_image_language import shows_line
+
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await run.fund(PLAYER, balance=10_000)
+        await run.buy(PLAYER, "123 x5 zulia 12:45")
+        sold = [p for p in tg.photos(PLAYER) if p.file_bytes]
+        await run.say(PLAYER, "/ultimo")
+        photo = await tg.next_message(PLAYER)
+        assert "Reimpresión" in photo.content and photo.file_bytes is not None
+        face = default_typeface()
+        assert shows_line(Image.open(io.BytesIO(photo.file_bytes)), "REIMPRESIÓN", face)
+        assert sold and sold[0].file_bytes is not None  # the copy sent at the sale is no reprint
+        assert not shows_line(Image.open(io.BytesIO(sold[0].file_bytes)), "REIMPRESIÓN", face)
