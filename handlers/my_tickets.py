@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import datetime
 from typing import cast
 
 from aiogram import Bot, F, Router
@@ -18,7 +19,7 @@ from aiogram.types import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
-from handlers.callbacks import TicketAction, TicketButton, TicketPage
+from handlers.callbacks import CancelAnswer, TicketAction, TicketButton, TicketPage
 from handlers.commands import CommandSpec, register
 from handlers.filters import buttons, commands_only
 from handlers.long_text import send_text
@@ -30,12 +31,12 @@ from presentation.formatting import Formatter
 from presentation.labels import state_name
 from presentation.sale_text import money_text, moved_draws_note, rejection_text
 from providers.base import Capability
-from services.cancel import CancelRefusal, CancelResult, cancel_ticket
+from services.cancel import CancelRefusal, CancelResult, cancel_ticket, refusal, window_open
 from services.my_tickets import PAGE, last_ticket, page_of_tickets, ticket_for
 from services.repeat import moved_to_later_day, repeated_wagers
 from services.sales import preview_wagers
 from services.tickets import ticket_png, ticket_text, ticket_view
-from storage.models import Ticket, TicketStatus, User
+from storage.models import Ticket, User
 
 log = logging.getLogger(__name__)
 
@@ -102,12 +103,11 @@ async def list_page(
         await _send_list(query.message, session, user, app, callback_data.offset)
 
 
-def _actions(ticket: Ticket, catalog: Catalog) -> InlineKeyboardMarkup:
-    """Reprint always; cancel while sold (a passed window is explained when pressed), except
-    a ticket that never had one (a jackpot's); repeat when its lotteries are still sold."""
+def _actions(ticket: Ticket, catalog: Catalog, now: datetime) -> InlineKeyboardMarkup:
+    """Reprint always; cancel while its window is open (a button pressed after it closed
+    explains why); repeat when its lotteries are still sold."""
     row = [_ticket_button(_("🖨 Reprint"), TicketAction.REPRINT, ticket)]
-    never = ticket.cancel_deadline is not None and ticket.cancel_deadline <= ticket.created_at
-    if ticket.status == TicketStatus.SOLD and not never:
+    if window_open(ticket, catalog, now):
         row.append(_ticket_button(_("🗑 Cancel"), TicketAction.CANCEL, ticket))
     if all(catalog.get_lottery(w.lottery_id) for w in ticket.wagers):
         row.append(_ticket_button(_("🔁 Repeat"), TicketAction.REPEAT, ticket))
@@ -118,8 +118,12 @@ async def _show(
     target: Message, ticket: Ticket, app: AppContext, user: User, *, image: bool
 ) -> None:
     view = ticket_view(ticket, app.catalog, brand=app.settings.brand_name)
+    now = app.clock()
+    if not window_open(ticket, app.catalog, now):  # "you can cancel until" only while one can
+        view = replace(view, cancel_deadline=None)
     text = ticket_text(view, user)  # a hundred plays outgrow one message
-    await send_text(cast(Bot, target.bot), target.chat.id, text, _actions(ticket, app.catalog))
+    keyboard = _actions(ticket, app.catalog, now)
+    await send_text(cast(Bot, target.bot), target.chat.id, text, keyboard)
     if not image:
         return
     try:
@@ -206,11 +210,58 @@ def cancel_text(result: CancelResult, app: AppContext, user: User) -> str:
     }[result.refusal]
 
 
-async def cancel(
+def _result_text(result: CancelResult, app: AppContext, user: User) -> str:
+    done = result.refusal in (None, CancelRefusal.ALREADY_VOID)  # void, as they wanted
+    return ("✅ " if done else "❌ ") + cancel_text(result, app, user)
+
+
+async def ask_cancel(
     query: CallbackQuery, callback_data: TicketButton, session: AsyncSession, user: User,
     app: AppContext,
 ) -> None:
+    """Cancel is asked before it is done (one tap voided a ticket by mistake); a cancel bound
+    to be refused is answered at once instead."""
     await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    ticket = await ticket_for(session, user, callback_data.ticket)
+    refused = refusal(ticket, user, app.catalog, app.clock()) if ticket else None
+    if ticket is None or refused is not None:
+        result = refused or CancelResult(None, CancelRefusal.NOT_FOUND)
+        await query.message.answer(_result_text(result, app, user))
+        return
+    answer = (
+        (_("✅ Yes, cancel"), "y"),
+        (_("↩️ No"), "n"),
+    )
+    keyboard = InlineKeyboardMarkup(inline_keyboard=[[
+        InlineKeyboardButton(
+            text=text, callback_data=CancelAnswer(answer=code, ticket=ticket.id).pack()
+        )
+        for text, code in answer
+    ]])
+    await query.message.answer(
+        _("Cancel ticket {serial}?").format(serial=format_serial(ticket.serial)),
+        reply_markup=keyboard,
+    )
+
+
+async def _close_question(query: CallbackQuery) -> None:
+    """The question's buttons go once answered; cosmetic if it fails (an old message)."""
+    if isinstance(query.message, Message):
+        try:
+            await query.message.edit_reply_markup(reply_markup=None)
+        except Exception:
+            log.debug("cancel question's buttons could not be removed", exc_info=True)
+
+
+async def cancel(
+    query: CallbackQuery, callback_data: CancelAnswer, session: AsyncSession, user: User,
+    app: AppContext,
+) -> None:
+    """Yes: the cancel itself."""
+    await query.answer()
+    await _close_question(query)
     result = await cancel_ticket(
         session,
         provider=app.provider,
@@ -220,8 +271,22 @@ async def cancel(
         now=app.clock(),
     )
     if isinstance(query.message, Message):
-        done = result.refusal in (None, CancelRefusal.ALREADY_VOID)  # void, as they wanted
-        await query.message.answer(("✅ " if done else "❌ ") + cancel_text(result, app, user))
+        await query.message.answer(_result_text(result, app, user))
+
+
+async def keep(
+    query: CallbackQuery, callback_data: CancelAnswer, session: AsyncSession, user: User,
+) -> None:
+    """No: nothing changes, and the person is told so."""
+    await query.answer()
+    await _close_question(query)
+    ticket = await ticket_for(session, user, callback_data.ticket)
+    if ticket is not None and isinstance(query.message, Message):
+        await query.message.answer(
+            _("Ticket {serial} was not cancelled: it stays as it was.").format(
+                serial=format_serial(ticket.serial)
+            )
+        )
 
 
 async def repeat(
@@ -256,6 +321,8 @@ def make_router(offers: frozenset[Capability]) -> Router:
     router = register(buttons(commands_only(Router(name="my_tickets")), "tk:"), COMMANDS, offers)
     router.callback_query.register(list_page, TicketPage.filter())
     for handler, action in ((open_ticket, TicketAction.OPEN), (reprint, TicketAction.REPRINT),
-                            (cancel, TicketAction.CANCEL), (repeat, TicketAction.REPEAT)):
+                            (ask_cancel, TicketAction.CANCEL), (repeat, TicketAction.REPEAT)):
         router.callback_query.register(handler, TicketButton.filter(F.action == action))
+    router.callback_query.register(cancel, CancelAnswer.filter(F.answer == "y"))
+    router.callback_query.register(keep, CancelAnswer.filter(F.answer == "n"))
     return router
