@@ -28,7 +28,7 @@ from PIL import Image, ImageDraw, ImageFont
 from lottery.i18n import _
 from presentation.formatting import Formatter
 from presentation.ticket import in_language
-from presentation.ticket_image import Typeface, default_typeface
+from presentation.ticket_image import Typeface, _wrap, default_typeface
 
 MIN_WIDTH = 1000
 MAX_WIDTH = 1280
@@ -36,6 +36,7 @@ HEIGHT = 760
 SLOT = 64  # preferred pixels per day: more days widen the picture up to MAX_WIDTH, then pack
 MARGIN = 28
 PLOT_TOP = 190
+SUBTITLE_LINE = 32  # pixels a wrapped subtitle line takes (26 px type)
 PLOT_BOTTOM_ROOM = 130  # below the plot: two lines of dates and the axis title
 BACKGROUND = (255, 255, 255)
 INK = (33, 33, 33)
@@ -104,6 +105,13 @@ class _Chart:
         self.bars = bars
         self.subtitle = subtitle
         self.width = chart_width(len(bars))
+        #: the subtitle in lines that fit the picture; each line past the first moves the
+        #: legend and the plot down, so nothing is cut at the right edge
+        self.subtitle_lines = (
+            _wrap(face.printable(subtitle), self.font(26), self.width - 2 * MARGIN, "la")
+            if subtitle else [])
+        self.shift = SUBTITLE_LINE * max(0, len(self.subtitle_lines) - 1)
+        self.plot_top = PLOT_TOP + self.shift
         top = max(max(b.sales for b in bars), max(b.prizes for b in bars))
         self.step, self.top = nice_scale(top)
 
@@ -129,22 +137,22 @@ class _Chart:
     def _heading(self, draw: ImageDraw.ImageDraw) -> None:
         draw.text((MARGIN, 22), self.text(_("Sales and prizes per day")), fill=INK,
                   font=self.font(38, bold=True))
-        if self.subtitle:
-            draw.text((MARGIN, 74), self.text(self.subtitle), fill=MUTED, font=self.font(26))
+        for i, line in enumerate(self.subtitle_lines):
+            draw.text((MARGIN, 74 + SUBTITLE_LINE * i), line, fill=MUTED, font=self.font(26))
         x = MARGIN
         font = self.font(26)
         for label, color in ((_("Sales"), SALES_COLOR), (_("Prizes"), PRIZES_COLOR)):
-            draw.rectangle((x, 126, x + 26, 152), fill=color)
+            draw.rectangle((x, 126 + self.shift, x + 26, 152 + self.shift), fill=color)
             x += 36
             label = self.text(label)
-            draw.text((x, 139), label, fill=INK, font=font, anchor="lm")
+            draw.text((x, 139 + self.shift), label, fill=INK, font=font, anchor="lm")
             x += int(font.getlength(label)) + 40
 
     def _plot_bottom(self) -> int:
         return HEIGHT - PLOT_BOTTOM_ROOM
 
     def _y(self, value: Decimal) -> float:
-        bottom, top = self._plot_bottom(), PLOT_TOP
+        bottom, top = self._plot_bottom(), self.plot_top
         return bottom - float(value / self.top) * (bottom - top)
 
     def _y_axis(self, image: Image.Image, draw: ImageDraw.ImageDraw) -> int:
@@ -160,7 +168,7 @@ class _Chart:
             draw.line((left, y, right, y), fill=INK if tick == 0 else GRID, width=2)
             draw.text((left - 10, y), label, fill=INK, font=font, anchor="rm")
         title = self.text(_("Amount ({currency})").format(currency=self.fmt.symbol()))
-        self._vertical_text(image, title, MARGIN, (PLOT_TOP + self._plot_bottom()) // 2)
+        self._vertical_text(image, title, MARGIN, (self.plot_top + self._plot_bottom()) // 2)
         return left
 
     def _vertical_text(self, image: Image.Image, text: str, x: int, center_y: int) -> None:
@@ -169,7 +177,7 @@ class _Chart:
         label = Image.new("RGB", (right - left + 4, bottom - top + 4), BACKGROUND)
         ImageDraw.Draw(label).text((2 - left, 2 - top), text, fill=INK, font=font)
         rotated = label.rotate(90, expand=True)
-        image.paste(rotated, (x, max(PLOT_TOP, center_y - rotated.height // 2)))
+        image.paste(rotated, (x, max(self.plot_top, center_y - rotated.height // 2)))
 
     def _bars(self, draw: ImageDraw.ImageDraw, left: int) -> None:
         right = self.width - MARGIN
