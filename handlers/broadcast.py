@@ -100,7 +100,7 @@ async def announce(message: Message, command: CommandObject, state: FSMContext,
 
 ANNOUNCE = CommandSpec(
     announce, ("difundir", "broadcast"), N_("Send a message to all users"), roles=ADMINS,
-    order=260, help=N_("/difundir TEXT sends a message to all users; /difundir @zulia TEXT to "
+    order=260, help=N_("/difundir TEXT sends a message to all users; /difundir @{lottery} TEXT to "
                        "that lottery's subscribers"),
 )
 

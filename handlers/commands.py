@@ -116,12 +116,18 @@ def menu(
 
 
 def role_help(
-    specs: Sequence[CommandSpec], offers: frozenset[Capability], role: UserRole
+    specs: Sequence[CommandSpec], offers: frozenset[Capability], role: UserRole,
+    examples: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """The lines /help gives ``role`` about its own commands, in the reader's language."""
+    """The lines /help gives ``role`` about its own commands, in the reader's language, their
+    ``{lottery}`` and ``{result}`` filled from ``examples`` (the catalog in use: a Costa Rica
+    banca is not shown Venezuelan lotteries)."""
     listed = [s for s in specs if s.offered(offers) and s.help_text(role)]
     listed.sort(key=lambda s: s.order if s.help_order is None else s.help_order)
-    return [gettext(s.help_text(role)) for s in listed]
+    lines = [gettext(s.help_text(role)) for s in listed]
+    for name, value in (examples or {}).items():  # replace, not format: a line may hold braces
+        lines = [line.replace("{" + name + "}", value) for line in lines]
+    return lines
 
 
 def declared() -> tuple[CommandSpec, ...]:

@@ -110,7 +110,7 @@ async def results_are_fed(message: Message) -> None:
 ENTER = CommandSpec(
     enter, ("resultado", "result"), N_("Enter a draw's result"), roles=ADMINS, order=220,
     needs=Capability.ENTERS_RESULTS, otherwise=results_are_fed, help_order=254,
-    help=N_("/resultado zulia 12:45 123 ACU enters a result: its tickets are settled and the "
+    help=N_("/resultado {result} enters a result: its tickets are settled and the "
             "winners told"),
 )
 COMMANDS = (RESULTS, ENTER)

@@ -25,6 +25,6 @@ RISK = CommandSpec(
     show_risk, ("riesgo", "exposicion", "risk"),
     N_("What each draw would pay in its worst result"), roles=ADMINS, order=210,
     needs=Capability.SELLS_PLAYS, otherwise=no_draws, help_order=252,
-    help=N_("/riesgo zulia shows what each draw has sold and what its worst result would pay"),
+    help=N_("/riesgo {lottery} shows what each draw has sold and what its worst result would pay"),
 )
 COMMANDS = (RISK,)

@@ -12,9 +12,10 @@ from bot.context import AppContext
 from handlers.callbacks import answer_stale
 from handlers.commands import CommandSpec, declared, register, role_help
 from handlers.filters import COMMAND_TEXT, PRIVATE_NOT_TEXT, commands_only
+from lottery.catalog import Catalog
 from lottery.i18n import N_, _
 from providers.base import Capability
-from services.help import amount_examples, examples_for, provider_help
+from services.help import admin_examples, amount_examples, examples_for, provider_help
 from storage.models import User, UserRole
 
 
@@ -35,7 +36,7 @@ def _role_intro(user: User) -> str:
     )
 
 
-def _role_help(user: User, offers: frozenset[Capability]) -> list[str]:
+def _role_help(user: User, offers: frozenset[Capability], catalog: Catalog) -> list[str]:
     """What a seller or an admin can do besides buying (their commands' help lines): a player's
     /help says nothing of it."""
     if user.role == UserRole.PLAYER:
@@ -47,7 +48,8 @@ def _role_help(user: User, offers: frozenset[Capability]) -> list[str]:
     if Capability.SELLS_PLAYS in offers:  # betcards carry no customer's name
         lines.append(
             _("• A line <code>cliente: Juan</code> puts your customer's name on the ticket."))
-    return lines + role_help(declared(), offers, user.role)
+    examples = {k: escape(v) for k, v in admin_examples(catalog).items()}
+    return lines + role_help(declared(), offers, user.role, examples)
 
 
 async def start(message: Message, user: User, app: AppContext) -> None:
@@ -80,7 +82,7 @@ async def help_(message: Message, user: User, app: AppContext) -> None:
         lines = [*provider_help(offers), "", _(
             "/tickets your tickets (reprint, cancel, repeat) · /resultados results · "
             "/premio SERIAL checks a prize · /pagar SERIAL PIN collects it · /saldo your balance"
-        ), *_role_help(user, offers)]
+        ), *_role_help(user, offers, app.catalog)]
         await message.answer("\n".join(lines))
         return
     lines = [
@@ -106,7 +108,7 @@ async def help_(message: Message, user: User, app: AppContext) -> None:
             "/tickets your tickets (reprint, cancel, repeat) · /resultados results · "
             "/premio SERIAL checks a prize · /pagar SERIAL PIN collects it · /saldo your balance"
         ),
-        *_role_help(user, offers),
+        *_role_help(user, offers, app.catalog),
     ]
     await message.answer("\n".join(lines))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lottery.catalog import Catalog
 from lottery.i18n import _
+from lottery.result_input import _example as result_example
 from providers.base import Capability
 
 _EXAMPLES: tuple[tuple[str, str, str], ...] = (
@@ -45,6 +46,14 @@ def amount_examples(catalog: Catalog) -> list[str]:
     if catalog.currency in _UNITS:
         forms.append(_UNITS[catalog.currency].format(amount=amount))
     return forms
+
+
+def admin_examples(catalog: Catalog) -> dict[str, str]:
+    """What /help's admin lines show, from the catalog in use: ``{lottery}`` (``zulia``,
+    ``tica``) and ``{result}``, /resultado's arguments (``zulia 12:45 123 ACU``, ``tica 12:55
+    25``)."""
+    first = catalog.lotteries[0]
+    return {"lottery": first.aliases[0], "result": result_example(first)}
 
 
 def provider_help(offers: frozenset[Capability]) -> list[str]:

@@ -107,3 +107,29 @@ async def test_a_reprinted_ticket_says_reimpresion_on_the_picture(
         assert shows_line(Image.open(io.BytesIO(photo.file_bytes)), "REIMPRESIÓN", face)
         assert sold and sold[0].file_bytes is not None  # the copy sent at the sale is no reprint
         assert not shows_line(Image.open(io.BytesIO(sold[0].file_bytes)), "REIMPRESIÓN", face)
+
+
+async def test_costa_rica_admin_help_shows_its_own_lotteries_in_the_examples(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    from lottery.catalog import bundled_catalog_path
+
+    admin = 9001
+    settings = make_settings(tg, db_url, catalog=bundled_catalog_path("cr"),
+                             admin_ids=str(admin))
+    async with running_bot(tg, settings) as run:
+        await run.say(admin, "/start")
+        reply = _spaced((await run.say(admin, "/help")).content)
+    assert "/resultado tica 12:55 25 carga un resultado" in reply
+    assert "/riesgo tica muestra" in reply
+    assert "/difundir @tica TEXTO" in reply
+    assert "zulia" not in reply and "ACU" not in reply and "{" not in reply
+
+
+async def test_venezuela_admin_help_keeps_its_examples(tg: FakeTelegram, db_url: str) -> None:
+    admin = 9001
+    async with running_bot(tg, make_settings(tg, db_url, admin_ids=str(admin))) as run:
+        await run.say(admin, "/start")
+        reply = (await run.say(admin, "/help")).content
+    assert "/resultado zulia 12:45 123 ACU carga un resultado" in reply
+    assert "/riesgo zulia muestra" in reply and "/difundir @zulia TEXTO" in reply
