@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lottery.catalog import Catalog, Lottery
 from lottery.day_input import parse_day
 from lottery.exposure import Play, plays_by_payout, worst_result
-from lottery.i18n import _
+from lottery.i18n import _, ngettext
 from lottery.plays.model import Wager
 from presentation.formatting import Formatter
 from presentation.labels import game_name
@@ -111,5 +111,7 @@ def _top_plays(catalog: Catalog, lottery: Lottery, at: datetime, plays: list[Pla
             play=escape(play_text(wager, catalog)), game=escape(game_name(play.game)),
             sold=fmt.minor(play.sold), pays=fmt.minor(play.pays)))
     if len(plays) > TOP_PLAYS:
-        lines.append(_("… and {count} more plays.").format(count=len(plays) - TOP_PLAYS))
+        more = len(plays) - TOP_PLAYS
+        lines.append(ngettext("… and {count} more play.", "… and {count} more plays.",
+                              more).format(count=more))
     return lines
