@@ -22,7 +22,6 @@ from bot.context import AppContext
 from handlers.callbacks import CancelAnswer, TicketAction, TicketButton, TicketPage
 from handlers.commands import CommandSpec, register
 from handlers.filters import buttons, commands_only
-from handlers.long_text import send_text
 from handlers.sales import show_preview
 from lottery.catalog import Catalog
 from lottery.i18n import N_, _
@@ -32,6 +31,7 @@ from presentation.labels import state_name
 from presentation.sale_text import money_text, moved_draws_note, rejection_text
 from providers.base import Capability
 from services.cancel import CancelRefusal, CancelResult, cancel_ticket, refusal, window_open
+from services.long_text import send_text
 from services.my_tickets import PAGE, last_ticket, page_of_tickets, ticket_for
 from services.repeat import moved_to_later_day, repeated_wagers
 from services.sales import preview_wagers

@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.context import AppContext
 from handlers.callbacks import SaleAction, SaleButton
 from handlers.filters import PLAIN_TEXT, buttons
-from handlers.long_text import send_text
 from lottery.i18n import _
 from lottery.render import render_wagers
 from presentation import sale_text
@@ -27,6 +26,7 @@ from presentation.telegram_text import MAX_TEXT
 from providers.base import BooksInTransaction, Capability, ProviderError
 from services.delivery import deliver_ticket
 from services.draft import SaleDraft
+from services.long_text import send_text
 from services.sales import Outcome, Preview, confirm_sale, prepare_sale
 from services.tickets import ticket_by_reference, ticket_text, ticket_view
 from storage.models import User

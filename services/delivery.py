@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
-from aiogram.types import BufferedInputFile, Message
+from aiogram.types import BufferedInputFile
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from presentation.telegram_text import fits_caption, split_text
+from presentation.telegram_text import fits_caption
+from services.long_text import send_text
 from services.tickets import ticket_png, ticket_text, ticket_view
 from storage.models import Ticket, User
 from storage.repositories import outbox as repo
@@ -53,14 +54,6 @@ def backoff(attempts: int) -> timedelta:
     return min(MAX_BACKOFF, timedelta(seconds=2 ** min(attempts, 20)))
 
 
-async def send_long_text(bot: Bot, chat_id: int, html: str) -> Message:
-    """``html`` in as many messages as Telegram's length needs; the last one is returned."""
-    *first, last = split_text(html)
-    for piece in first:
-        await bot.send_message(chat_id, piece)
-    return await bot.send_message(chat_id, last)
-
-
 async def send_ticket(
     bot: Bot, app: AppContext, chat_id: int, ticket: Ticket, user: User, pin: str | None
 ) -> int:
@@ -70,7 +63,7 @@ async def send_ticket(
     view = ticket_view(ticket, app.catalog, brand=app.settings.brand_name, pin=pin)
     text = ticket_text(view, user)
     caption = fits_caption(text)
-    text_id = None if caption else (await send_long_text(bot, chat_id, text)).message_id
+    text_id = None if caption else (await send_text(bot, chat_id, text)).message_id
     try:
         png = await ticket_png(view, app, user)
         photo = await bot.send_photo(
@@ -82,7 +75,7 @@ async def send_ticket(
         log.exception("ticket image could not be sent; the ticket goes as text")
         if text_id is not None:
             return text_id
-        return (await send_long_text(bot, chat_id, text)).message_id
+        return (await send_text(bot, chat_id, text)).message_id
     return text_id if text_id is not None else photo.message_id
 
 
@@ -192,7 +185,7 @@ class Deliverer:
 
     async def _send(self, session: AsyncSession, row: Claimed) -> int | None:
         if row.ticket_id is None:
-            return (await send_long_text(self.bot, row.chat_id, row.text or "")).message_id
+            return (await send_text(self.bot, row.chat_id, row.text or "")).message_id
         ticket = await tickets_repo.get_ticket(session, row.ticket_id)
         user = await users_repo.get_user(session, row.chat_id)
         if ticket is None or user is None:
@@ -243,7 +236,7 @@ async def deliver_text(
     deliverer = app.deliverer
     async with deliverer.holding(row_id) if deliverer is not None else nullcontext():
         try:
-            message_id = (await send_long_text(bot, chat_id, text)).message_id
+            message_id = (await send_text(bot, chat_id, text)).message_id
         except Exception as exc:
             await record_failure(session, row_id, 1, exc, now)
             return
