@@ -11,12 +11,13 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.telegram import TelegramAPIServer
+from sqlalchemy import select
 
 from bot.context import AppContext
 from bot.dispatcher import create_dispatcher
 from bot.runtime import app_context, broadcasting, create_bot
 from bot.settings import Settings, load_settings
-from storage.models import User, UserRole
+from storage.models import Ticket, TicketStatus, User, UserRole
 from storage.repositories import users as users_repo
 from storage.repositories.activity import list_activity
 from tests.fakes.telegram import FakeTelegram, SentMessage
@@ -132,6 +133,18 @@ class RunningBot:
         async with self.app.sessionmaker() as session:
             entries = await list_activity(session, **filters)
         return [entry.action for entry in reversed(entries)]
+
+    async def statuses(self) -> list[TicketStatus]:
+        """Every ticket's status, oldest first."""
+        async with self.app.sessionmaker() as session:
+            rows = await session.scalars(select(Ticket.status).order_by(Ticket.id))
+            return list(rows.all())
+
+    async def last_ticket(self, user_id: int) -> SentMessage:
+        """/ultimo: the ticket's text with its buttons (its picture is skipped)."""
+        shown = await self.say(user_id, "/ultimo")
+        await self.tg.next_message(user_id)
+        return shown
 
     async def buy(self, user_id: int, plays: str) -> SentMessage:
         """Preview and confirm; returns the ticket: its picture, captioned with its text."""
