@@ -23,6 +23,10 @@ from providers.base import ProviderUnavailable
 DEFAULT_TIMEOUT = 10.0
 #: Connecting should be quick; a slow connect means the provider is unreachable, not busy.
 MAX_CONNECT_TIMEOUT = 5.0
+#: A connect on a working network takes milliseconds; one that waits longer than a short read
+#: budget is this process's event loop stalled (a full garbage collection, a burst of updates),
+#: not the provider gone. A connect that fails was never sent, so waiting a little longer is safe.
+MIN_CONNECT_TIMEOUT = 1.0
 
 
 class Stage(enum.Enum):
@@ -49,7 +53,8 @@ def make_client(
 ) -> httpx.AsyncClient:
     """A client with every timeout set; proxies from the environment are ignored (``trust_env``)
     so the provider we talk to is exactly the configured URL."""
-    limits = httpx.Timeout(timeout, connect=min(timeout, MAX_CONNECT_TIMEOUT))
+    connect = min(max(timeout, MIN_CONNECT_TIMEOUT), MAX_CONNECT_TIMEOUT)
+    limits = httpx.Timeout(timeout, connect=connect)
     return httpx.AsyncClient(
         base_url=base_url.rstrip("/"),
         timeout=limits,
