@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, nullcontext
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -83,7 +82,7 @@ class Deliverer:
     """Sends what the outbox owes, in this process; several processes may share one database.
 
     ``in_hand``: rows this process is sending itself (a sale's ticket), or has sent and not yet
-    recorded, which the background loop leaves alone even past their lease.
+    recorded, which the background loop leaves alone even past their lease (``_first_try``).
     """
 
     def __init__(
@@ -96,7 +95,6 @@ class Deliverer:
         self._wake = asyncio.Event()
         self.in_hand: set[int] = set()
         self._marks: list[repo.Delivered] = []
-        self._marked: set[int] = set()
         self._marking: asyncio.Task[None] | None = None
 
     def mark_sent(self, row_id: int, message_id: int | None) -> None:
@@ -105,7 +103,6 @@ class Deliverer:
         a millisecond). Should the process die before they are written, those messages are sent
         again after the lease: twice, never zero times."""
         self._marks.append(repo.Delivered(row_id, message_id, self.app.clock()))
-        self._marked.add(row_id)  # held (``in_hand``) until written
         if self._marking is None or self._marking.done():
             self._marking = asyncio.create_task(self._write_marks())
 
@@ -119,8 +116,7 @@ class Deliverer:
             except Exception:
                 log.exception("outbox: %s deliveries not recorded; they will be sent again",
                               len(marks))
-            for mark in marks:
-                self._marked.discard(mark.row_id)
+            for mark in marks:  # written (or to be sent again after the lease): let go
                 self.in_hand.discard(mark.row_id)
 
     async def flush_marks(self) -> None:
@@ -192,16 +188,6 @@ class Deliverer:
             raise LookupError(f"outbox row {row.id}: no ticket {row.ticket_id} or user")
         return await send_ticket(self.bot, self.app, row.chat_id, ticket, user, row.pin)
 
-    @asynccontextmanager
-    async def holding(self, row_id: int) -> AsyncIterator[None]:
-        """While this process sends ``row_id`` itself, the background loop leaves it alone."""
-        self.in_hand.add(row_id)
-        try:
-            yield
-        finally:
-            if row_id not in self._marked:  # else held until its delivery is written
-                self.in_hand.discard(row_id)
-
 
 async def deliver_ticket(
     session: AsyncSession,
@@ -214,17 +200,9 @@ async def deliver_ticket(
     pin: str | None,
     now: datetime,
 ) -> None:
-    """The sale's own first try, right after its commit; what it records rides with the
-    update's unit of work. A failure is logged and left to the background sender, which is
-    woken to try again after the backoff."""
-    deliverer = app.deliverer
-    async with deliverer.holding(row_id) if deliverer is not None else nullcontext():
-        try:
-            message_id = await send_ticket(bot, app, user.id, ticket, user, pin)
-        except Exception as exc:
-            await record_failure(session, row_id, 1, exc, now)
-            return
-        await _sent(session, deliverer, row_id, message_id, now)
+    """The sale's own first try, right after its commit (:func:`_first_try`)."""
+    await _first_try(session, app, row_id, now,
+                     lambda: send_ticket(bot, app, user.id, ticket, user, pin))
 
 
 async def deliver_text(
@@ -233,19 +211,34 @@ async def deliver_text(
 ) -> None:
     """A sale that words its ticket itself (a jackpot betcard) sends that text as the outbox's
     first try; if it fails, the background sender sends the ticket in the usual form."""
+
+    async def send() -> int:
+        return (await send_text(bot, chat_id, text)).message_id
+
+    await _first_try(session, app, row_id, now, send)
+
+
+async def _first_try(
+    session: AsyncSession, app: AppContext, row_id: int, now: datetime,
+    send: Callable[[], Awaitable[int]],
+) -> None:
+    """Send ``row_id`` from the update that queued it. While it is in this process's hands
+    (``Deliverer.in_hand``: until its delivery is written), the background loop leaves it alone.
+    A failure is recorded in the update's unit of work and left to the background sender, which
+    takes the row again when its backoff is over."""
     deliverer = app.deliverer
-    async with deliverer.holding(row_id) if deliverer is not None else nullcontext():
-        try:
-            message_id = (await send_text(bot, chat_id, text)).message_id
-        except Exception as exc:
-            await record_failure(session, row_id, 1, exc, now)
-            return
-        await _sent(session, deliverer, row_id, message_id, now)
-
-
-async def _sent(session: AsyncSession, deliverer: Deliverer | None, row_id: int,
-                message_id: int, now: datetime) -> None:
-    """Through the deliverer's group commit, or with the update's unit of work without one."""
+    if deliverer is not None:
+        deliverer.in_hand.add(row_id)
+    sent = False
+    try:
+        message_id = await send()
+        sent = True
+    except Exception as exc:
+        await record_failure(session, row_id, 1, exc, now)
+        return
+    finally:
+        if deliverer is not None and not sent:
+            deliverer.in_hand.discard(row_id)
     if deliverer is not None:
         deliverer.mark_sent(row_id, message_id)
     else:

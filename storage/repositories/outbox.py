@@ -93,18 +93,6 @@ async def claim(
     return Claimed(row.id, row.chat_id, row.ticket_id, row.pin, row.text, row.attempts)
 
 
-async def sent(session: AsyncSession, row_id: int, *, message_id: int | None, now: datetime
-               ) -> None:
-    """Delivered: what it carried (a PIN, money news) is dropped; the row stays as a record."""
-    await session.execute(
-        update(_T)
-        .where(_T.c.id == row_id)
-        .values(state=OutboxState.SENT, sent_at=now, message_id=message_id, pin=None, text=None,
-                error=None)
-        .execution_options(synchronize_session=False)
-    )
-
-
 class Delivered(NamedTuple):
     row_id: int
     message_id: int | None
@@ -112,7 +100,8 @@ class Delivered(NamedTuple):
 
 
 async def sent_many(session: AsyncSession, delivered: Sequence[Delivered]) -> None:
-    """:func:`sent` for many rows in one executemany."""
+    """Delivered, many rows in one executemany: what each carried (a PIN, money news) is
+    dropped; the rows stay as a record."""
     if not delivered:
         return
     await session.execute(
@@ -122,6 +111,12 @@ async def sent_many(session: AsyncSession, delivered: Sequence[Delivered]) -> No
                 message_id=bindparam("_message"), pin=None, text=None, error=None),
         [{"_id": d.row_id, "_message": d.message_id, "_at": d.at} for d in delivered],
     )
+
+
+async def sent(session: AsyncSession, row_id: int, *, message_id: int | None, now: datetime
+               ) -> None:
+    """Delivered: what it carried (a PIN, money news) is dropped; the row stays as a record."""
+    await sent_many(session, [Delivered(row_id, message_id, now)])
 
 
 async def retry_at(session: AsyncSession, row_id: int, *, due_at: datetime, error: str) -> None:

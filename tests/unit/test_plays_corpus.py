@@ -1,5 +1,5 @@
 """Every worked case of the shared corpus passes: ``../shared/corpus/plays.jsonl`` (the first
-version of the plays language) and ``plays-v2.jsonl`` (the rules marked v2 in PLAYS.md).
+version of the plays language) and ``plays-v2.jsonl`` (the rules once marked v2; docs/plays.md).
 
 The corpus lives next to the repository, not in it: on a clone without it the test says it
 skipped; on CI (``CI=true``) its absence is a failure.
