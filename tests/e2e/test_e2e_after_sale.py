@@ -27,9 +27,6 @@ async def _balance(run: RunningBot) -> int:
         return user.balance
 
 
-async def _statuses(run: RunningBot) -> list[TicketStatus]:
-    async with run.app.sessionmaker() as session:
-        return list((await session.scalars(select(Ticket.status).order_by(Ticket.id))).all())
 
 
 async def test_tickets_list_opens_a_ticket_and_reprints_it(tg: FakeTelegram, db_url: str) -> None:
@@ -63,7 +60,7 @@ async def test_cancel_inside_the_window_returns_the_money(tg: FakeTelegram, db_u
         done = await run.press(PLAYER, asked, "✅ Sí, anular")
         assert "anulado" in done.content and "Bs. 5,00" in done.content
         assert await _balance(run) == 100_000
-        assert await _statuses(run) == [TicketStatus.VOID]
+        assert await run.statuses() == [TicketStatus.VOID]
         again = await run.press(PLAYER, opened, "🗑 Anular")  # an old button, pressed again
         assert "ya está anulado" in again.content
         # the serial the player holds finds the sale and the cancel in the log, once each
@@ -84,7 +81,7 @@ async def test_cancel_refused_after_the_window_names_the_deadline(
         refused = await run.press(PLAYER, opened, "🗑 Anular")
         assert "9:33" in refused.content and "ya pasó" in refused.content
         assert await _balance(run) == 99_500
-        assert await _statuses(run) == [TicketStatus.SOLD]
+        assert await run.statuses() == [TicketStatus.SOLD]
 
 
 async def test_cancel_refused_once_the_draw_closed(tg: FakeTelegram, db_url: str) -> None:
@@ -97,7 +94,7 @@ async def test_cancel_refused_once_the_draw_closed(tg: FakeTelegram, db_url: str
         run.clock.advance(minutes=2, seconds=30)  # 12:40:30: inside the window, draw closed
         refused = await run.press(PLAYER, opened, "🗑 Anular")
         assert "cerró" in refused.content and "12:40" in refused.content
-        assert await _statuses(run) == [TicketStatus.SOLD]
+        assert await run.statuses() == [TicketStatus.SOLD]
 
 
 async def test_repeat_books_the_same_plays_on_the_next_draw(tg: FakeTelegram, db_url: str) -> None:
@@ -112,7 +109,7 @@ async def test_repeat_books_the_same_plays_on_the_next_draw(tg: FakeTelegram, db
         assert "mar, 24 nov" in preview.content and "12:45" in preview.content
         assert "Bs. 10,00" in preview.content
         await run.press(PLAYER, preview, "✅ Confirmar")
-        assert await _statuses(run) == [TicketStatus.SOLD, TicketStatus.SOLD]
+        assert await run.statuses() == [TicketStatus.SOLD, TicketStatus.SOLD]
 
 
 async def test_admin_enters_results_winners_are_settled_and_everyone_sees_them(
@@ -136,9 +133,9 @@ async def test_admin_enters_results_winners_are_settled_and_everyone_sees_them(
         await run.say(ADMIN, "/resultado activo 10am tigre")
         shown = await run.say(PLAYER, "/resultados")
         assert "123 Acuario" in shown.content and "10 Tigre" in shown.content
-        assert await _statuses(run) == [TicketStatus.WINNER, TicketStatus.LOSER]
+        assert await run.statuses() == [TicketStatus.WINNER, TicketStatus.LOSER]
         fixed = await run.say(ADMIN, "/resultado zulia 12:45 124 ACU")
         assert "corregido" in fixed.content.lower()
-        assert await _statuses(run) == [TicketStatus.LOSER, TicketStatus.LOSER]
+        assert await run.statuses() == [TicketStatus.LOSER, TicketStatus.LOSER]
         refused = await run.say(PLAYER, "/resultado zulia 12:45 123 ACU")
         assert "solo para" in refused.content

@@ -8,10 +8,8 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from providers.base import ProviderTicket
-from storage.models import Ticket, TicketStatus
+from storage.models import TicketStatus
 from tests.e2e.harness import RunningBot, make_settings, running_bot
 from tests.fakes.telegram import FakeTelegram, SentMessage
 
@@ -19,9 +17,6 @@ PLAYER = 5301
 GROUP = -4301
 
 
-async def _statuses(run: RunningBot) -> list[TicketStatus]:
-    async with run.app.sessionmaker() as session:
-        return list((await session.scalars(select(Ticket.status).order_by(Ticket.id))).all())
 
 
 async def test_a_second_cancel_press_says_the_ticket_is_already_void(
@@ -83,4 +78,4 @@ async def test_a_cancel_press_while_the_ticket_is_being_voided_says_already_void
         assert sum("ya está anulado" in a for a in answers) == 1
         assert sum("Se devolvieron Bs. 5,00" in a for a in answers) == 1  # refunded once
         assert await run.balance(PLAYER) == 100_000
-        assert await _statuses(run) == [TicketStatus.VOID]
+        assert await run.statuses() == [TicketStatus.VOID]

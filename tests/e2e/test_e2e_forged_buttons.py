@@ -4,10 +4,8 @@ never left spinning."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from storage.models import Ticket, TicketStatus
-from tests.e2e.harness import RunningBot, make_settings, running_bot
+from storage.models import TicketStatus
+from tests.e2e.harness import make_settings, running_bot
 from tests.fakes.telegram import FakeTelegram
 
 PLAYER = 5301
@@ -50,9 +48,6 @@ async def _answer(tg: FakeTelegram, update_id: int) -> str | None:
     return query.text
 
 
-async def _statuses(run: RunningBot) -> list[TicketStatus]:
-    async with run.app.sessionmaker() as session:
-        return list((await session.scalars(select(Ticket.status).order_by(Ticket.id))).all())
 
 
 async def test_forged_buttons_are_each_answered_as_no_longer_valid(
@@ -71,7 +66,7 @@ async def test_forged_buttons_are_each_answered_as_no_longer_valid(
         opened = await run.press(PLAYER, listing, button)
         assert "Triple Zulia" in opened.content
         assert [m.content for m in tg.messages(PLAYER) if APOLOGY in m.content] == []
-        assert await _statuses(run) == [TicketStatus.SOLD]
+        assert await run.statuses() == [TicketStatus.SOLD]
 
 
 async def test_a_preview_keeps_the_buttons_it_was_sent_with(tg: FakeTelegram, db_url: str) -> None:
@@ -87,4 +82,4 @@ async def test_a_preview_keeps_the_buttons_it_was_sent_with(tg: FakeTelegram, db
         tg.press_button(PLAYER, preview, f"sale:ok:{reference}")
         ticket = await tg.next_message(PLAYER)
         assert "Triple Zulia" in ticket.content
-        assert await _statuses(run) == [TicketStatus.SOLD]
+        assert await run.statuses() == [TicketStatus.SOLD]
