@@ -30,7 +30,12 @@ def _amount(text: str) -> Decimal:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="taquilla", description=__doc__)
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="run the bot (console mode when BOT_TOKEN is not set)")
+    run = sub.add_parser("run", help="run the bot (console mode when BOT_TOKEN is not set)")
+    run.add_argument(
+        "--workers", type=int, default=1, metavar="N",
+        help="webhook worker processes on one port (WEBHOOK_URL, PostgreSQL and REDIS_URL "
+        "needed when N > 1; see docs/deploy.md)",
+    )
     console = sub.add_parser(
         "console",
         help="talk to the bot from this terminal (or a pipe)",
@@ -136,6 +141,24 @@ async def _console(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def workers_refused(settings: Settings, workers: int) -> str | None:
+    """Why ``run --workers N`` cannot start, in one line; None when it can."""
+    if workers < 1:
+        return "--workers: at least 1"
+    if workers == 1:
+        return None
+    if not settings.webhook_url:
+        return ("--workers: polling is one process per token; set WEBHOOK_URL (and "
+                "WEBHOOK_SECRET) to run webhook workers")
+    if not settings.database_url.startswith("postgresql"):
+        return ("--workers: webhook workers need PostgreSQL (DATABASE_URL=postgresql+asyncpg://"
+                "…); SQLite serves one process")
+    if not settings.redis_url:
+        return ("--workers: webhook workers need Redis (REDIS_URL) for the conversations and "
+                "each person's lock")
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["parse"]:
@@ -155,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
         print("BOT_TOKEN is not set: starting console mode (type /start).", file=sys.stderr)
         args = _parser().parse_args(["console"])
         command = "console"
+    workers = getattr(args, "workers", 1)
+    if command == "run" and (refused := workers_refused(settings, workers)):
+        print(f"taquilla: {refused}", file=sys.stderr)
+        return 2
     if command in ("run", "console"):
         try:  # before logging starts, so that the line stays alone, as for a bad setting
             asyncio.run(require_redis(settings.redis_url))
@@ -171,10 +198,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if command == "console":
         return asyncio.run(_console(settings, args))
-    from bot.runtime import run_bot
+    if workers > 1:
+        from bot.workers import supervise
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run_bot(settings))
+        asyncio.run(supervise(settings, workers))
+        return 0
+    from bot.runtime import AlreadyRunning, run_bot
+
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run_bot(settings))
+    except AlreadyRunning as exc:
+        print(f"taquilla: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

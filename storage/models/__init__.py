@@ -30,6 +30,7 @@ from storage.models.core import (
     Wager,
     WagerOutcome,
 )
+from storage.models.leases import Lease
 from storage.models.messaging import (
     Broadcast,
     BroadcastDelivery,
@@ -57,6 +58,7 @@ __all__ = [
     "FsmRecord",
     "HouseBooking",
     "HouseBookingState",
+    "Lease",
     "NumberSales",
     "OutboxMessage",
     "OutboxState",
