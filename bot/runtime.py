@@ -18,6 +18,7 @@ from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.callback_answers import StaleAnswersIgnored
 from bot.commands import set_bot_commands
 from bot.context import AppContext
 from bot.dispatcher import create_dispatcher
@@ -154,11 +155,13 @@ def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot
     assert settings.bot_token is not None
     if session is None and settings.telegram_api_url:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    return Bot(
+    bot = Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
+    bot.session.middleware(StaleAnswersIgnored())
+    return bot
 
 
 async def run_polling(bot: Bot, dp: Dispatcher, app: AppContext) -> None:

@@ -145,7 +145,8 @@ async def _keep(lease: Lease, work: Work, stop: asyncio.Event, first: asyncio.Ev
             if await lease.take():
                 if task is None or task.done():
                     lost = asyncio.Event()
-                    log.info("lease taken: %s runs here", lease.name, extra={"lease": lease.name})
+                    log.info("lease taken: %s runs here", lease.name,
+                             extra={"lease": lease.name, "pid": os.getpid()})
                     task = asyncio.create_task(work(lost), name=f"leased-{lease.name}")
             elif task is not None:
                 log.warning("lease lost: %s stops here", lease.name, extra={"lease": lease.name})
