@@ -78,8 +78,8 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def _tree_cpu(root: int) -> float:
-    """CPU seconds (user + system) of ``root``'s descendants now alive (the workers and their
-    picture processes), read from /proc."""
+    """CPU seconds (user + system) of ``root`` and its descendants now alive (``taquilla run``:
+    the workers, their picture processes), read from /proc."""
     parents: dict[int, int] = {}
     times: dict[int, float] = {}
     for entry in os.listdir("/proc"):
@@ -92,7 +92,7 @@ def _tree_cpu(root: int) -> float:
             continue
         parents[int(entry)] = int(fields[1])
         times[int(entry)] = (int(fields[11]) + int(fields[12])) / _TICKS
-    total, frontier = 0.0, [root]
+    total, frontier = times.get(root, 0.0), [root]
     while frontier:
         pid = frontier.pop()
         children = [p for p, parent in parents.items() if parent == pid]
@@ -278,6 +278,8 @@ async def main(args: argparse.Namespace) -> None:
         proc.terminate()
         proc.wait(timeout=10)
     fixed = two[0]
+    print(f"load average (1, 5, 15 min): {' '.join(f'{x:.2f}' for x in os.getloadavg())} on "
+          f"{os.cpu_count()} cores")
     duplicates = sum(p.duplicates for p in (*one, *two))
     lost = sum(p.lost for p in (*one, *two))
     print(

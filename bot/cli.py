@@ -188,6 +188,12 @@ def main(argv: list[str] | None = None) -> int:
         except SettingsError as exc:
             print(f"taquilla: {exc}", file=sys.stderr)
             return 2
+    if command == "run" and workers == 1:
+        from bot.runtime import running_elsewhere
+
+        if refused := asyncio.run(running_elsewhere(settings)):
+            print(f"taquilla: {refused}", file=sys.stderr)
+            return 2
     setup_logging("WARNING" if command == "console" else settings.log_level)
 
     if command == "migrate":

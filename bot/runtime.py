@@ -25,7 +25,7 @@ from bot.dispatcher import create_dispatcher
 from bot.secret_key import ticket_secret
 from bot.settings import Settings
 from bot.webhook import CheckedRequestHandler
-from jobs.lease import leased
+from jobs.lease import Lease, leased
 from jobs.loop import run_jobs
 from lottery.catalog import load_catalog
 from lottery.clock import Clock, system_clock
@@ -51,6 +51,40 @@ def bot_id(settings: Settings) -> str:
     return token.partition(":")[0] or "console"
 
 
+def _lease_name(settings: Settings) -> str:
+    return f"bot:{bot_id(settings)}"
+
+
+def single_process(settings: Settings) -> bool:
+    """Only one process may serve this bot: polling, or anything short of PostgreSQL + Redis."""
+    return not (settings.webhook_url and settings.scales_out())
+
+
+def _refusal(settings: Settings, holder: str) -> str:
+    host, _, rest = holder.partition(":")
+    return (
+        f"bot {bot_id(settings)} is already running (pid {rest.partition(':')[0]} on {host}) "
+        "on this database: one process polls a token, and one process serves SQLite. Stop it "
+        "first, or run webhook workers on PostgreSQL and Redis (docs/deploy.md)."
+    )
+
+
+async def running_elsewhere(settings: Settings) -> str | None:
+    """Why this process may not start (another one serves the bot where only one may), in one
+    line; None when it may. Checked before start-up logs anything; :func:`one_process` then
+    takes the lease for good (two processes starting at once: one of them is refused there)."""
+    if not single_process(settings):
+        return None
+    await migrate(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        holder = await Lease(make_sessionmaker(engine), _lease_name(settings),
+                             ttl=settings.lease_ttl).current_holder()
+    finally:
+        await engine.dispose()
+    return None if holder is None else _refusal(settings, holder)
+
+
 @asynccontextmanager
 async def one_process(
     settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
@@ -58,21 +92,14 @@ async def one_process(
     """Hold the bot's own lease while it runs where only one process may: polling (Telegram
     gives one process a token's updates) and anything on SQLite or without Redis (the
     conversations' locks are in memory). A second process is refused, naming the first."""
-    name = f"bot:{bot_id(settings)}"
+    name = _lease_name(settings)
 
     async def hold(lost: asyncio.Event) -> None:
         await lost.wait()
 
     async with leased(sessionmaker, {name: hold}, ttl=settings.lease_ttl) as leases:
         if not leases[name].held:
-            holder = await leases[name].current_holder() or "?"
-            host, _, rest = holder.partition(":")
-            raise AlreadyRunning(
-                f"bot {bot_id(settings)} is already running (pid {rest.partition(':')[0]} on "
-                f"{host}) on this database: one process polls a token, and one process serves "
-                "SQLite. Stop it first, or run webhook workers on PostgreSQL and Redis "
-                "(docs/deploy.md)."
-            )
+            raise AlreadyRunning(_refusal(settings, await leases[name].current_holder() or "?"))
         yield
 
 
@@ -230,8 +257,7 @@ def _stop_on_signals() -> asyncio.Event:
 async def run_bot(settings: Settings) -> None:
     """One bot process: polling, the only one of its token; or a webhook worker, one of several
     on PostgreSQL and Redis (else the only one too)."""
-    single = not (settings.webhook_url and settings.scales_out())
-    async with app_context(settings, single=single) as app:
+    async with app_context(settings, single=single_process(settings)) as app:
         bot = create_bot(settings)
         dp = create_dispatcher(app)
         try:

@@ -33,12 +33,9 @@ log = logging.getLogger(__name__)
 #: A piece of background work: runs until the event is set (the lease was lost or the bot stops).
 Work = Callable[[asyncio.Event], Awaitable[None]]
 
-_NONCE = secrets.token_hex(4)
-
-
 def holder_id(nonce: str | None = None) -> str:
-    """``host:pid:nonce``: unique per process (and per caller's nonce within one)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{nonce or _NONCE}"
+    """``host:pid:nonce``: unique per lease keeper (a random nonce unless given)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{nonce or secrets.token_hex(4)}"
 
 
 def dead_local_holder(holder: str) -> bool:
