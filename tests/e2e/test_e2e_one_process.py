@@ -23,7 +23,12 @@ async def _run(env: dict[str, str], *args: str) -> tuple[int, str]:
         sys.executable, "-m", "bot.cli", "run", *args, cwd=ROOT, env=env,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )
-    _, err = await asyncio.wait_for(process.communicate(), 60)
+    try:
+        _, err = await asyncio.wait_for(process.communicate(), 60)
+    except TimeoutError:  # it did not stop: it was not refused
+        process.kill()
+        await process.wait()
+        raise
     assert process.returncode is not None
     return process.returncode, err.decode()
 
