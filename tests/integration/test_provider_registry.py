@@ -100,20 +100,26 @@ def test_a_missing_setting_is_named_by_its_environment_name(
 
 
 async def test_a_provider_from_settings_sells(
-    tmp_path: Path, unused_db: async_sessionmaker[AsyncSession]
+    tmp_path: Path, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
+    """Soportex journals its ticket numbers (the seed's eight digits) in the database."""
     clock = FakeClock()
     async with SoportexSimulator(clock=clock, token="sx-secret-1") as sim:
         provider = make_provider(
             settings(tmp_path, PROVIDER="soportex", SOPORTEX_URL=sim.base_url,
                      PROVIDER_TIMEOUT="0.5"),
-            sessionmaker=unused_db, catalog=VE, pin_hasher=PINS, clock=clock)
+            sessionmaker=sessionmaker, catalog=VE, pin_hasher=PINS, clock=clock)
         try:
             request = await plays_request(provider, clock, "ref-1", "zulia 16:45 123 x5")
             ticket = await provider.create_ticket(request, clock.now())
-            assert ticket.state is TicketState.SOLD and sim.booked("ref-1") == 1
+            [booked] = sim.tickets
+            assert ticket.state is TicketState.SOLD and len(booked.ticket) == 8
         finally:
             await provider.close()
+    async with sessionmaker() as session:
+        rows = (await session.scalars(select(ProviderJournalEntry))).all()
+    assert [(r.reference, r.provider, r.provider_id) for r in rows] == [
+        ("ref-1", "soportex", booked.ticket)]
 
 
 async def test_a_banklot_sale_is_journalled_in_the_database(
