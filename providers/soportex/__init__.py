@@ -4,10 +4,11 @@ bodies.
 From the seed: ``token`` in every body (empty = test mode: tickets go to the provider's test
 environment; ``taquilla run`` refuses it unless ``SOPORTEX_TEST_ENVIRONMENT`` is set),
 ``ticket`` = the caller's ticket id (the seed's ``"12345678"``: we send an eight-digit number,
-unique, kept per reference in the journal, so consultarticket finds the sale), ``jugadas`` of ``codigo``/``numero``/``monto`` with amounts as strings
-(``"5.00"``), numbers ``123-ARI``/``123-01``, ``23-ARI``, ``000-000``, ``00-00``, registrarticket
-all or nothing, registrarticketparcial with the valid plays, and errors -1…-4 (read per
-jugada in ``jugadas[].id`` and as the top-level ``respuesta``: either refuses the ticket).
+unique, kept per reference in the journal, so consultarticket finds the sale), ``jugadas`` of
+``codigo``/``numero``/``monto`` with amounts as strings (``"5.00"``), numbers
+``123-ARI``/``123-01``, ``23-ARI``, ``000-000``, ``00-00``, registrarticket all or nothing,
+registrarticketparcial with the valid plays, and errors -1…-4 (read per jugada in
+``jugadas[].id`` and as the top-level ``respuesta``: either refuses the ticket).
 
 Assumptions where the seed is silent (shared with the simulator,
 ``tests/fakes/providers/soportex.py``):
