@@ -27,7 +27,8 @@ from tests.fakes.providers.soportex import SoportexSimulator
 
 ENV = {
     "SOPORTEX_URL": "http://127.0.0.1:9", "SOPORTEX_TOKEN": "sx-secret-1",
-    "banklot_email": "taquilla@banklot.net", "BANKLOT_PASSWORD": "bk-secret-2",
+    "BANKLOT_URL": "http://127.0.0.1:9", "banklot_email": "taquilla@banklot.net",
+    "BANKLOT_PASSWORD": "bk-secret-2",
     "JACKPOT_URL": "http://127.0.0.1:9", "JACKPOT_OPERATOR": "taquilla",
     "JACKPOT_TOKEN": "jp-secret-3", "JACKPOT_CURRENCY": "usd", "JACKPOT_ODDS_DIFF": "0.05",
 }
@@ -93,7 +94,8 @@ def test_a_missing_setting_is_named_by_its_environment_name(
     unused_db: async_sessionmaker[AsyncSession],
 ) -> None:
     """``load_settings`` refuses it first; built without that check, the adapter still names it."""
-    unchecked = Settings(_env_file=None, provider="banklot", banklot_email="a@b.c")
+    unchecked = Settings(_env_file=None, provider="banklot", banklot_url="http://127.0.0.1:9",
+                         banklot_email="a@b.c")
     with pytest.raises(ValueError, match="missing setting BANKLOT_PASSWORD"):
         make_provider(unchecked, sessionmaker=unused_db, catalog=VE, pin_hasher=PINS,
                       clock=FakeClock())
