@@ -88,6 +88,12 @@ class BanklotSimulator(SimulatorServer):
         self.expire_tokens()
         return None
 
+    async def on_business_refusal(self, op: str, request: web.Request, body: Any,
+                                  handler: Any) -> web.StreamResponse:
+        """The seed's business 401 (revert's example), sent with HTTP 401 too; nothing booked."""
+        return web.json_response({"status": 401, "error": "ticket already rejected by user"},
+                                 status=401)
+
     def _authed(self, handler: Callable[..., Any]) -> Callable[..., Any]:
         async def check(request: web.Request, body: Any) -> web.StreamResponse:
             if request.headers.get("x-auth-token") not in self.tokens:
