@@ -12,14 +12,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness import FakeClock, make_settings, running_bot
+from tests.e2e.harness import FakeClock, RunningBot, make_settings, running_bot
 from tests.fakes.providers.doc_stubs.banklot import BanklotDocStub
 from tests.fakes.providers.doc_stubs.jackpot import JackpotDocStub
 from tests.fakes.providers.doc_stubs.soportex import SoportexDocStub
-from tests.fakes.telegram import FakeTelegram
+from tests.fakes.telegram import FakeTelegram, SentMessage
 
 PLAYER = 5201
 CONFIRMING = "⏳ Confirmando con el proveedor…"
+
+
+async def tap(run: RunningBot, message: SentMessage, text: str) -> None:
+    """Press a button of a question the bot answers by editing it in place."""
+    edits = len(message.history)
+    run.tg.press_button(PLAYER, message, text=text)
+    await run.tg.wait_for(lambda: len(message.history) > edits or None)
 
 
 @pytest.fixture
@@ -106,14 +113,10 @@ async def test_jackpot_sells_the_banca_s_betcards_with_one_operation(
             await run.fund(PLAYER, balance=10_000)
             menu = await run.say(PLAYER, "/jackpot")
             assert "Jackpot del lunes" in menu.content
-            edits = len(menu.history)
-            run.tg.press_button(PLAYER, menu, text=menu.button_texts[0])
-            await run.tg.wait_for(lambda: len(menu.history) > edits or None)
+            await tap(run, menu, menu.button_texts[0])
             for name in ("1", "2"):
-                label = next(t for t in menu.button_texts if t.split(" · ")[0] == name)
-                edits = len(menu.history)
-                run.tg.press_button(PLAYER, menu, text=label)
-                await run.tg.wait_for(lambda: len(menu.history) > edits or None)
+                await tap(run, menu, next(t for t in menu.button_texts
+                                          if t.split(" · ")[0] == name))
             summary = await run.say(PLAYER, "2")
             ticket = await run.press(PLAYER, summary, "✅ Confirmar")
             assert "Serial" in ticket.content
