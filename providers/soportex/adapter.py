@@ -123,11 +123,12 @@ class SoportexProvider:
         except TokenRefused:
             raise
         except (ProviderUnavailable, KeyError, TypeError, ValueError) as exc:
-            detail = exc.detail if isinstance(exc, ProviderUnavailable) else "nothing readable"
+            detail = exc.detail if isinstance(exc, ProviderUnavailable) \
+                else "sorteos: nothing readable"
             draws = load_draws_file(self._draws_file)
             if draws is None:
-                raise ProviderUnavailable(f"sorteos: {detail}; set SOPORTEX_DRAWS_FILE to list "
-                                          "the draws") from None
+                raise ProviderUnavailable(f"{detail}; set SOPORTEX_DRAWS_FILE to list the draws"
+                                          ) from None
             log.warning("soportex draws from the banca's file", extra={"detail": detail})
             return board_from_file(self._base, draws, today, simbolos)
 

@@ -86,6 +86,10 @@ def test_run_refuses_soportex_test_environment_unless_the_banca_asks_for_it(
     assert "SOPORTEX_TOKEN" in result.stderr and "SOPORTEX_TEST_ENVIRONMENT" in result.stderr
     assert result.stderr.strip().count("\n") == 0
 
+    console = _run(["console"], tmp_path, stdin="", **{**env, "BOT_TOKEN": ""})
+    assert console.returncode == 0
+    assert "WARNING: SOPORTEX_TOKEN is empty" in console.stderr.splitlines()[0]
+
 
 def test_migrate_creates_the_database(tmp_path: Path) -> None:
     result = _run(["migrate"], tmp_path)
