@@ -88,6 +88,9 @@ class JackpotSimulator(SimulatorServer):
         self.betcards = {b.code: b for b in (betcards or default_betcards(self.clock()))}
         self.booked: list[Booked] = []
         self._approve = True
+        #: the body of a 400, from (code, message): the seed shows none
+        self.error_body: Callable[[str, str], Any] = lambda code, message: {
+            "detail": {"code": code, "message": message}}
 
     @property
     def tickets(self) -> list[dict[str, Any]]:
@@ -146,7 +149,7 @@ class JackpotSimulator(SimulatorServer):
         refusal = self._refusal(body, card, now)
         if refusal is not None:
             code, message = refusal
-            return web.json_response({"detail": {"code": code, "message": message}}, status=400)
+            return web.json_response(self.error_body(code, message), status=400)
         assert card is not None
         self.balance -= body["price"]
         ticket = self._ticket(body, card, now)
