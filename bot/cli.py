@@ -155,6 +155,12 @@ def main(argv: list[str] | None = None) -> int:
         print("BOT_TOKEN is not set: starting console mode (type /start).", file=sys.stderr)
         args = _parser().parse_args(["console"])
         command = "console"
+    remote = settings.remote()
+    if command == "run" and remote is not None and (refusal := remote.run_refusal()):
+        print(f"taquilla: {refusal}", file=sys.stderr)
+        return 2
+    if command == "console" and remote is not None and (warning := remote.warning()):
+        print(f"WARNING: {warning}", file=sys.stderr)
     if command in ("run", "console"):
         try:  # before logging starts, so that the line stays alone, as for a bad setting
             asyncio.run(require_redis(settings.redis_url))

@@ -38,6 +38,7 @@ class ErrorCode(enum.StrEnum):
     WRONG_PIN = "wrong_pin"
     EXPIRED = "expired"
     ODDS_CHANGED = "odds_changed"  # jackpot's document: "Ticket odds changed"
+    NOT_APPROVED = "not_approved"  # jackpot's document: a ticket answered with approved: false
     NOT_SUPPORTED = "not_supported"  # the provider's API has no such operation
 
 

@@ -61,18 +61,20 @@ def make_provider(
     """The provider ``settings.provider`` names. ``catalog`` is the market's base catalog (names,
     aliases, animals, payouts a remote provider does not list). Banklot and jackpot tickets are
     journalled in the database unless ``journal`` says otherwise, so that they are still found
-    by reference after a restart (see ``providers.http.exactly_once``). A missing required
+    by reference after a restart (see ``providers.http.exactly_once``); soportex's ticket numbers
+are journalled the same way. A missing required
     setting raises ``ValueError`` naming it (``bot.settings.load_settings`` checks first)."""
     name = settings.provider
     if name == "house":
         return HouseProvider(sessionmaker, catalog, pin_hasher=pin_hasher, clock=clock)
     timeout = settings.provider_timeout
     catalog_ttl = timedelta(seconds=settings.provider_catalog_ttl)
+    journal = journal or DbJournal(sessionmaker, name)
     if name == "soportex":
         return SoportexProvider.from_settings(settings.soportex, timeout=timeout,
                                               catalog_ttl=catalog_ttl, clock=clock,
-                                              catalog=catalog, transport=transport)
-    journal = journal or DbJournal(sessionmaker, name)
+                                              catalog=catalog, journal=journal,
+                                              transport=transport)
     if name == "banklot":
         return BanklotProvider.from_settings(settings.banklot, timeout=timeout,
                                              catalog_ttl=catalog_ttl, clock=clock,
