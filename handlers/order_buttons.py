@@ -127,39 +127,41 @@ async def on_move(
                      user, note=order_replies.moved_note(done, app.catalog, user))
 
 
-def sold_entry(data: dict[str, Any], *, message_id: int | None = None,
-               reference: str | None = None) -> dict[str, Any] | None:
-    """The sold order that held that message, or was sold (or offered) under that reference."""
+async def sold_ticket(session: AsyncSession, data: dict[str, Any], *,
+                      message_id: int | None = None, reference: str | None = None
+                      ) -> Ticket | None:
+    """The ticket sold from the order that held that message, or that was sold (or offered)
+    under that reference."""
     for entry in data.get("sold", ()):
         if message_id in entry["messages"] or reference in entry["refs"]:
-            return cast(dict[str, Any], entry)
-    return None
+            return await ticket_by_reference(session, entry["refs"][0])
+    return await ticket_by_reference(session, reference) if reference else None
 
 
-async def remember_sold(state: FSMContext, data: dict[str, Any], draft: SaleDraft,
-                        ticket: Ticket) -> None:
+def selling(data: dict[str, Any], draft: SaleDraft) -> dict[str, Any]:
+    """The FSM data while ``draft`` is confirmed: no open ticket, and this order among the sold
+    ones (its messages and references; the ticket is found by reference, so a refused confirm
+    leaves nothing wrong), written with the sale's own commit rather than by one more."""
     order = data.get("order") or {}
-    refs = list(dict.fromkeys([draft.reference, data.get("draft", {}).get("reference", "")]))
-    entry = {"messages": [s[0] for s in order.get("sources", ())], "ticket": ticket.id,
-             "serial": format_serial(ticket.serial), "refs": [r for r in refs if r]}
-    await state.set_state(None)
-    await state.set_data({"sold": [entry, *data.get("sold", ())][:SOLD_KEPT]})
+    refs = [draft.reference, data.get("draft", {}).get("reference", "")]
+    entry = {"messages": [s[0] for s in order.get("sources", ())],
+             "refs": [r for r in dict.fromkeys(refs) if r]}
+    return {"sold": [entry, *data.get("sold", ())][:SOLD_KEPT]}
 
 
 async def answer_stale(query: CallbackQuery, data: dict[str, Any], reference: str,
                        session: AsyncSession) -> None:
     """A button of a preview that is not the current one: sold, grown past, or gone."""
-    entry = sold_entry(data, reference=reference)
-    sold = await ticket_by_reference(session, entry["refs"][0] if entry else reference)
+    sold = await sold_ticket(session, data, reference=reference)
     if sold is None and "draft" in data:
         await query.answer(order_replies.changed_preview(), show_alert=True)
         return
     await query.answer(sale_text.stale_preview(sold), show_alert=True)
 
 
-async def edited_after_sale(bot: Bot, chat_id: int, entry: dict[str, Any]) -> None:
-    serial = entry["serial"]
-    cancel = TicketButton(action=TicketAction.CANCEL, ticket=entry["ticket"]).pack()
+async def edited_after_sale(bot: Bot, chat_id: int, ticket: Ticket) -> None:
+    serial = format_serial(ticket.serial)
+    cancel = TicketButton(action=TicketAction.CANCEL, ticket=ticket.id).pack()
     markup = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
         text=order_replies.cancel_ticket_button(serial), callback_data=cancel)]])
     await send_text(bot, chat_id, order_replies.edited_after_sale(serial), markup)

@@ -26,8 +26,8 @@ from handlers.order_buttons import (
     offer_after_closed,
     on_correct,
     on_move,
-    remember_sold,
-    sold_entry,
+    selling,
+    sold_ticket,
 )
 from handlers.sale_view import (
     Sale,
@@ -90,7 +90,7 @@ async def on_edited(
     order = open_order(data)
     bot = cast(Bot, message.bot)
     if order is None or not order.holds(message.message_id):
-        sold = sold_entry(data, message_id=message.message_id)
+        sold = await sold_ticket(session, data, message_id=message.message_id)
         if sold is not None:
             await edited_after_sale(bot, message.chat.id, sold)
         return
@@ -148,7 +148,9 @@ async def sell(
     """Confirm ``draft``: once, whatever the taps; a draw found closed offers the ways on."""
     if not isinstance(app.provider, BooksInTransaction):  # a remote system: it takes a moment
         await answer(query, _("⏳ Confirming with the provider…"))
-    await forget_order(state, data)  # one confirm per preview; written with the sale
+    # one confirm per preview, and the order remembered as sold: written with the sale
+    await state.set_state(None)
+    await state.set_data(selling(data, draft))
     result = await confirm_sale(
         session,
         provider=app.provider,
@@ -161,10 +163,10 @@ async def sell(
     )
     if result.outcome is Outcome.REFUSED:
         if not await offer_after_closed(query, state, data, draft, result, app, user):
+            await forget_order(state, data)
             await answer(query, sale_text.refusal(result, app.catalog, user))
         return
     assert result.ticket is not None
-    await remember_sold(state, data, draft, result.ticket)
     if result.outcome is Outcome.PENDING:
         await answer(query, sale_text.pending(result))
         return

@@ -146,11 +146,14 @@ def read_order(order: Order, catalog: Catalog, user: User, market: Catalog | Non
         elif lines:
             remembered |= lines
             remembered_lottery = source.remembered
-        wagers = [w._replace(line=w.line + offset,
-                             draw=moves.get((w.lottery, w.draw), w.draw)) for w in parsed.wagers]
+        wagers = parsed.wagers
+        if offset or moves:  # a message after the first, or draws moved: not the usual sale
+            wagers = [w._replace(line=w.line + offset, draw=moves.get((w.lottery, w.draw),
+                                                                       w.draw)) for w in wagers]
         out.wagers.extend(wagers)
-        out.errors.extend(replace(not_sold_here(e, catalog, market), line=e.line + offset)
-                          for e in parsed.errors)
+        for error in parsed.errors:
+            error = not_sold_here(error, catalog, market)
+            out.errors.append(replace(error, line=error.line + offset) if offset else error)
         out.per_source.append((len(wagers), len(parsed.errors)))
         if parsed.wagers:
             context = _last_line_draws(parsed.wagers)
