@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from storage.models import TicketStatus, UserRole
 from tests.e2e.harness import FakeClock, make_settings, running_bot
 from tests.fakes.telegram import FakeTelegram
@@ -39,7 +41,9 @@ async def test_an_older_preview_of_a_grown_ticket_sells_nothing(
         await run.fund(SELLER, credit=CREDIT, role=UserRole.SELLER)
         first = await run.say(SELLER, "zulia 7:05pm 777 x5")
         await run.say(SELLER, "678 x5")
-        data = first.history[0]["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        shown = first.history[0] if first.history else first.api()  # before its buttons went
+        data = shown["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        assert data.startswith("sale:ok:")
         pressed = tg.press_button(SELLER, first, data, strict=False)
         query = await tg.wait_for(lambda: (q := tg.callback_query(pressed)) and q.answered and q)
         assert "cambió" in (query.text or "")
@@ -163,3 +167,44 @@ async def test_a_line_on_the_remembered_lottery_says_so(tg: FakeTelegram, db_url
         assert "escríbela en la línea" in refused.content
         read = await run.say(SELLER, "5 x5")
         assert "La línea 1 no nombra lotería: usé tu última lotería, Lotto Activo" in read.content
+
+
+@pytest.mark.redis
+async def test_the_open_ticket_survives_a_restart_with_redis(
+    tg: FakeTelegram, db_url: str, redis_url: str
+) -> None:
+    settings = make_settings(tg, db_url, redis_url=redis_url)
+    async with running_bot(tg, settings) as run:
+        await run.fund(SELLER, credit=CREDIT, role=UserRole.SELLER)
+        await run.say(SELLER, "zulia 7:05pm 777 x5")
+    async with running_bot(tg, settings) as run:
+        second = await run.say(SELLER, "678 x5")
+        assert "777" in second.content and "Total: Bs. 10,00" in second.content
+
+
+async def test_an_edit_delivered_twice_is_read_once(tg: FakeTelegram, db_url: str) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await run.fund(SELLER, credit=CREDIT, role=UserRole.SELLER)
+        await run.say(SELLER, "zulia 7:05pm 777 x5")
+        mine = tg.last_user_message_id(SELLER)
+        update_id = tg.edit_user_message(SELLER, mine, "zulia 7:05pm 778 x5")
+        edited = await tg.next_message(SELLER)
+        await run.handled.wait(update_id)
+        assert "778" in edited.content
+        again = tg.redeliver(update_id)
+        await run.handled.wait(again)
+        assert tg.messages(SELLER)[-1].message_id == edited.message_id  # nothing more said
+        assert edited.button_texts[0] == "✅ Confirmar"
+
+
+async def test_a_message_with_no_plays_keeps_the_open_ticket(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await run.fund(SELLER, credit=CREDIT, role=UserRole.SELLER)
+        preview = await run.say(SELLER, "zulia 7:05pm 777 x5")
+        said = await run.say(SELLER, "👍")
+        assert "sigue" in said.content or "queda igual" in said.content
+        assert preview.button_texts[0] == "✅ Confirmar"  # still the current preview
+        ticket = await run.press(SELLER, preview, "✅ Confirmar")
+        assert "777" in ticket.content
