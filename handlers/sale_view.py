@@ -76,7 +76,7 @@ async def show_order(
         body = note + "\n\n" + body
     await retire_preview(bot, chat_id, data.get("message_id"))
     if preview.draft is None:
-        await forget_order(state, data)
+        await forget_order(state, data, [s.message_id for s in order.sources] if order else None)
         await send_text(bot, chat_id, body)
         return
     sent = await send_text(
@@ -102,10 +102,15 @@ async def retire_preview(bot: Bot, chat_id: int, message_id: int | None) -> None
         log.info("could not remove an old preview's buttons", exc_info=True)
 
 
-async def forget_order(state: FSMContext, data: dict[str, Any]) -> None:
-    """No open ticket any more; what was sold is still remembered."""
+async def forget_order(state: FSMContext, data: dict[str, Any],
+                       unread: list[int] | None = None) -> None:
+    """No open ticket any more; what was sold is still remembered, and ``unread``: messages
+    nothing of which could be sold, whose edit is read again (``handlers.sales.on_edited``)."""
+    kept: dict[str, Any] = {"sold": data["sold"]} if "sold" in data else {}
+    if unread:
+        kept["unread"] = unread
     await state.set_state(None)
-    await state.set_data({"sold": data["sold"]} if "sold" in data else {})
+    await state.set_data(kept)
 
 
 def current_draft(data: dict[str, Any], reference: str, app: AppContext) -> SaleDraft | None:

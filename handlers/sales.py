@@ -84,17 +84,26 @@ async def on_plays(
 async def on_edited(
     message: Message, state: FSMContext, session: AsyncSession, user: User, app: AppContext
 ) -> None:
-    """An edit of a message of the open ticket reads it again; one of a sold ticket is answered
-    with that ticket (a sold ticket never changes); any other edit is not about a sale."""
+    """An edit of a message of the open ticket reads it again, as does one of the last message
+    nothing of which could be sold; one of a sold ticket is answered with that ticket (a sold
+    ticket never changes); any other edit is not about a sale."""
     data = await state.get_data()
-    order = open_order(data)
+    order, text, now = open_order(data), plays_text(message), app.clock()
     bot = cast(Bot, message.bot)
-    if order is None or not order.holds(message.message_id):
+    if order is not None and order.holds(message.message_id):
+        edited = order.edit(message.message_id, text, now)
+    elif message.message_id in data.get("unread", ()):
+        # nothing of it could be sold: its fix is read as a new message would be
+        source = Source(message.message_id, text, now, user.last_lottery_id)
+        edited = order.add(source) if order is not None else Order((source,))
+    else:
         sold = await sold_ticket(session, data, message_id=message.message_id)
         if sold is not None:
             await edited_after_sale(bot, message.chat.id, sold)
         return
-    edited = order.edit(message.message_id, plays_text(message), app.clock())
+    if len(text) > MAX_TEXT:
+        await message.answer(_("That message is too long; send at most 4096 characters."))
+        return
     try:
         preview, _reading = await preview_order(
             session, provider=app.provider, catalog=app.catalog, user=user, order=edited,

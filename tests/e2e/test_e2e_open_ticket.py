@@ -208,3 +208,16 @@ async def test_a_message_with_no_plays_keeps_the_open_ticket(
         assert preview.button_texts[0] == "✅ Confirmar"  # still the current preview
         ticket = await run.press(SELLER, preview, "✅ Confirmar")
         assert "777" in ticket.content
+
+
+async def test_an_edit_fixes_a_message_nothing_of_which_could_be_sold(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await run.fund(SELLER, credit=CREDIT, role=UserRole.SELLER)
+        failed = await run.say(SELLER, "777 5k zulia 7:05pm")
+        assert failed.button_texts == []
+        fixed = await run.edit(SELLER, tg.last_user_message_id(SELLER), "777 x5 zulia 7:05pm")
+        assert "777" in fixed.content and "Total: Bs. 5,00" in fixed.content
+        ticket = await run.press(SELLER, fixed, "✅ Confirmar")
+        assert "777" in ticket.content
