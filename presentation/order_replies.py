@@ -92,8 +92,8 @@ def move_button() -> str:
 def moved_note(moves: Iterable[tuple[str, datetime, datetime]], catalog: Catalog, user: User
                ) -> str:
     fmt = Formatter.for_reader(user.locale, catalog)
-    return "\n".join(
-        _("⏭️ {lottery} {closed} was closed: those plays now go to {when}.").format(
+    return "\n".join(  # no final period: Spanish times already end in one ("7:05 p. m.")
+        _("⏭️ {lottery} {closed} was closed: those plays now go to {when}").format(
             lottery=escape(catalog.lottery(lot).name), closed=draw_text(old, fmt),
             when=draw_text(new, fmt))
         for lot, old, new in moves

@@ -30,8 +30,8 @@ def origin_notes(origins: LineOrigins, catalog: Catalog, fmt: Formatter) -> list
         )
         count = len(origins.borrowed)
         notes.append(ngettext(
-            "ℹ️ Line {lines} names no lottery: it goes with the open ticket, to {where}.",
-            "ℹ️ Lines {lines} name no lottery: they go with the open ticket, to {where}.",
+            "ℹ️ Line {lines} names no lottery: it goes with the open ticket ({where}).",
+            "ℹ️ Lines {lines} name no lottery: they go with the open ticket ({where}).",
             count,
         ).format(lines=line_list(origins.borrowed), where=escape(where)))
     if origins.remembered and origins.remembered_lottery:
