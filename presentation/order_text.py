@@ -52,7 +52,7 @@ def error_note(error: PlayError, origins: LineOrigins, catalog: Catalog) -> str:
             "(no lottery on this line: I used your last one, {lottery}; if you meant another, "
             "write it on the line, e.g. «{example}»)"
         ).format(lottery=escape(catalog.lottery(origins.remembered_lottery).name),
-                 example=escape(_example(error, catalog, origins.remembered_lottery)))
+                 example=escape(_example(error, origins, catalog)))
     if error.line in origins.borrowed:
         return " " + _(
             "(no lottery on this line: it took the open ticket's; write another on the line "
@@ -61,12 +61,15 @@ def error_note(error: PlayError, origins: LineOrigins, catalog: Catalog) -> str:
     return ""
 
 
-def _example(error: PlayError, catalog: Catalog, remembered: str) -> str:
+def _example(error: PlayError, origins: LineOrigins, catalog: Catalog) -> str:
     """The line with another lottery's name added: one of other games than the remembered one
     (the error is likely that the line is not its game), else any other."""
+    remembered = origins.remembered_lottery
+    assert remembered is not None
+    line = dict(origins.remembered_texts).get(error.line, error.text)
     games = set(catalog.lottery(remembered).games)
     others = [lot for lot in catalog.lotteries if lot.id != remembered]
     other = next((lot for lot in others if not games & set(lot.games)), None) or next(
         iter(others), None)
     name = (other.aliases[0] if other.aliases else other.name) if other else ""
-    return f"{error.text.strip()[:40]} {name}".strip()
+    return f"{line.strip()[:40]} {name}".strip()

@@ -74,6 +74,8 @@ class LineOrigins:
     remembered_lottery: str | None = None
     borrowed: frozenset[int] = frozenset()
     open_draws: tuple[tuple[str, datetime], ...] = ()
+    #: the remembered lines as written, for an example that names another lottery
+    remembered_texts: tuple[tuple[int, str], ...] = ()
 
 
 NO_ORIGINS = LineOrigins()

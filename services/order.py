@@ -157,8 +157,10 @@ def read_order(order: Order, catalog: Catalog, user: User, market: Catalog | Non
         out.per_source.append((len(wagers), len(parsed.errors)))
         if parsed.wagers:
             context = _last_line_draws(parsed.wagers)
-    out.origins = LineOrigins(frozenset(remembered), remembered_lottery, frozenset(borrowed),
-                              open_draws)
+    out.origins = LineOrigins(
+        frozenset(remembered), remembered_lottery, frozenset(borrowed), open_draws,
+        tuple((n, out.lines[n - 1].strip()) for n in sorted(remembered)) if out.errors else (),
+    )
     return out
 
 

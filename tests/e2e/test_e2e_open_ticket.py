@@ -165,7 +165,7 @@ async def test_a_line_on_the_remembered_lottery_says_so(tg: FakeTelegram, db_url
         refused = await run.say(SELLER, "123 x5")
         assert "123" in refused.content and "Lotto Activo" in refused.content
         assert "usé tu última lotería" in refused.content
-        assert "escríbela en la línea" in refused.content
+        assert "escríbela en la línea, p. ej. «123 x5 zulia»" in refused.content
         read = await run.say(SELLER, "5 x5")
         assert "La línea 1 no nombra lotería: usé tu última lotería, Lotto Activo" in read.content
 
