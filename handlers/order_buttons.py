@@ -3,10 +3,12 @@ still open, or move the closed ones), and an edit of a message already sold."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any, cast
 
 from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +37,8 @@ from services.sales import SaleResult
 from services.tickets import ticket_by_reference
 from storage.models import Ticket, User
 
+log = logging.getLogger(__name__)
+
 #: Telegram's limit on a ``switch_inline_query_current_chat`` query
 INLINE_QUERY_MAX = 256
 
@@ -57,11 +61,15 @@ async def on_correct(
         reading = read_order(order, app.catalog, user, app.market_catalog)
         text, errors = correction_text(reading, app.catalog, now), reading.errors
         await state.set_data({**data, "order": {**data["order"], "replace_next": True}})
-    fits = 0 < len(text) <= INLINE_QUERY_MAX
-    markup = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
-        text=order_replies.edit_here_button(), switch_inline_query_current_chat=text)]]
-    ) if fits else None
-    await answer(query, order_replies.correction(text, errors, fits), markup)
+    if 0 < len(text) <= INLINE_QUERY_MAX:
+        markup = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
+            text=order_replies.edit_here_button(), switch_inline_query_current_chat=text)]])
+        try:
+            await answer(query, order_replies.correction(text, errors, True), markup)
+            return
+        except TelegramBadRequest:  # a bot whose inline mode is off may not send that button
+            log.info("Corregir's «Edit here» button was refused", exc_info=True)
+    await answer(query, order_replies.correction(text, errors, False))
 
 
 async def offer_after_closed(

@@ -222,3 +222,15 @@ async def test_an_edit_fixes_a_message_nothing_of_which_could_be_sold(
         assert "777" in fixed.content and "Total: Bs. 5,00" in fixed.content
         ticket = await run.press(SELLER, fixed, "✅ Confirmar")
         assert "777" in ticket.content
+
+
+async def test_correct_without_its_button_when_telegram_refuses_it(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await run.fund(SELLER, credit=CREDIT, role=UserRole.SELLER)
+        preview = await run.say(SELLER, "zulia 4:45pm\n444 5k\n555 x5,5")
+        tg.fail_next("sendMessage", 400, description="Bad Request: BUTTON_TYPE_INVALID")
+        fix = await run.press(SELLER, preview, "✏️ Corregir")
+        assert "444 5k" in fix.content and "555 x5.5" in fix.content
+        assert fix.buttons == [] and "Editar aquí" not in fix.content
