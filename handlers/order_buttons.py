@@ -56,10 +56,12 @@ async def on_correct(
     order = open_order(data)
     now = app.clock()
     if order is None:  # a repeated ticket: no message of the person's behind it
-        text, errors = render_wagers(draft.wagers, app.catalog, now), []
+        text, errors = render_wagers(draft.wagers, app.catalog, now), ()
     else:
         reading = read_order(order, app.catalog, user, app.market_catalog)
-        text, errors = correction_text(reading, app.catalog, now), reading.errors
+        text = correction_text(reading, app.catalog, now)
+        errors = tuple((reading.lines[e.line - 1].strip() if 0 < e.line <= len(reading.lines)
+                        else e.text, e) for e in reading.errors)
         await state.set_data({**data, "order": {**data["order"], "replace_next": True}})
     if 0 < len(text) <= INLINE_QUERY_MAX:
         markup = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
@@ -131,7 +133,8 @@ async def on_move(
         await answer(query, sale_text.provider_error(exc.code))
         return
     rest = {k: v for k, v in data.items() if k not in ("offer", "message_id")}
-    await show_order(cast(Bot, query.bot), query.from_user.id, state, rest, preview, moved, app,
+    chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+    await show_order(cast(Bot, query.bot), chat_id, state, rest, preview, moved, app,
                      user, note=order_replies.moved_note(done, app.catalog, user))
 
 

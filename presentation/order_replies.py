@@ -44,7 +44,9 @@ def changed_preview() -> str:
     return _("This preview changed: the open ticket has a newer one below. Use that one.")
 
 
-def correction(text: str, errors: Iterable[PlayError], fits_button: bool) -> str:
+def correction(text: str, errors: Iterable[tuple[str, PlayError]], fits_button: bool) -> str:
+    """Corregir's answer: the order in a code block, then each failed line as written in it
+    (not by number: the block's lines are not the preview's) with its reason."""
     lines = [
         _("✏️ Your whole order, line by line. Copy it, fix it and send it back: it will replace "
           "the open ticket."),
@@ -53,11 +55,7 @@ def correction(text: str, errors: Iterable[PlayError], fits_button: bool) -> str
     errors = list(errors)
     if errors:
         lines.append(_("⚠️ <b>To fix:</b>"))
-        lines += [
-            _("Line {line}: «{text}» — {message}").format(
-                line=e.line, text=escape(e.text[:60]), message=escape(e.message))
-            for e in errors
-        ]
+        lines += [f"«{escape(line[:60])}» — {escape(e.message)}" for line, e in errors]
     if fits_button:
         lines.append(_("Or press <b>Edit here</b> to get it in your message box."))
     return "\n".join(lines)

@@ -109,7 +109,7 @@ async def test_correct_gives_back_every_line_and_the_reply_replaces_the_order(
         block = fix.text or ""
         for line in ("zulia 4:45pm", "444 5k", "555 x5.5", "111 x1000"):
             assert line in block, line
-        assert "Línea 2: «5k»" in block  # the reason of what failed, beside the block
+        assert "«444 5k» — No entendí «5k»" in block  # its reason, beside the block
         (edit_here,) = fix.buttons[0]
         assert edit_here.text == "✏️ Editar aquí"
         prefilled = edit_here.raw["switch_inline_query_current_chat"]
