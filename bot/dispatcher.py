@@ -66,6 +66,7 @@ def create_dispatcher(
         limiter = ThrottlingMiddleware(app.settings.throttle_per_second)
         dp.message.outer_middleware(limiter)
         dp.callback_query.outer_middleware(limiter)
+        dp.edited_message.outer_middleware(limiter)
 
     dp.include_router(router or build_root_router(app.provider.capabilities))
     return dp

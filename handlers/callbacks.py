@@ -137,11 +137,14 @@ class SaleAction(enum.StrEnum):
     CONFIRM = "ok"
     CORRECT = "fix"
     CANCEL = "no"
+    SELL_OPEN = "open"  # after a confirm found a draw closed: sell the plays still open
+    MOVE = "move"  # … or move the closed ones to their lottery's next draw
 
 
 class SaleButton(CallbackData, prefix="sale"):
     """``sale:ok:REF`` sells the preview with that reference, ``sale:fix:REF`` asks how to
-    correct it, ``sale:no:REF`` drops it."""
+    correct it, ``sale:no:REF`` drops it; after a confirm refused for a closed draw,
+    ``sale:open:REF`` sells the plays still open and ``sale:move:REF`` moves the closed ones."""
 
     action: SaleAction
     reference: Reference

@@ -13,9 +13,11 @@ from lottery.catalog import Catalog
 from lottery.i18n import _, ngettext
 from lottery.plays import PlayError, Wager
 from lottery.ticket_codes import format_serial
+from presentation import order_text
 from presentation.formatting import Formatter
 from presentation.labels import animal_name, game_name, sign_name
 from providers.base import ErrorCode, WagerRejection
+from services.draft import NO_ORIGINS, LineOrigins
 from services.sales import Preview, Rejected, SaleResult
 from storage.models import Ticket, User, UserRole
 
@@ -67,11 +69,13 @@ def _wager_lines(wagers: Iterable[Wager], catalog: Catalog, fmt: Formatter) -> l
     return lines
 
 
-def _error_lines(errors: Iterable[PlayError]) -> list[str]:
+def _error_lines(
+    errors: Iterable[PlayError], catalog: Catalog, origins: LineOrigins = NO_ORIGINS
+) -> list[str]:
     return [
         _("Line {line}: «{text}» — {message}").format(
             line=e.line, text=escape(e.text[:60]), message=escape(e.message)
-        )
+        ) + order_text.error_note(e, origins, catalog)
         for e in errors
     ]
 
@@ -87,7 +91,7 @@ def rejection_text(code: ErrorCode) -> str:
     }.get(code, _("refused by the lottery system"))
 
 
-def _rejected_lines(rejected: Rejected, catalog: Catalog, fmt: Formatter) -> list[str]:
+def rejected_lines(rejected: Rejected, catalog: Catalog, fmt: Formatter) -> list[str]:
     out = []
     for wager, rejection in rejected:
         where = f"{catalog.lottery(wager.lottery).name} {draw_text(wager.draw, fmt)}"
@@ -116,12 +120,7 @@ def render_preview(preview: Preview, catalog: Catalog, user: User) -> str:
         parts.append(_("🧾 <b>Preview</b> — nothing has been sold yet"))
         if draft.customer_name:
             parts.append(_("Customer: {name}").format(name=escape(draft.customer_name)))
-        if preview.default_lottery:
-            parts.append(
-                _("ℹ️ Your message names no lottery: I used your last one, {lottery}.").format(
-                    lottery=escape(catalog.lottery(preview.default_lottery).name)
-                )
-            )
+        parts.extend(order_text.origin_notes(preview.origins, catalog, fmt))
         parts.append("")
         parts.extend(_wager_lines(draft.wagers, catalog, fmt))
         parts.append("")
@@ -138,10 +137,10 @@ def render_preview(preview: Preview, catalog: Catalog, user: User) -> str:
         )
     if preview.errors:
         parts += ["", _("⚠️ <b>I could not read these lines</b> (fix them and send them again):")]
-        parts.extend(_error_lines(preview.errors))
+        parts.extend(_error_lines(preview.errors, catalog, preview.origins))
     if preview.rejected:
         parts += ["", _("⛔ <b>These plays cannot be sold:</b>")]
-        parts.extend(_rejected_lines(preview.rejected, catalog, fmt))
+        parts.extend(rejected_lines(preview.rejected, catalog, fmt))
     if preview.shortfall is not None:
         lacking = fmt.money(preview.shortfall)
         parts += [
@@ -198,7 +197,7 @@ def refusal(result: SaleResult, catalog: Catalog, user: User) -> str:
     lines = ["❌ " + _("Nothing was sold.")]
     if result.rejected:
         fmt = Formatter.for_reader(user.locale, catalog)
-        lines += _rejected_lines(result.rejected, catalog, fmt)
+        lines += rejected_lines(result.rejected, catalog, fmt)
         if any(r.code is ErrorCode.CLOSED_DRAW for _w, r in result.rejected):
             lines.append(_("Send the plays again to play the next open draw."))
     elif result.code is not None:
@@ -212,10 +211,6 @@ def pending(result: SaleResult) -> str:
         "⏳ The lottery system did not confirm ticket {serial} yet. I will tell you as soon "
         "as it does; your money is held, not lost."
     ).format(serial=format_serial(result.ticket.serial))
-
-
-def correction_hint(draft_text: str) -> str:
-    return _("Copy this, correct it and send it back:") + f"\n<code>{escape(draft_text)}</code>"
 
 
 def moved_draws_note(moved: Iterable[tuple[str, datetime]], catalog: Catalog, user: User) -> str:

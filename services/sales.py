@@ -36,7 +36,7 @@ from providers.base import (
     TicketRequest,
     WagerRejection,
 )
-from services.draft import SaleDraft, new_reference
+from services.draft import NO_ORIGINS, LineOrigins, SaleDraft, new_reference
 from services.funds import return_funds, take_funds
 from services.outbox import LEASE, queue_ticket
 from storage.models import Ticket, TicketStatus, User, UserRole
@@ -66,6 +66,7 @@ class Preview:
     rejected: Rejected  # read, but not sellable now (closed, sold out, limits)
     default_lottery: str | None  # the remembered lottery, when the text named none
     shortfall: Decimal | None  # what the buyer lacks to pay the total
+    origins: LineOrigins = NO_ORIGINS  # lines that took a lottery not written on them
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ async def prepare_sale(
     market: Catalog | None = None,
 ) -> Preview:
     """``market``: the bundled catalog, when ``catalog`` is a provider's (see
-    :func:`_not_sold_here`)."""
+    :func:`not_sold_here`)."""
     customer = None
     if sells_for_others(user):
         text, customer = split_customer(text)
@@ -129,13 +130,13 @@ async def prepare_sale(
         user=user,
         wagers=parsed.wagers,
         now=now,
-        errors=tuple(_not_sold_here(e, catalog, market) for e in parsed.errors),
+        errors=tuple(not_sold_here(e, catalog, market) for e in parsed.errors),
         customer=customer,
         default_lottery=user.last_lottery_id if parsed.used_default_lottery else None,
     )
 
 
-def _not_sold_here(error: PlayError, catalog: Catalog, market: Catalog | None) -> PlayError:
+def not_sold_here(error: PlayError, catalog: Catalog, market: Catalog | None) -> PlayError:
     """"I did not understand «caracas»" is true but unhelpful when Caracas is a lottery people
     know that this provider does not sell: say that instead."""
     if market is None or market is catalog or error.code != "unknown_token":
@@ -160,6 +161,7 @@ async def preview_wagers(
     errors: tuple[PlayError, ...] = (),
     customer: str | None = None,
     default_lottery: str | None = None,
+    origins: LineOrigins = NO_ORIGINS,
 ) -> Preview:
     """What confirming would sell now; the provider's refusals are shown, not sold."""
     rejections: list[WagerRejection] = []
@@ -181,6 +183,7 @@ async def preview_wagers(
         rejected=_pair(wagers, rejections),
         default_lottery=default_lottery,
         shortfall=shortfall,
+        origins=origins,
     )
 
 

@@ -271,7 +271,7 @@ async def test_correct_offers_the_plays_as_text_and_cancel_sells_nothing(
         await run.fund(PLAYER, balance=10_000)
         preview = await run.say(PLAYER, "zulia 12:45\n123 456 x5")
         hint = await run.press(PLAYER, preview, "✏️ Corregir")
-        assert "Copia esto" in hint.content
+        assert "Cópialo, corrígelo y envíalo" in hint.content
         assert "zulia" in hint.content and "123 456 x5" in hint.content
         cancelled = await run.press(PLAYER, preview, "✖️ Cancelar")
         assert "no se vendió nada" in cancelled.content

@@ -1,0 +1,135 @@
+"""The open ticket's preview on screen: its buttons, the one current preview, the FSM data.
+
+FSM data while a preview is open: ``draft`` (what Confirm sells, under its reference), ``order``
+(its messages, ``services.order``), ``message_id`` (the current preview), ``offer`` (after a
+confirm found a draw closed). ``sold`` (the last orders sold: their messages, ticket and
+references) outlives the order, so an edit or a double tap after the sale gets its ticket.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, cast
+
+from aiogram import Bot
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.context import AppContext
+from handlers.callbacks import SaleAction, SaleButton
+from lottery.i18n import _
+from presentation import order_replies, sale_text
+from services.draft import SaleDraft
+from services.long_text import send_text
+from services.order import Order
+from services.sales import Preview
+from storage.models import User
+
+log = logging.getLogger(__name__)
+
+#: what Telegram puts before a message prefilled by a ``switch_inline_query_current_chat``
+#: button (Corregir's «Edit here»): every bot's username ends in "bot"
+_MENTION = re.compile(r"^\s*@\w*bot\s+", re.IGNORECASE)
+
+
+class Sale(StatesGroup):
+    preview = State()
+
+
+def button(text: str, action: SaleAction, reference: str) -> InlineKeyboardButton:
+    data = SaleButton(action=action, reference=reference).pack()
+    return InlineKeyboardButton(text=text, callback_data=data)
+
+
+def _keyboard(reference: str, can_confirm: bool) -> InlineKeyboardMarkup:
+    """No Confirm button when the buyer cannot pay: it could only be refused."""
+    row = []
+    if can_confirm:
+        row.append(button(_("✅ Confirm"), SaleAction.CONFIRM, reference))
+    row += [
+        button(_("✏️ Correct"), SaleAction.CORRECT, reference),
+        button(_("✖️ Cancel"), SaleAction.CANCEL, reference),
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=[row])
+
+
+def plays_text(message: Message) -> str:
+    return _MENTION.sub("", message.text or "", count=1)
+
+
+def open_order(data: dict[str, Any]) -> Order | None:
+    return Order.from_data(data["order"]) if "order" in data and "draft" in data else None
+
+
+async def show_order(
+    bot: Bot, chat_id: int, state: FSMContext, data: dict[str, Any], preview: Preview,
+    order: Order | None, app: AppContext, user: User, note: str | None = None,
+) -> None:
+    """The current preview: sent anew, the previous one's buttons taken off; its draft and order
+    kept in FSM storage until confirm or cancel. With nothing to sell the order is closed."""
+    body = sale_text.render_preview(preview, app.catalog, user)
+    if order is not None and len(order.sources) > 1 and preview.draft is not None:
+        body = order_replies.open_ticket_header(len(order.sources)) + "\n" + body
+    if note:
+        body = note + "\n\n" + body
+    await retire_preview(bot, chat_id, data.get("message_id"))
+    if preview.draft is None:
+        await forget_order(state, data, [s.message_id for s in order.sources] if order else None)
+        await send_text(bot, chat_id, body)
+        return
+    sent = await send_text(
+        bot, chat_id, body, _keyboard(preview.draft.reference, preview.shortfall is None)
+    )
+    kept = {"draft": preview.draft.to_data(), "message_id": sent.message_id}
+    if order is not None:
+        kept["order"] = order.to_data()
+    if "sold" in data:
+        kept["sold"] = data["sold"]
+    await state.set_state(Sale.preview)
+    await state.set_data(kept)
+
+
+async def retire_preview(bot: Bot, chat_id: int, message_id: int | None) -> None:
+    """Take the buttons off an older preview; cosmetic if it fails (its reference is stale)."""
+    if message_id is None:
+        return
+    try:
+        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id,
+                                            reply_markup=None)
+    except Exception:
+        log.info("could not remove an old preview's buttons", exc_info=True)
+
+
+async def forget_order(state: FSMContext, data: dict[str, Any],
+                       unread: list[int] | None = None) -> None:
+    """No open ticket any more; what was sold is still remembered, and ``unread``: messages
+    nothing of which could be sold, whose edit is read again (``handlers.sales.on_edited``)."""
+    kept: dict[str, Any] = {"sold": data["sold"]} if "sold" in data else {}
+    if unread:
+        kept["unread"] = unread
+    await state.set_state(None)
+    await state.set_data(kept)
+
+
+def current_draft(data: dict[str, Any], reference: str, app: AppContext) -> SaleDraft | None:
+    if "draft" not in data or data["draft"]["reference"] != reference:
+        return None
+    return SaleDraft.from_data(data["draft"], app.catalog)
+
+
+async def close_preview(query: CallbackQuery) -> None:
+    """Remove the buttons so an old preview cannot be pressed again; cosmetic if it fails."""
+    if not isinstance(query.message, Message):
+        return
+    try:
+        await query.message.edit_reply_markup(reply_markup=None)
+    except Exception:
+        log.warning("could not remove the preview buttons", exc_info=True)
+
+
+async def answer(query: CallbackQuery, text: str,
+                 markup: InlineKeyboardMarkup | None = None) -> Message:
+    chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+    return await send_text(cast(Bot, query.bot), chat_id, text, markup)
