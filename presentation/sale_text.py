@@ -15,6 +15,16 @@ from lottery.plays import PlayError, Wager
 from lottery.ticket_codes import format_serial
 from presentation.formatting import Formatter
 from presentation.labels import animal_name, game_name, sign_name
+from presentation.preview_summary import (
+    PLAYS_BUDGET,
+    REASONS_BUDGET,
+    Entry,
+    capped,
+    compact_wager_lines,
+    fit,
+    fits,
+    grouped,
+)
 from providers.base import ErrorCode, WagerRejection
 from services.sales import Preview, Rejected, SaleResult
 from storage.models import Ticket, User, UserRole
@@ -68,12 +78,12 @@ def _wager_lines(wagers: Iterable[Wager], catalog: Catalog, fmt: Formatter) -> l
 
 
 def _error_lines(errors: Iterable[PlayError]) -> list[str]:
-    return [
-        _("Line {line}: «{text}» — {message}").format(
-            line=e.line, text=escape(e.text[:60]), message=escape(e.message)
-        )
+    """Identical messages said once, for all their lines (``preview_summary.grouped``)."""
+    return grouped(
+        Entry(e.line, escape(e.message), _("Line {line}: «{text}» — {message}").format(
+            line=e.line, text=escape(e.text[:60]), message=escape(e.message)))
         for e in errors
-    ]
+    )
 
 
 def rejection_text(code: ErrorCode) -> str:
@@ -88,15 +98,15 @@ def rejection_text(code: ErrorCode) -> str:
 
 
 def _rejected_lines(rejected: Rejected, catalog: Catalog, fmt: Formatter) -> list[str]:
+    """Plays refused for the same reason in the same draw are said once, with their lines."""
     out = []
     for wager, rejection in rejected:
         where = f"{catalog.lottery(wager.lottery).name} {draw_text(wager.draw, fmt)}"
         detail = f" ({escape(rejection.detail)})" if _shows_detail(rejection) else ""
-        out.append(
-            f"{escape(play_text(wager, catalog))} · {escape(where)} — "
-            f"{rejection_text(rejection.code)}{detail}"
-        )
-    return out
+        reason = f"{rejection_text(rejection.code)}{detail}"
+        out.append(Entry(wager.line, f"{escape(where)} — {reason}",
+                         f"{escape(play_text(wager, catalog))} · {escape(where)} — {reason}"))
+    return grouped(out)
 
 
 def _shows_detail(rejection: WagerRejection) -> bool:
@@ -109,6 +119,15 @@ def _shows_detail(rejection: WagerRejection) -> bool:
 
 
 def render_preview(preview: Preview, catalog: Catalog, user: User) -> str:
+    """At most three messages (``preview_summary``): the plays one by one when they fit, else
+    summed up per draw, game and amount."""
+    text = _render_preview(preview, catalog, user, compact=False)
+    if fits(text):
+        return text
+    return fit(_render_preview(preview, catalog, user, compact=True))
+
+
+def _render_preview(preview: Preview, catalog: Catalog, user: User, *, compact: bool) -> str:
     fmt = Formatter.for_reader(user.locale, catalog)
     parts: list[str] = []
     draft = preview.draft
@@ -123,7 +142,10 @@ def render_preview(preview: Preview, catalog: Catalog, user: User) -> str:
                 )
             )
         parts.append("")
-        parts.extend(_wager_lines(draft.wagers, catalog, fmt))
+        if compact:
+            parts.extend(capped(compact_wager_lines(draft.wagers, catalog, fmt), PLAYS_BUDGET))
+        else:
+            parts.extend(_wager_lines(draft.wagers, catalog, fmt))
         parts.append("")
         count = len(draft.wagers)
         parts.append(
@@ -138,10 +160,12 @@ def render_preview(preview: Preview, catalog: Catalog, user: User) -> str:
         )
     if preview.errors:
         parts += ["", _("⚠️ <b>I could not read these lines</b> (fix them and send them again):")]
-        parts.extend(_error_lines(preview.errors))
+        errors = _error_lines(preview.errors)
+        parts.extend(capped(errors, REASONS_BUDGET) if compact else errors)
     if preview.rejected:
         parts += ["", _("⛔ <b>These plays cannot be sold:</b>")]
-        parts.extend(_rejected_lines(preview.rejected, catalog, fmt))
+        refused = _rejected_lines(preview.rejected, catalog, fmt)
+        parts.extend(capped(refused, REASONS_BUDGET) if compact else refused)
     if preview.shortfall is not None:
         lacking = fmt.money(preview.shortfall)
         parts += [
