@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import cast
+from typing import Any, cast
 
 from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
@@ -17,6 +17,7 @@ from aiogram.types import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
+from handlers import sale_split
 from handlers.callbacks import SaleAction, SaleButton
 from handlers.filters import PLAIN_TEXT, buttons
 from lottery.i18n import _
@@ -27,6 +28,7 @@ from providers.base import BooksInTransaction, Capability, ProviderError
 from services.delivery import deliver_ticket
 from services.draft import SaleDraft
 from services.long_text import send_text
+from services.order_split import SplitPlan, plan_split
 from services.sales import Outcome, Preview, confirm_sale, prepare_sale
 from services.tickets import ticket_by_reference, ticket_text, ticket_view
 from storage.models import User
@@ -75,7 +77,9 @@ async def on_plays(
     except ProviderError as exc:
         await message.answer(sale_text.provider_error(exc.code))
         return
-    await show_preview(message, state, preview, app, user)
+    split = await plan_split(session, provider=app.provider, catalog=app.catalog, user=user,
+                             preview=preview, now=app.clock())
+    await show_preview(message, state, preview, app, user, split)
 
 
 async def plays_not_sold(message: Message) -> None:
@@ -84,20 +88,25 @@ async def plays_not_sold(message: Message) -> None:
 
 
 async def show_preview(
-    message: Message, state: FSMContext, preview: Preview, app: AppContext, user: User
+    message: Message, state: FSMContext, preview: Preview, app: AppContext, user: User,
+    split: SplitPlan | None = None,
 ) -> None:
-    """Answers with the preview and keeps its draft in FSM storage until confirm or cancel."""
-    body = sale_text.render_preview(preview, app.catalog, user)
+    """Answers with the preview and keeps its draft in FSM storage until confirm or cancel;
+    ``split``: the order as several tickets (``handlers.sale_split``)."""
+    body = sale_text.render_preview(preview, app.catalog, user, split)
     bot, chat_id = cast(Bot, message.bot), message.chat.id
     if preview.draft is None:
         await state.clear()
         await send_text(bot, chat_id, body)
         return
-    sent = await send_text(
-        bot, chat_id, body, _keyboard(preview.draft.reference, preview.shortfall is None)
-    )
+    keyboard = _keyboard(preview.draft.reference, preview.shortfall is None)
+    data: dict[str, Any] = {"draft": preview.draft.to_data()}
+    if split is not None and (row := sale_split.split_row(split, preview.draft.reference)):
+        keyboard.inline_keyboard.append(row)
+        data[sale_split.STATE_KEY] = split.to_data()
+    sent = await send_text(bot, chat_id, body, keyboard)
     await state.set_state(Sale.preview)
-    await state.set_data({"draft": preview.draft.to_data(), "message_id": sent.message_id})
+    await state.set_data({**data, "message_id": sent.message_id})
 
 
 async def _current_draft(state: FSMContext, reference: str, app: AppContext) -> SaleDraft | None:

@@ -18,9 +18,11 @@ from typing import NamedTuple
 from lottery.catalog import Catalog
 from lottery.i18n import _, ngettext
 from lottery.plays import Wager
+from lottery.ticket_codes import format_serial
 from presentation.formatting import Formatter
 from presentation.labels import game_name
 from presentation.telegram_text import MAX_TEXT, split_text
+from services.order_split import SplitPlan
 
 MAX_MESSAGES = 3
 #: Characters of markup each list of a summed-up preview may take: three lists and the rest in
@@ -153,3 +155,63 @@ def fit(html: str, messages: int = MAX_MESSAGES) -> str:
         if fits(text, messages):
             return text
     return lines[0]
+
+
+def split_offer(plan: SplitPlan, first: int, fmt: Formatter) -> list[str]:
+    """What the split button would do, or why the order cannot be sold as several tickets;
+    ``first``: how many plays Confirm sells (the preview's)."""
+    if plan.blocked:
+        return [_("The whole order cannot be sold as several tickets either: some of its "
+                  "plays cannot be sold (see above).")]
+    count = len(plan.drafts)
+    offer = ngettext(
+        "✂️ The whole order ({plays} plays) fits in {count} ticket of at most {size} plays: "
+        "{total} in all.",
+        "✂️ The whole order ({plays} plays) fits in {count} tickets of at most {size} plays: "
+        "{total} in all.", count,
+    ).format(plays=plan.plays, count=count, size=max(len(d.wagers) for d in plan.drafts),
+             total=fmt.money(plan.total))
+    if plan.shortfall is not None:
+        return [offer, _("💰 Selling them all needs {missing} more.").format(
+            missing=fmt.money(plan.shortfall))]
+    return [offer, ngettext(
+        "Press <b>Sell as {count} ticket</b> to sell it all, each ticket with its own serial, "
+        "or <b>Confirm</b> to sell only the first {first} plays.",
+        "Press <b>Sell as {count} tickets</b> to sell it all, each ticket with its own serial, "
+        "or <b>Confirm</b> to sell only the first {first} plays.", count,
+    ).format(count=count, first=first)]
+
+
+def split_button_text(count: int) -> str:
+    return ngettext("✂️ Sell as {count} ticket", "✂️ Sell as {count} tickets", count).format(
+        count=count)
+
+
+class SoldTicket(NamedTuple):
+    serial: str
+    plays: int
+    total: Decimal
+
+
+def split_refusal(number: int, refusal: str) -> str:
+    """Why ticket ``number`` of a split was not sold (``refusal``: the sale's own words)."""
+    return _("Ticket {number} of the order:").format(number=number) + "\n" + refusal
+
+
+def split_outcome(sold: Sequence[SoldTicket], other: Sequence[str], fmt: Formatter) -> str:
+    """The split's last word: every ticket sold, with its serial, then what was not."""
+    total = sum((t.total for t in sold), Decimal("0.00"))
+    lines = []
+    if sold:
+        lines.append(ngettext("✅ {count} ticket sold: {total} in all.",
+                              "✅ {count} tickets sold: {total} in all.", len(sold)).format(
+            count=len(sold), total=fmt.money(total)))
+        lines += [
+            ngettext("{serial} · {count} play · {total}", "{serial} · {count} plays · {total}",
+                     t.plays).format(serial=format_serial(t.serial), count=t.plays,
+                                     total=fmt.money(t.total))
+            for t in sold
+        ]
+    for text in other:
+        lines += ["", text]
+    return "\n".join(lines).strip("\n")

@@ -24,8 +24,10 @@ from presentation.preview_summary import (
     fit,
     fits,
     grouped,
+    split_offer,
 )
 from providers.base import ErrorCode, WagerRejection
+from services.order_split import SplitPlan
 from services.sales import Preview, Rejected, SaleResult
 from storage.models import Ticket, User, UserRole
 
@@ -118,16 +120,20 @@ def _shows_detail(rejection: WagerRejection) -> bool:
     )
 
 
-def render_preview(preview: Preview, catalog: Catalog, user: User) -> str:
+def render_preview(
+    preview: Preview, catalog: Catalog, user: User, split: SplitPlan | None = None
+) -> str:
     """At most three messages (``preview_summary``): the plays one by one when they fit, else
-    summed up per draw, game and amount."""
-    text = _render_preview(preview, catalog, user, compact=False)
+    summed up per draw, game and amount; ``split``: the order as several tickets."""
+    text = _render_preview(preview, catalog, user, split, compact=False)
     if fits(text):
         return text
-    return fit(_render_preview(preview, catalog, user, compact=True))
+    return fit(_render_preview(preview, catalog, user, split, compact=True))
 
 
-def _render_preview(preview: Preview, catalog: Catalog, user: User, *, compact: bool) -> str:
+def _render_preview(
+    preview: Preview, catalog: Catalog, user: User, split: SplitPlan | None, *, compact: bool
+) -> str:
     fmt = Formatter.for_reader(user.locale, catalog)
     parts: list[str] = []
     draft = preview.draft
@@ -164,8 +170,11 @@ def _render_preview(preview: Preview, catalog: Catalog, user: User, *, compact: 
         parts.extend(capped(errors, REASONS_BUDGET) if compact else errors)
     if preview.rejected:
         parts += ["", _("⛔ <b>These plays cannot be sold:</b>")]
-        refused = _rejected_lines(preview.rejected, catalog, fmt)
+        refused = _rejected_lines(
+            (*preview.rejected, *(split.blocked if split is not None else ())), catalog, fmt)
         parts.extend(capped(refused, REASONS_BUDGET) if compact else refused)
+    if split is not None and draft is not None:
+        parts += ["", *split_offer(split, len(draft.wagers), fmt)]
     if preview.shortfall is not None:
         lacking = fmt.money(preview.shortfall)
         parts += [
@@ -180,7 +189,7 @@ def _render_preview(preview: Preview, catalog: Catalog, user: User, *, compact: 
                 "limit, or send fewer plays."
             ).format(missing=lacking),
         ]
-    if draft is not None and preview.shortfall is None:
+    if draft is not None and preview.shortfall is None and not (split and split.offered):
         parts += ["", _("Press <b>Confirm</b> to sell.")]
     if draft is None and not preview.errors and not preview.rejected:
         parts.append(

@@ -1,4 +1,5 @@
-"""A big order's preview in at most three messages (presentation.preview_summary)."""
+"""A big order's preview in at most three messages (presentation.preview_summary), and its split
+into tickets (services.order_split.pack)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from presentation.preview_summary import Entry, grouped, number_ranges, ranges
 from presentation.sale_text import render_preview
 from presentation.telegram_text import split_text
 from services.draft import SaleDraft
+from services.order_split import pack
 from services.sales import Preview
 from storage.models import User, UserRole
 
@@ -67,3 +69,17 @@ def test_a_preview_of_any_size_takes_at_most_three_messages() -> None:
     assert "Triple · 65 × Bs. 1,00 = Bs. 65,00: 000, 007, 014" in text
     assert "<b>Total: Bs. 3.594,00</b> (900 plays)" in text
     assert "more lines" in text  # the errors past the budget are counted, not listed
+
+
+def test_pack_keeps_the_order_and_one_numbers_plays_together() -> None:
+    plays = [bet(f"{n:03d}", line=n) for n in range(250)]
+    tickets = pack(plays, 100)
+    assert [len(t) for t in tickets] == [100, 100, 50]
+    assert tickets[0] == tuple(plays[:100])  # the preview's own plays stay its first ticket
+    twice = [bet("555", line=0), *plays[:150], bet("555", line=999)]
+    first, second = pack(twice, 100)
+    assert [w.number for w in first].count("555") == 2
+    assert len(first) == 100 and len(second) == 52
+    assert first[0].line == 0 and first[-1].line == 999  # in the order written
+    crowd = [bet("555", line=n) for n in range(230)]
+    assert [len(t) for t in pack(crowd, 100)] == [100, 100, 30]
