@@ -6,6 +6,7 @@ from __future__ import annotations
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import func, select
 
+from bot.settings import Settings
 from services.order_split import SplitPlan
 from services.sales import Outcome, confirm_sale
 from storage.models import TicketStatus, User, UserRole, Wager
@@ -75,10 +76,8 @@ async def test_900_numbers_on_one_line_preview_in_at_most_3_messages(
         assert "✂️ Vender en 9 tickets" in shown[-1].button_texts
 
 
-async def test_the_split_sells_one_ticket_per_100_plays_once_despite_a_double_tap(
-    tg: FakeTelegram, db_url: str
-) -> None:
-    async with running_bot(tg, make_settings(tg, db_url)) as run:
+async def _split_with_a_double_tap(tg: FakeTelegram, settings: Settings) -> None:
+    async with running_bot(tg, settings) as run:
         await run.fund(SELLER, credit=1_000_000, role=UserRole.SELLER)
         await run.say(SELLER, THREE_HUNDRED)
         preview = tg.messages(SELLER)[-1]  # the buttons ride on the preview's last message
@@ -99,6 +98,18 @@ async def test_the_split_sells_one_ticket_per_100_plays_once_despite_a_double_ta
     assert await _plays_per_ticket(run) == [LIMIT] * 3
     assert await _sold_numbers(run) == [f"{n:03d}" for n in range(300)]
     assert await _credit_used(run) == 30_000  # Bs. 300,00, taken once
+
+
+async def test_the_split_sells_one_ticket_per_100_plays_once_despite_a_double_tap(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    await _split_with_a_double_tap(tg, make_settings(tg, db_url))
+
+
+async def test_the_split_with_the_conversation_in_redis(
+    tg: FakeTelegram, db_url: str, redis_url: str
+) -> None:
+    await _split_with_a_double_tap(tg, make_settings(tg, db_url, redis_url=redis_url))
 
 
 async def test_a_split_survives_a_restart_and_a_later_press_sells_nothing_again(
