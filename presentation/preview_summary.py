@@ -130,7 +130,7 @@ def capped(lines: list[str], budget: int) -> list[str]:
     size = 0
     for i, line in enumerate(lines):
         size += len(line) + 1
-        if size > budget and i < len(lines):
+        if size > budget:
             return [*lines[:i], _("… and {count} more lines").format(count=len(lines) - i)]
     return lines
 

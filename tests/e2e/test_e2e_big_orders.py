@@ -216,3 +216,35 @@ async def test_read_errors_of_many_lines_are_said_once(tg: FakeTelegram, db_url:
         text = "\n".join(m.content for m in shown)
         assert len(shown) == 1
         assert "250 líneas (3–252)" in text
+
+
+async def test_a_split_the_buyer_cannot_pay_is_not_offered_and_says_what_is_missing(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await run.fund(SELLER, credit=15_000, role=UserRole.SELLER)  # Bs. 150 of credit
+        await run.say(SELLER, THREE_HUNDRED)
+        shown = tg.messages(SELLER)
+        text = "\n".join(m.content for m in shown)
+        assert "cabe en 3 tickets" in text
+        assert "Para venderlas todas te faltan Bs. 150,00" in text
+        assert SPLIT_3 not in shown[-1].button_texts
+        assert "✅ Confirmar" in shown[-1].button_texts  # the first 100 can still be sold
+
+
+async def test_a_split_whose_draw_closed_meanwhile_sells_nothing_and_says_so_per_ticket(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await run.fund(SELLER, credit=1_000_000, role=UserRole.SELLER)
+        await run.say(SELLER, THREE_HUNDRED)
+        preview = tg.messages(SELLER)[-1]
+        run.clock.advance(hours=3, minutes=15)  # 12:45 in Caracas: Zulia's draw is closed
+        answer = await run.press(SELLER, preview, SPLIT_3)
+        for number in (1, 2, 3):
+            assert f"Ticket {number} del pedido" in answer.content
+        assert "vendidos" not in answer.content
+        assert len(tg.messages(SELLER)) <= 4  # the preview and one answer, not 300 lines
+        assert preview.buttons == []
+    assert await run.statuses() == []
+    assert await _credit_used(run) == 0
