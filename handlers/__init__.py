@@ -34,6 +34,7 @@ from handlers import (
     reports,
     results,
     risk,
+    sale_split,
     sales,
     start,
     tickets,
@@ -44,6 +45,7 @@ from providers.base import Capability
 ROUTED: tuple[ModuleType, ...] = (
     jackpot,  # before sales: its price step reads free text
     sales,  # free text: anything that is not a command is read as plays
+    sale_split,  # a big order's split button
     start,
     language,
     account,

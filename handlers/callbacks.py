@@ -150,6 +150,12 @@ class SaleButton(CallbackData, prefix="sale"):
     reference: Reference
 
 
+class SplitButton(CallbackData, prefix="split"):
+    """``split:REF`` sells the preview with that reference as several tickets (a big order)."""
+
+    reference: Reference
+
+
 def stale_text() -> str:
     return _("This button is no longer valid.")
 

@@ -134,7 +134,7 @@ async def on_move(
         return
     rest = {k: v for k, v in data.items() if k not in ("offer", "message_id")}
     chat_id = query.message.chat.id if query.message is not None else query.from_user.id
-    await show_order(cast(Bot, query.bot), chat_id, state, rest, preview, moved, app,
+    await show_order(session, cast(Bot, query.bot), chat_id, state, rest, preview, moved, app,
                      user, note=order_replies.moved_note(done, app.catalog, user))
 
 

@@ -1,8 +1,9 @@
 """The open ticket's preview on screen: its buttons, the one current preview, the FSM data.
 
 FSM data while a preview is open: ``draft`` (what Confirm sells, under its reference), ``order``
-(its messages, ``services.order``), ``message_id`` (the current preview), ``offer`` (after a
-confirm found a draw closed). ``sold`` (the last orders sold: their messages, ticket and
+(its messages, ``services.order``), ``message_id`` (the current preview), ``split`` (a big
+order as several tickets, ``handlers.sale_split``), ``offer`` (after a confirm found a draw
+closed). ``sold`` (the last orders sold: their messages, ticket and
 references) outlives the order, so an edit or a double tap after the sale gets its ticket.
 """
 
@@ -16,14 +17,17 @@ from aiogram import Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
-from handlers.callbacks import SaleAction, SaleButton
+from handlers.callbacks import SaleAction, SaleButton, SplitButton
 from lottery.i18n import _
 from presentation import order_replies, sale_text
+from presentation.preview_summary import split_button_text
 from services.draft import SaleDraft
 from services.long_text import send_text
 from services.order import Order
+from services.order_split import SplitPlan, plan_split
 from services.sales import Preview
 from storage.models import User
 
@@ -32,6 +36,9 @@ log = logging.getLogger(__name__)
 #: what Telegram puts before a message prefilled by a ``switch_inline_query_current_chat``
 #: button (Corregir's «Edit here»): every bot's username ends in "bot"
 _MENTION = re.compile(r"^\s*@\w*bot\s+", re.IGNORECASE)
+
+
+SPLIT_KEY = "split"  # beside the preview's "draft": the order as several tickets
 
 
 class Sale(StatesGroup):
@@ -55,6 +62,14 @@ def _keyboard(reference: str, can_confirm: bool) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[row])
 
 
+def _split_row(plan: SplitPlan, reference: str) -> list[InlineKeyboardButton]:
+    """The preview's extra row when the split is offered (``reference``: the preview's)."""
+    if not plan.offered:
+        return []
+    data = SplitButton(reference=reference).pack()
+    return [InlineKeyboardButton(text=split_button_text(len(plan.drafts)), callback_data=data)]
+
+
 def plays_text(message: Message) -> str:
     return _MENTION.sub("", message.text or "", count=1)
 
@@ -64,12 +79,15 @@ def open_order(data: dict[str, Any]) -> Order | None:
 
 
 async def show_order(
-    bot: Bot, chat_id: int, state: FSMContext, data: dict[str, Any], preview: Preview,
-    order: Order | None, app: AppContext, user: User, note: str | None = None,
+    session: AsyncSession, bot: Bot, chat_id: int, state: FSMContext, data: dict[str, Any],
+    preview: Preview, order: Order | None, app: AppContext, user: User, note: str | None = None,
 ) -> None:
-    """The current preview: sent anew, the previous one's buttons taken off; its draft and order
-    kept in FSM storage until confirm or cancel. With nothing to sell the order is closed."""
-    body = sale_text.render_preview(preview, app.catalog, user)
+    """The current preview: sent anew, the previous one's buttons taken off; its draft, order
+    and the offer to split a big order (``handlers.sale_split``) kept in FSM storage until
+    confirm or cancel. With nothing to sell the order is closed."""
+    split = await plan_split(session, provider=app.provider, catalog=app.catalog, user=user,
+                             preview=preview, now=app.clock())
+    body = sale_text.render_preview(preview, app.catalog, user, split)
     if order is not None and len(order.sources) > 1 and preview.draft is not None:
         body = order_replies.open_ticket_header(len(order.sources)) + "\n" + body
     if note:
@@ -79,10 +97,13 @@ async def show_order(
         await forget_order(state, data, [s.message_id for s in order.sources] if order else None)
         await send_text(bot, chat_id, body)
         return
-    sent = await send_text(
-        bot, chat_id, body, _keyboard(preview.draft.reference, preview.shortfall is None)
-    )
-    kept = {"draft": preview.draft.to_data(), "message_id": sent.message_id}
+    keyboard = _keyboard(preview.draft.reference, preview.shortfall is None)
+    kept: dict[str, Any] = {"draft": preview.draft.to_data()}
+    if split is not None and (row := _split_row(split, preview.draft.reference)):
+        keyboard.inline_keyboard.append(row)
+        kept[SPLIT_KEY] = split.to_data()
+    sent = await send_text(bot, chat_id, body, keyboard)
+    kept["message_id"] = sent.message_id
     if order is not None:
         kept["order"] = order.to_data()
     if "sold" in data:

@@ -77,8 +77,8 @@ async def on_plays(
     if order is not None and not order.replace_next and reading.per_source[-1] == (0, 0):
         await message.answer(order_replies.nothing_added())  # "ok", "gracias", an emoji
         return
-    await show_order(cast(Bot, message.bot), message.chat.id, state, data, preview, grown, app,
-                     user)
+    await show_order(session, cast(Bot, message.bot), message.chat.id, state, data, preview,
+                     grown, app, user)
 
 
 async def on_edited(
@@ -112,7 +112,7 @@ async def on_edited(
     except ProviderError as exc:
         await message.answer(sale_text.provider_error(exc.code))
         return
-    await show_order(bot, message.chat.id, state, data, preview, edited, app, user,
+    await show_order(session, bot, message.chat.id, state, data, preview, edited, app, user,
                      note=order_replies.edited_note())
 
 
@@ -122,7 +122,8 @@ async def plays_not_sold(message: Message) -> None:
 
 
 async def show_preview(
-    message: Message, state: FSMContext, preview: Preview, app: AppContext, user: User
+    message: Message, state: FSMContext, session: AsyncSession, preview: Preview,
+    app: AppContext, user: User,
 ) -> None:
     """A preview of wagers that come from no message (Repetir): an open ticket of its own,
     written as the plays text that reads back to them, so that messages can add to it."""
@@ -132,8 +133,8 @@ async def show_preview(
         now = app.clock()
         text = render_wagers(preview.draft.wagers, app.catalog, now)
         order = Order((Source(0, text, now, user.last_lottery_id),))
-    await show_order(cast(Bot, message.bot), message.chat.id, state, data, preview, order, app,
-                     user)
+    await show_order(session, cast(Bot, message.bot), message.chat.id, state, data, preview,
+                     order, app, user)
 
 
 async def on_confirm(

@@ -16,8 +16,20 @@ from lottery.ticket_codes import format_serial
 from presentation import order_text
 from presentation.formatting import Formatter
 from presentation.labels import animal_name, game_name, sign_name
+from presentation.preview_summary import (
+    PLAYS_BUDGET,
+    REASONS_BUDGET,
+    Entry,
+    capped,
+    compact_wager_lines,
+    fit,
+    fits,
+    grouped,
+    split_offer,
+)
 from providers.base import ErrorCode, WagerRejection
 from services.draft import NO_ORIGINS, LineOrigins
+from services.order_split import SplitPlan
 from services.sales import Preview, Rejected, SaleResult
 from storage.models import Ticket, User, UserRole
 
@@ -72,12 +84,13 @@ def _wager_lines(wagers: Iterable[Wager], catalog: Catalog, fmt: Formatter) -> l
 def _error_lines(
     errors: Iterable[PlayError], catalog: Catalog, origins: LineOrigins = NO_ORIGINS
 ) -> list[str]:
-    return [
-        _("Line {line}: «{text}» — {message}").format(
-            line=e.line, text=escape(e.text[:60]), message=escape(e.message)
-        ) + order_text.error_note(e, origins, catalog)
+    """Identical messages said once, for all their lines (``preview_summary.grouped``)."""
+    return grouped(
+        Entry(e.line, escape(e.message) + (note := order_text.error_note(e, origins, catalog)),
+              _("Line {line}: «{text}» — {message}").format(
+                  line=e.line, text=escape(e.text[:60]), message=escape(e.message)) + note)
         for e in errors
-    ]
+    )
 
 
 def rejection_text(code: ErrorCode) -> str:
@@ -92,15 +105,15 @@ def rejection_text(code: ErrorCode) -> str:
 
 
 def rejected_lines(rejected: Rejected, catalog: Catalog, fmt: Formatter) -> list[str]:
+    """Plays refused for the same reason in the same draw are said once, with their lines."""
     out = []
     for wager, rejection in rejected:
         where = f"{catalog.lottery(wager.lottery).name} {draw_text(wager.draw, fmt)}"
         detail = f" ({escape(rejection.detail)})" if _shows_detail(rejection) else ""
-        out.append(
-            f"{escape(play_text(wager, catalog))} · {escape(where)} — "
-            f"{rejection_text(rejection.code)}{detail}"
-        )
-    return out
+        reason = f"{rejection_text(rejection.code)}{detail}"
+        out.append(Entry(wager.line, f"{escape(where)} — {reason}",
+                         f"{escape(play_text(wager, catalog))} · {escape(where)} — {reason}"))
+    return grouped(out)
 
 
 def _shows_detail(rejection: WagerRejection) -> bool:
@@ -112,7 +125,20 @@ def _shows_detail(rejection: WagerRejection) -> bool:
     )
 
 
-def render_preview(preview: Preview, catalog: Catalog, user: User) -> str:
+def render_preview(
+    preview: Preview, catalog: Catalog, user: User, split: SplitPlan | None = None
+) -> str:
+    """At most three messages (``preview_summary``): the plays one by one when they fit, else
+    summed up per draw, game and amount; ``split``: the order as several tickets."""
+    text = _render_preview(preview, catalog, user, split, compact=False)
+    if fits(text):
+        return text
+    return fit(_render_preview(preview, catalog, user, split, compact=True))
+
+
+def _render_preview(
+    preview: Preview, catalog: Catalog, user: User, split: SplitPlan | None, *, compact: bool
+) -> str:
     fmt = Formatter.for_reader(user.locale, catalog)
     parts: list[str] = []
     draft = preview.draft
@@ -122,7 +148,10 @@ def render_preview(preview: Preview, catalog: Catalog, user: User) -> str:
             parts.append(_("Customer: {name}").format(name=escape(draft.customer_name)))
         parts.extend(order_text.origin_notes(preview.origins, catalog, fmt))
         parts.append("")
-        parts.extend(_wager_lines(draft.wagers, catalog, fmt))
+        if compact:
+            parts.extend(capped(compact_wager_lines(draft.wagers, catalog, fmt), PLAYS_BUDGET))
+        else:
+            parts.extend(_wager_lines(draft.wagers, catalog, fmt))
         parts.append("")
         count = len(draft.wagers)
         parts.append(
@@ -137,10 +166,15 @@ def render_preview(preview: Preview, catalog: Catalog, user: User) -> str:
         )
     if preview.errors:
         parts += ["", _("⚠️ <b>I could not read these lines</b> (fix them and send them again):")]
-        parts.extend(_error_lines(preview.errors, catalog, preview.origins))
+        errors = _error_lines(preview.errors, catalog, preview.origins)
+        parts.extend(capped(errors, REASONS_BUDGET) if compact else errors)
     if preview.rejected:
         parts += ["", _("⛔ <b>These plays cannot be sold:</b>")]
-        parts.extend(rejected_lines(preview.rejected, catalog, fmt))
+        refused = rejected_lines(
+            (*preview.rejected, *(split.blocked if split is not None else ())), catalog, fmt)
+        parts.extend(capped(refused, REASONS_BUDGET) if compact else refused)
+    if split is not None and draft is not None:
+        parts += ["", *split_offer(split, len(draft.wagers), fmt)]
     if preview.shortfall is not None:
         lacking = fmt.money(preview.shortfall)
         parts += [
@@ -155,7 +189,7 @@ def render_preview(preview: Preview, catalog: Catalog, user: User) -> str:
                 "limit, or send fewer plays."
             ).format(missing=lacking),
         ]
-    if draft is not None and preview.shortfall is None:
+    if draft is not None and preview.shortfall is None and not (split and split.offered):
         parts += ["", _("Press <b>Confirm</b> to sell.")]
     if draft is None and not preview.errors and not preview.rejected:
         parts.append(
