@@ -22,10 +22,12 @@ from handlers.filters import PLAIN_TEXT, buttons
 from lottery.i18n import _
 from lottery.render import render_wagers
 from presentation import sale_text
+from presentation.formatting import Formatter
 from presentation.telegram_text import MAX_TEXT
 from providers.base import BooksInTransaction, Capability, ProviderError
 from services.delivery import deliver_ticket
 from services.draft import SaleDraft
+from services.fit import fitted_draft
 from services.long_text import send_text
 from services.sales import Outcome, Preview, confirm_sale, prepare_sale
 from services.tickets import ticket_by_reference, ticket_text, ticket_view
@@ -43,16 +45,21 @@ def _button(text: str, action: SaleAction, reference: str) -> InlineKeyboardButt
     return InlineKeyboardButton(text=text, callback_data=data)
 
 
-def _keyboard(reference: str, can_confirm: bool) -> InlineKeyboardMarkup:
-    """No Confirm button when the buyer cannot pay: it could only be refused."""
+def _keyboard(preview: Preview, fit: SaleDraft | None, fit_text: str) -> InlineKeyboardMarkup:
+    """No Confirm button when the buyer cannot pay: it could only be refused. ``fit``: the
+    ticket cut to the topes, sold by its own Confirm button."""
+    rows = []
+    draft = preview.draft
+    reference = draft.reference if draft is not None else cast(SaleDraft, fit).reference
     buttons = []
-    if can_confirm:
+    if draft is not None and preview.shortfall is None:
         buttons.append(_button(_("✅ Confirm"), SaleAction.CONFIRM, reference))
-    buttons += [
-        _button(_("✏️ Correct"), SaleAction.CORRECT, reference),
-        _button(_("✖️ Cancel"), SaleAction.CANCEL, reference),
-    ]
-    return InlineKeyboardMarkup(inline_keyboard=[buttons])
+    if draft is not None:
+        buttons.append(_button(_("✏️ Correct"), SaleAction.CORRECT, reference))
+    buttons.append(_button(_("✖️ Cancel"), SaleAction.CANCEL, reference))
+    if fit is not None:
+        rows.append([_button(fit_text, SaleAction.CONFIRM, fit.reference)])
+    return InlineKeyboardMarkup(inline_keyboard=[buttons, *rows])
 
 
 async def on_plays(
@@ -89,22 +96,33 @@ async def show_preview(
     """Answers with the preview and keeps its draft in FSM storage until confirm or cancel."""
     body = sale_text.render_preview(preview, app.catalog, user)
     bot, chat_id = cast(Bot, message.bot), message.chat.id
-    if preview.draft is None:
+    fit = fitted_draft(preview, app.catalog)
+    if preview.draft is None and fit is None:
         await state.clear()
         await send_text(bot, chat_id, body)
         return
-    sent = await send_text(
-        bot, chat_id, body, _keyboard(preview.draft.reference, preview.shortfall is None)
-    )
+    fit_text = ""
+    if fit is not None:
+        fmt = Formatter.for_reader(user.locale, app.catalog)
+        body += "\n\n" + sale_text.fit_offer(fit, app.catalog, fmt)
+        fit_text = sale_text.fit_button_text(fit, fmt)
+    sent = await send_text(bot, chat_id, body, _keyboard(preview, fit, fit_text))
     await state.set_state(Sale.preview)
-    await state.set_data({"draft": preview.draft.to_data(), "message_id": sent.message_id})
+    data: dict[str, object] = {"message_id": sent.message_id}
+    if preview.draft is not None:
+        data["draft"] = preview.draft.to_data()
+    if fit is not None:
+        data["fit"] = fit.to_data()
+    await state.set_data(data)
 
 
 async def _current_draft(state: FSMContext, reference: str, app: AppContext) -> SaleDraft | None:
+    """The preview's draft, or the one cut to the topes, whichever ``reference`` names."""
     data = await state.get_data()
-    if "draft" not in data or data["draft"]["reference"] != reference:
-        return None
-    return SaleDraft.from_data(data["draft"], app.catalog)
+    for key in ("draft", "fit"):
+        if key in data and data[key]["reference"] == reference:
+            return SaleDraft.from_data(data[key], app.catalog)
+    return None
 
 
 async def on_confirm(

@@ -51,6 +51,10 @@ class WagerRejection:
     #: ``detail`` is written for the person buying (the house's own messages, in their
     #: language); a remote provider's raw text is for the log, not for the chat.
     readable: bool = False
+    #: A tope refusal: the most the number takes on that draw and what of it is still free
+    #: (minor units), so the person is told which, and offered to sell what fits.
+    cap: int | None = None
+    available: int | None = None
 
 
 class ProviderError(Exception):

@@ -5,6 +5,9 @@ from __future__ import annotations
 from lottery.i18n import N_
 
 SOLD_OUT = N_("«{text}» is sold out for {lottery} {time}: {left} left on that number.")
+OVER_TOPE = N_("«{text}» is above the tope per number of {lottery} {time}: {cap}.")
+TOPE_LEFT = N_("«{text}» does not fit the tope per number of {lottery} {time} ({cap}): "
+               "{left} left.")
 NO_WAGERS = N_("A ticket needs at least one play.")
 WRONG_CURRENCY = N_("This booth sells in {expected}, not {given}.")
 NOTHING_SELLABLE = N_("None of the plays can be sold.")

@@ -145,11 +145,14 @@ def sold_out_rejection(
 ) -> WagerRejection:
     wager = wagers[item.index]
     lottery = catalog.lottery(wager.lottery)
-    left = from_minor(max(item.cap - taken, 0), catalog.currency)
-    detail = M.render_message(HM.SOLD_OUT, {
-        "text": shown(wager), "lottery": lottery.name,
-        "time": wager.draw.astimezone(lottery.timezone), "left": left})
-    return WagerRejection(item.index, ErrorCode.SOLD_OUT, detail, readable=True)
+    free = max(item.cap - taken, 0)
+    params = {"text": shown(wager), "lottery": lottery.name,
+              "time": wager.draw.astimezone(lottery.timezone),
+              "left": from_minor(free, catalog.currency),
+              "cap": from_minor(item.cap, catalog.currency)}
+    msgid = HM.SOLD_OUT if free == 0 else HM.OVER_TOPE if taken == 0 else HM.TOPE_LEFT
+    return WagerRejection(item.index, ErrorCode.SOLD_OUT, M.render_message(msgid, params),
+                          readable=True, cap=item.cap, available=free)
 
 
 def refusal_code(rejections: Sequence[WagerRejection]) -> ErrorCode:
