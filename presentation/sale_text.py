@@ -85,6 +85,8 @@ def rejection_text(code: ErrorCode) -> str:
         ErrorCode.SOLD_OUT: _("sold out (agotado) for that draw"),
         ErrorCode.LIMIT: _("outside the betting limits"),
         ErrorCode.ODDS_CHANGED: _("the odds changed"),
+        ErrorCode.BLOCKED: _("number blocked (quemado)"),
+        ErrorCode.SUSPENDED: _("sales suspended"),
     }.get(code, _("refused by the lottery system"))
 
 
@@ -128,6 +130,8 @@ def _shows_detail(rejection: WagerRejection) -> bool:
         ErrorCode.LIMIT,
         ErrorCode.SOLD_OUT,
         ErrorCode.INVALID_AMOUNT,
+        ErrorCode.BLOCKED,
+        ErrorCode.SUSPENDED,
     )
 
 

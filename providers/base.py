@@ -39,6 +39,8 @@ class ErrorCode(enum.StrEnum):
     EXPIRED = "expired"
     ODDS_CHANGED = "odds_changed"  # jackpot's document: "Ticket odds changed"
     NOT_SUPPORTED = "not_supported"  # the provider's API has no such operation
+    BLOCKED = "blocked"  # the banca blocked ("quemó") the number
+    SUSPENDED = "suspended"  # the banca suspended the lottery or the draw
 
 
 @dataclass(frozen=True)
@@ -215,9 +217,11 @@ class BooksInTransaction(Protocol):
     the debit, the booth's ticket and the booking then commit or roll back as one."""
 
     async def validate_in(
-        self, session: AsyncSession, wagers: Sequence[Wager], now: datetime
+        self, session: AsyncSession, wagers: Sequence[Wager], now: datetime, *,
+        actor_id: int | None = None,
     ) -> list[WagerRejection]:
-        """Like ``validate``, reading through ``session`` (no connection of its own)."""
+        """Like ``validate``, reading through ``session`` (no connection of its own);
+        ``actor_id``: who sells, for their own limits."""
         ...
 
     async def create_ticket_in(

@@ -164,7 +164,7 @@ async def preview_wagers(
     """What confirming would sell now; the provider's refusals are shown, not sold."""
     rejections: list[WagerRejection] = []
     if wagers and isinstance(provider, BooksInTransaction):
-        rejections = await provider.validate_in(session, wagers, now)  # our own database
+        rejections = await provider.validate_in(session, wagers, now, actor_id=user.id)
     elif wagers:
         await session.commit()  # release the connection (and any write lock) before the call
         rejections = await provider.validate(wagers, now)
@@ -224,17 +224,9 @@ async def _create_ticket(
 ) -> tuple[Ticket, bool]:
     """``serial``: the one to print, when the book already numbered the ticket (the house)."""
     ids = await draw_ids(session, catalog, {(w.lottery, w.draw) for w in draft.wagers}, now)
-    wagers = [
-        tickets_repo.NewWager(
-            w.lottery,
-            ids[(w.lottery, w.draw)],
-            w.game,
-            w.number,
-            w.sign,
-            to_minor(w.amount, draft.currency),
-        )
-        for w in draft.wagers
-    ]
+    # each wager keeps the payout in force now: a later change applies to later tickets only
+    wagers = [tickets_repo.new_wager(w, ids[(w.lottery, w.draw)], catalog, draft.currency)
+              for w in draft.wagers]
     while True:
         try:
             return await tickets_repo.create_ticket(

@@ -251,7 +251,7 @@ def _evaluate(
     try:
         prize = wager_prize(catalog, lottery, row.game, row.number, row.sign,
                             Decimal(row.amount), None if own is None else own[1],
-                            day_results=later)
+                            day_results=later, multiplier=row.payout)
     except BadResult as exc:
         raise SettlementError(BROKEN_RESULT, {
             "lottery": lottery.name, "time": when.time(), "values": str(exc)}) from exc
