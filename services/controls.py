@@ -53,7 +53,7 @@ async def change_control(
         target_type="CONTROL", target_id=str(kind), at=now,
         details={"kind": str(kind), "scope": _json(scope),
                  "before": [_doc(c) for c in before], "after": _doc(after) if after else None})
-    await refresh(session, live)
+    await refresh(session, live, force=True)
     return Change(before, after)
 
 
@@ -65,7 +65,7 @@ async def end_matching(
     """End every control of ``kinds`` that the scope covers (/liberar 555 zamorano ends every
     block of 555 on Zamorano, whatever its draw or day; with a draw, only that draw's and the
     lottery-wide ones). ``exact``: only the controls of that lottery, not the banca-wide."""
-    controls = await refresh(session, live)
+    controls = await refresh(session, live, force=True)
     ended = tuple(
         c for c in controls.of(*kinds)
         if (lottery is None or c.lottery == lottery or (c.lottery is None and not exact))
@@ -79,7 +79,7 @@ async def end_matching(
             target_id=str(kinds[0]), at=now,
             details={"kinds": [str(k) for k in kinds], "before": [_doc(c) for c in ended],
                      "after": None})
-        await refresh(session, live)
+        await refresh(session, live, force=True)
     return ended
 
 

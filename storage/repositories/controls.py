@@ -24,13 +24,24 @@ _VERSION = Prepared(select(
 ))
 
 
-async def refresh(session: AsyncSession, live: LiveControls) -> Controls:
-    """The controls in force now, reloading ``live`` when another change was made."""
+async def refresh(session: AsyncSession, live: LiveControls, *, force: bool = False
+                  ) -> Controls:
+    """The controls in force now, reloading ``live`` when another change was made.
+
+    Read once per transaction (the update's controls middleware, then the sale's check in the
+    same transaction reuse it); ``force`` after this transaction changed them."""
+    transaction = session.get_transaction()
+    if not force and transaction is not None and session.info.get(_READ_IN) is transaction:
+        return live.controls
     row = (await run_core(session, _VERSION, {})).first()
     version = (int(row[0]), int(row[1]))
     if version != live.controls.version:
         live.update(Controls(version, tuple(await _in_force(session))))
+    session.info[_READ_IN] = session.get_transaction()
     return live.controls
+
+
+_READ_IN = "controls_read_in"  # session.info: the transaction that last read the version
 
 
 async def _in_force(session: AsyncSession) -> list[Control]:

@@ -96,6 +96,9 @@ async def test_a_suspended_draw_tells_buyers_why(tg: FakeTelegram, db_url: str) 
         refused = await run.say(PLAYER, "zamorano 4pm 555 x5")
         assert "suspendida por la banca: falla eléctrica" in refused.content
         assert "✅ Confirmar" in (await run.say(PLAYER, "zamorano 7pm 555 x5")).button_texts
+        listed = await run.say(PLAYER, "/sorteos zamorano")
+        assert "4:00 p. m. suspendido: falla eléctrica" in listed.content.replace("\u202f", " ")
+        assert "4:00 p. m. ·" not in listed.content.replace("\u202f", " ")  # not listed as open
         await run.say(ADMIN, "/reabrir zamorano 4pm")
         await run.buy(PLAYER, "zamorano 4pm 555 x5")
         assert await run.statuses() == [TicketStatus.SOLD]
