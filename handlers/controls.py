@@ -15,6 +15,7 @@ from lottery.control_input import ControlInputError
 from lottery.i18n import N_, _
 from presentation.formatting import Formatter
 from providers.base import Capability
+from services import alert_commands as ac
 from services import control_commands as cc
 from services import draw_controls as dc
 from services.controls import refresh_app
@@ -30,7 +31,7 @@ def _run(action: Action) -> Callable[..., Awaitable[None]]:
             await not_here(message)
             return
         await refresh_app(session, app)
-        ctx = cc.Ctx(session, app.controls, user, app.clock(), fmt)
+        ctx = cc.Ctx(session, app.controls, user, app.clock(), fmt, message.chat.id)
         try:
             text = await action(ctx, command.args)
         except (ControlInputError, ValueError) as exc:
@@ -81,4 +82,8 @@ REOPEN = _spec(dc.reopen, ("reabrir", "reopen"), N_("Reopen a lottery or a draw"
 CLOSING = _spec(dc.closing_minutes, ("cierre", "closing"), N_("Minutes before a draw when "
                                                                "sales close"), 270,
                 N_("/cierre zamorano 10 closes sales 10 minutes before each draw"))
-COMMANDS = (TOPE, BLOCK, UNBLOCK, SELLER, LISTING, PAYOUT, SUSPEND, CLOSE, REOPEN, CLOSING)
+ALERTS = _spec(ac.alerts, ("alertas", "alerts"), N_("Where the banca's alerts go"), 271,
+               N_("/alertas aqui sends the banca's alerts to this chat; /alertas ticket 500, "
+                  "/alertas riesgo 80 set what raises them"))
+COMMANDS = (TOPE, BLOCK, UNBLOCK, SELLER, LISTING, PAYOUT, SUSPEND, CLOSE, REOPEN, CLOSING,
+            ALERTS)

@@ -31,7 +31,7 @@ class Kind(enum.StrEnum):
     CLOSE_MINUTES = "close_minutes"  # amount: minutes before each draw when sales close
     PAYOUT = "payout"  # amount: a game's multiplier in a lottery (or all)
     GAME_OFF = "game_off"  # a game not sold in a lottery
-    ALERT_CHAT = "alert_chat"  # user_id: the chat that gets the banca's alerts
+    ALERT_CHAT = "alert_chat"  # amount: the chat that gets the banca's alerts
     ALERT_TICKET = "alert_ticket"  # amount: a ticket above it is alerted
     ALERT_EXPOSURE = "alert_exposure"  # amount: percent of the draw's worst case
 
@@ -102,8 +102,7 @@ class Controls:
         found = self.of(kind)
         if not found:
             return None
-        newest = max(found, key=lambda c: c.id)
-        return newest.user_id if kind is Kind.ALERT_CHAT else newest.amount
+        return max(found, key=lambda c: c.id).amount
 
 
 def effective_catalog(base: Catalog, controls: Controls) -> Catalog:

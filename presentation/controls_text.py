@@ -60,7 +60,7 @@ def describe(c: Control, catalog: Catalog, fmt: Formatter) -> str:
     if c.kind is Kind.GAME_OFF:
         return _("Not sold · {scope}").format(scope=scope)
     if c.kind is Kind.ALERT_CHAT:
-        return _("Alerts go to chat {chat}").format(chat=c.user_id)
+        return _("Alerts go to chat {chat}").format(chat=c.amount)
     if c.kind is Kind.ALERT_TICKET:
         return _("Alert: a ticket above {amount}").format(amount=fmt.minor(amount))
     return _("Alert: a number past {share} of its draw's worst case").format(

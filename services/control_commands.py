@@ -40,8 +40,9 @@ class Ctx:
     """What every control command needs."""
 
     def __init__(self, session: AsyncSession, live: LiveControls, admin: User, now: datetime,
-                 fmt: Formatter) -> None:
+                 fmt: Formatter, chat_id: int | None = None) -> None:
         self.session, self.live, self.admin, self.now, self.fmt = session, live, admin, now, fmt
+        self.chat_id = chat_id if chat_id is not None else admin.id
 
     @property
     def catalog(self) -> Catalog:

@@ -36,6 +36,7 @@ from providers.base import (
     TicketRequest,
     WagerRejection,
 )
+from services.alerts import after_sale
 from services.draft import SaleDraft, new_reference
 from services.funds import return_funds, take_funds
 from services.outbox import LEASE, queue_ticket
@@ -342,6 +343,7 @@ async def _confirm_in_transaction(
         await _remember_lottery(session, user, draft)
         delivery = await queue_ticket(session, chat_id=user.id, ticket_id=ticket.id,
                                       pin=booked.pin, now=now, lease=lease)
+        await after_sale(session, getattr(provider, "controls", None), ticket, now)
         await session.commit()  # the ticket is sent after this commit, never before
     except ProviderError as exc:
         await _roll_back(session, user)

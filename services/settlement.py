@@ -47,6 +47,7 @@ from lottery.settlement import (
     wager_prize,
 )
 from providers.house.results import SOURCE_MANUAL, checked_entry
+from services import alerts
 from storage.models import Draw, TicketStatus, WagerOutcome
 from storage.repositories import settlement_rows as rows_repo
 from storage.repositories.activity import log_activity
@@ -217,6 +218,10 @@ async def enter_and_settle(
         await log_activity(session, "RESULT_ENTER" if previous is None else "RESULT_CORRECT",
                            actor_id=actor_id, target_type="DRAW", target_id=draw_id, at=now,
                            details=details)
+        if previous is not None:
+            await alerts.result_corrected(session, catalog, draw_id, lottery,
+                                          scheduled.at.astimezone(lottery.timezone),
+                                          previous.values, fresh, now)
     summary = await settle_draw(session, catalog, draw_id, now=now, actor_id=actor_id)
     return SettledResult(draw_id, revision, new, summary)
 

@@ -15,7 +15,7 @@ PLAYER = 5201
 CONTROL_COMMANDS = ("/tope zamorano 555 20", "/quemar zamorano 555", "/liberar zamorano 555",
                     f"/limite {SELLER} ticket 50", "/limites", "/pago zamorano triple 500",
                     "/suspender zamorano lluvia", "/cerrar zamorano 4pm", "/reabrir zamorano",
-                    "/cierre zamorano 10")
+                    "/cierre zamorano 10", "/alertas aqui")
 
 
 async def _start(run: RunningBot) -> None:
@@ -147,3 +147,44 @@ async def test_a_seller_trying_each_control_is_refused(tg: FakeTelegram, db_url:
             assert "solo para los administradores" in answer.content, command
         assert await run.logged(action="CONTROL_SET") == []
         assert "✅ Confirmar" in (await run.say(SELLER, "zamorano 4pm 555 x5")).button_texts
+
+
+async def test_alerts_reach_the_banca_chat_once(tg: FakeTelegram, db_url: str) -> None:
+    async with running_bot(tg, make_settings(tg, db_url, admin_ids=str(ADMIN))) as run:
+        await _start(run)
+        here = await run.say(ADMIN, "/alertas aqui")
+        assert f"Las alertas van al chat {ADMIN}" in here.content
+        await run.say(ADMIN, "/alertas ticket 50")
+        shown = await run.say(ADMIN, "/alertas riesgo 50")
+        assert "Alerta: un ticket de más de Bs. 50,00" in shown.content
+        assert "50" in shown.content and "peor caso" in shown.content
+
+        await run.buy(PLAYER, "zamorano 4pm 555 x30")  # 30 % of the tope of 100: quiet
+        await run.buy(PLAYER, "zamorano 4pm 555 x25 556 x30")  # 55 %, a ticket of 55
+        first = await tg.next_message(ADMIN)
+        second = await tg.next_message(ADMIN)
+        texts = sorted([first.content, second.content])
+        assert any("555" in t and "55" in t and "tope" in t for t in texts), texts
+        assert any("por encima de la alerta" in t for t in texts), texts
+        await run.buy(PLAYER, "zamorano 4pm 555 x5")  # 60 %: that number was alerted already
+        await run.say(ADMIN, "/limites")  # a later answer: anything queued is out by now
+        alerts = [m.content for m in tg.messages(ADMIN)
+                  if m.content.startswith("🔔") and "Vigente" not in m.content]
+        assert len(alerts) == 2, alerts
+
+
+async def test_a_corrected_result_is_alerted_once_per_draw(tg: FakeTelegram, db_url: str) -> None:
+    async with running_bot(tg, make_settings(tg, db_url, admin_ids=str(ADMIN))) as run:
+        await _start(run)
+        await run.say(ADMIN, "/alertas aqui")
+        await run.buy(PLAYER, "zamorano 10am 123 x1")
+        run.clock.advance(hours=1)  # 10:30 in Caracas
+        await run.say(ADMIN, "/resultado zamorano 10am 123 ARI")
+        await run.say(ADMIN, "/resultado zamorano 10am 124 ARI")
+        alert = await tg.next_message(ADMIN)
+        assert "Se corrigió el resultado de Triple Zamorano" in alert.content
+        assert "123 Aries → 124 Aries" in alert.content
+        await run.say(ADMIN, "/resultado zamorano 10am 125 ARI")  # a second correction
+        await run.say(ADMIN, "/limites")
+        corrected = [m for m in tg.messages(ADMIN) if "Se corrigió" in m.content]
+        assert len(corrected) == 1
