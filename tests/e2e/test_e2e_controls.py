@@ -130,6 +130,8 @@ async def test_a_payout_change_leaves_an_earlier_ticket_prize(
         changed = await run.say(ADMIN, "/pago zamorano triple 500")
         assert "Paga ×500" in changed.content
         await run.buy(PLAYER, "zamorano 12pm 123 x1")
+        risk = await run.say(ADMIN, "/riesgo zamorano")
+        assert "Bs. 1.100,00" in risk.content, risk.content  # 600 + 500: each at its own payout
         run.clock.advance(hours=4)
         answer = await run.say(ADMIN, "/resultado zamorano 12pm 123 ARI")
         assert "✅" in answer.content, answer.content
