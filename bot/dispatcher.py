@@ -58,8 +58,8 @@ def create_dispatcher(
     dp.update.outer_middleware(DbSessionMiddleware(app.sessionmaker))
     dp.update.outer_middleware(DedupMiddleware())
     dp.update.outer_middleware(StateMiddleware())
-    dp.update.outer_middleware(ControlsMiddleware())
     dp.update.outer_middleware(UserMiddleware())
+    dp.update.outer_middleware(ControlsMiddleware())  # before fmt: it reads the catalog
     dp.update.outer_middleware(FormatterMiddleware())
     # Not on errors: by then the update's user went with its rolled-back unit of work
     # (handlers/errors.py reads the language itself).
