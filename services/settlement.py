@@ -47,7 +47,6 @@ from lottery.settlement import (
     wager_prize,
 )
 from providers.house.results import SOURCE_MANUAL, checked_entry
-from services import alerts
 from storage.models import Draw, TicketStatus, WagerOutcome
 from storage.repositories import settlement_rows as rows_repo
 from storage.repositories.activity import log_activity
@@ -219,6 +218,8 @@ async def enter_and_settle(
                            actor_id=actor_id, target_type="DRAW", target_id=draw_id, at=now,
                            details=details)
         if previous is not None:
+            from services import alerts  # it reads results.result_text, which imports this
+
             await alerts.result_corrected(session, catalog, draw_id, lottery,
                                           scheduled.at.astimezone(lottery.timezone),
                                           previous.values, fresh, now)
