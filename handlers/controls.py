@@ -85,5 +85,8 @@ CLOSING = _spec(dc.closing_minutes, ("cierre", "closing"), N_("Minutes before a 
 ALERTS = _spec(ac.alerts, ("alertas", "alerts"), N_("Where the banca's alerts go"), 271,
                N_("/alertas aqui sends the banca's alerts to this chat; /alertas ticket 500, "
                   "/alertas riesgo 80 set what raises them"))
+GAME = _spec(cc.game, ("juego", "game"), N_("Stop or resume selling a game"), 272,
+             N_("/juego zamorano terminal no stops selling a game in a lottery (si: sells it "
+                "again)"))
 COMMANDS = (TOPE, BLOCK, UNBLOCK, SELLER, LISTING, PAYOUT, SUSPEND, CLOSE, REOPEN, CLOSING,
-            ALERTS)
+            ALERTS, GAME)

@@ -151,6 +151,27 @@ async def payout(ctx: Ctx, args: str | None) -> str:
     return "✅ " + _now_in_force(ctx, (Kind.PAYOUT,), _where(scope)["lottery"])  # type: ignore[arg-type]
 
 
+GAME_USAGE = "/juego zamorano terminal no"
+YES, NO = ("si", "sí", "yes", "on"), ("no", "off")
+
+
+async def game(ctx: Ctx, args: str | None) -> str:
+    """/juego zamorano terminal no | si: a game not sold (or sold again) in a lottery."""
+    words = (args or "").split()
+    if not words or words[-1].lower() not in YES + NO:
+        raise ControlInputError(NEEDS_ARGS, {"example": GAME_USAGE})
+    # the bundled catalog: a game turned off is still one that can be turned on
+    scope = read_scope(ctx.live.base, " ".join(words[:-1]), ctx.now, GAME_USAGE)
+    require_lottery(scope, GAME_USAGE)
+    _unread(scope, GAME_USAGE)
+    if scope.game is None or scope.numbers or scope.draw_at or scope.day:
+        raise ControlInputError(NEEDS_ARGS, {"example": GAME_USAGE})
+    lottery = scope.lottery.id if scope.lottery else None
+    await ctx.change(Kind.GAME_OFF, remove=words[-1].lower() in YES, lottery=lottery,
+                     game=scope.game)
+    return "✅ " + _now_in_force(ctx, (Kind.GAME_OFF, Kind.PAYOUT), lottery)
+
+
 SELLER_USAGE = "/limite @vendedor ticket 500"
 NO_SELLER = N_("{who} is not a seller here. Example: {example}")
 SELLER_KINDS = {"ticket": Kind.SELLER_TICKET, "numero": Kind.SELLER_NUMBER,

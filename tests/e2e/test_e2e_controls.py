@@ -15,7 +15,7 @@ PLAYER = 5201
 CONTROL_COMMANDS = ("/tope zamorano 555 20", "/quemar zamorano 555", "/liberar zamorano 555",
                     f"/limite {SELLER} ticket 50", "/limites", "/pago zamorano triple 500",
                     "/suspender zamorano lluvia", "/cerrar zamorano 4pm", "/reabrir zamorano",
-                    "/cierre zamorano 10", "/alertas aqui")
+                    "/cierre zamorano 10", "/alertas aqui", "/juego zamorano terminal no")
 
 
 async def _start(run: RunningBot) -> None:
@@ -130,6 +130,12 @@ async def test_a_payout_change_leaves_an_earlier_ticket_prize(
         changed = await run.say(ADMIN, "/pago zamorano triple 500")
         assert "Paga ×500" in changed.content
         await run.buy(PLAYER, "zamorano 12pm 123 x1")
+        off = await run.say(ADMIN, "/juego zamorano terminal no")
+        assert "No se vende · Triple Zamorano · Terminal" in off.content, off.content
+        refused = await run.say(PLAYER, "zamorano 12pm 23 x1")
+        assert "✅ Confirmar" not in refused.button_texts
+        await run.say(ADMIN, "/juego zamorano terminal si")
+        assert "✅ Confirmar" in (await run.say(PLAYER, "zamorano 12pm 23 x1")).button_texts
         risk = await run.say(ADMIN, "/riesgo zamorano")
         assert "Bs. 1.100,00" in risk.content, risk.content  # 600 + 500: each at its own payout
         run.clock.advance(hours=4)
