@@ -196,3 +196,24 @@ async def test_a_corrected_result_is_alerted_once_per_draw(tg: FakeTelegram, db_
         await run.say(ADMIN, "/limites")
         corrected = [m for m in tg.messages(ADMIN) if "Se corrigió" in m.content]
         assert len(corrected) == 1
+
+
+async def test_a_cancel_in_the_last_minute_is_alerted(tg: FakeTelegram, db_url: str) -> None:
+    async with running_bot(tg, make_settings(tg, db_url, admin_ids=str(ADMIN))) as run:
+        await _start(run)
+        await run.say(ADMIN, "/alertas aqui")
+        run.clock.now = run.clock.now.replace(hour=13, minute=53)  # 9:53; 10 am closes 9:55
+        await run.buy(PLAYER, "zamorano 10am 123 x1")
+        await run.buy(PLAYER, "zamorano 10am 124 x1")
+        first = await run.last_ticket(PLAYER)
+        asked = await run.press(PLAYER, first, "🗑 Anular")
+        await run.press(PLAYER, asked, "✅ Sí, anular")  # 9:53: two minutes before: quiet
+        await run.buy(PLAYER, "zamorano 10am 125 x1")
+        run.clock.advance(seconds=70)  # 9:54:10, in the last minute
+        late = await run.last_ticket(PLAYER)
+        asked = await run.press(PLAYER, late, "🗑 Anular")
+        await run.press(PLAYER, asked, "✅ Sí, anular")
+        alert = await tg.next_message(ADMIN)
+        assert "se anuló a las 9:54" in alert.content and "en el último minuto" in alert.content
+        await run.say(ADMIN, "/limites")
+        assert len([m for m in tg.messages(ADMIN) if "se anuló" in m.content]) == 1
