@@ -24,6 +24,7 @@ from bot.webhook import CheckedRequestHandler
 from jobs.loop import run_jobs
 from lottery.catalog import load_catalog
 from lottery.clock import Clock, system_clock
+from lottery.controls import LiveControls
 from lottery.ticket_codes import PinHasher
 from providers.registry import make_provider
 from services.broadcast import BroadcastWorker, Limits, install_rate_limiter, make_limiter
@@ -48,8 +49,9 @@ async def app_context(settings: Settings, clock: Clock = system_clock) -> AsyncI
     sessionmaker = make_sessionmaker(engine)
     catalog = load_catalog(settings.catalog)
     secret = ticket_secret(settings)
+    controls = LiveControls(catalog)  # shared by the house provider and the handlers
     provider = make_provider(settings, sessionmaker=sessionmaker, catalog=catalog,
-                             pin_hasher=PinHasher(secret), clock=clock)
+                             pin_hasher=PinHasher(secret), clock=clock, controls=controls)
     limits = Limits(
         global_per_second=settings.telegram_per_second,
         per_chat_per_second=settings.telegram_per_chat_per_second,
@@ -64,6 +66,7 @@ async def app_context(settings: Settings, clock: Clock = system_clock) -> AsyncI
         ticket_secret=secret,
         limiter=make_limiter(settings.redis_url, limits),
         clock=clock,
+        controls=controls if settings.provider == "house" else None,
     )
     pictures.warm_up()
     try:

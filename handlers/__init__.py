@@ -25,6 +25,7 @@ from handlers import (
     admin,
     admin_only,
     broadcast,
+    controls,
     draws,
     errors,
     jackpot,
@@ -59,7 +60,7 @@ ROUTED: tuple[ModuleType, ...] = (
 )
 """The modules with a router of their own (``make_router``), in the order they are tried."""
 
-ADMINS_ONLY: tuple[ModuleType, ...] = (admin, risk)
+ADMINS_ONLY: tuple[ModuleType, ...] = (admin, risk, controls)
 """The modules whose every command is for admins: they have no router of their own."""
 
 DECLARED: tuple[CommandSpec, ...] = tuple(

@@ -2,9 +2,10 @@
 
 FSM data while a preview is open: ``draft`` (what Confirm sells, under its reference), ``order``
 (its messages, ``services.order``), ``message_id`` (the current preview), ``split`` (a big
-order as several tickets, ``handlers.sale_split``), ``offer`` (after a confirm found a draw
-closed). ``sold`` (the last orders sold: their messages, ticket and
-references) outlives the order, so an edit or a double tap after the sale gets its ticket.
+order as several tickets, ``handlers.sale_split``), ``fit`` (the ticket cut to what the topes
+leave, sold by its own button), ``offer`` (after a confirm found a draw closed). ``sold`` (the
+last orders sold: their messages, ticket and references) outlives the order, so an edit or a
+double tap after the sale gets its ticket.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from bot.context import AppContext
 from handlers.callbacks import SaleAction, SaleButton, SplitButton
 from lottery.i18n import _
 from presentation import order_replies, sale_text
+from presentation.formatting import Formatter
 from presentation.preview_summary import split_button_text
 from services.draft import SaleDraft
+from services.fit import fitted_draft
 from services.long_text import send_text
 from services.order import Order
 from services.order_split import SplitPlan, plan_split
@@ -50,16 +53,22 @@ def button(text: str, action: SaleAction, reference: str) -> InlineKeyboardButto
     return InlineKeyboardButton(text=text, callback_data=data)
 
 
-def _keyboard(reference: str, can_confirm: bool) -> InlineKeyboardMarkup:
-    """No Confirm button when the buyer cannot pay: it could only be refused."""
+def _keyboard(preview: Preview, fit: SaleDraft | None, fmt: Formatter) -> InlineKeyboardMarkup:
+    """No Confirm button when the buyer cannot pay: it could only be refused. ``fit``: the
+    ticket cut to the topes, sold by its own Confirm button."""
+    draft = preview.draft
+    reference = draft.reference if draft is not None else cast(SaleDraft, fit).reference
     row = []
-    if can_confirm:
+    if draft is not None and preview.shortfall is None:
         row.append(button(_("✅ Confirm"), SaleAction.CONFIRM, reference))
-    row += [
-        button(_("✏️ Correct"), SaleAction.CORRECT, reference),
-        button(_("✖️ Cancel"), SaleAction.CANCEL, reference),
-    ]
-    return InlineKeyboardMarkup(inline_keyboard=[row])
+    if draft is not None:
+        row.append(button(_("✏️ Correct"), SaleAction.CORRECT, reference))
+    row.append(button(_("✖️ Cancel"), SaleAction.CANCEL, reference))
+    rows = [row]
+    if fit is not None:
+        rows.append([button(sale_text.fit_button_text(fit, fmt), SaleAction.CONFIRM,
+                            fit.reference)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def _split_row(plan: SplitPlan, reference: str) -> list[InlineKeyboardButton]:
@@ -92,16 +101,24 @@ async def show_order(
         body = order_replies.open_ticket_header(len(order.sources)) + "\n" + body
     if note:
         body = note + "\n\n" + body
+    fit = fitted_draft(preview, app.catalog)
+    fmt = Formatter.for_reader(user.locale, app.catalog)
+    if fit is not None:
+        body += "\n\n" + sale_text.fit_offer(fit, app.catalog, fmt)
     await retire_preview(bot, chat_id, data.get("message_id"))
-    if preview.draft is None:
+    if preview.draft is None and fit is None:
         await forget_order(state, data, [s.message_id for s in order.sources] if order else None)
         await send_text(bot, chat_id, body)
         return
-    keyboard = _keyboard(preview.draft.reference, preview.shortfall is None)
-    kept: dict[str, Any] = {"draft": preview.draft.to_data()}
-    if split is not None and (row := _split_row(split, preview.draft.reference)):
-        keyboard.inline_keyboard.append(row)
-        kept[SPLIT_KEY] = split.to_data()
+    keyboard = _keyboard(preview, fit, fmt)
+    kept: dict[str, Any] = {}
+    if preview.draft is not None:
+        kept["draft"] = preview.draft.to_data()
+        if split is not None and (row := _split_row(split, preview.draft.reference)):
+            keyboard.inline_keyboard.append(row)
+            kept[SPLIT_KEY] = split.to_data()
+    if fit is not None:
+        kept["fit"] = fit.to_data()
     sent = await send_text(bot, chat_id, body, keyboard)
     kept["message_id"] = sent.message_id
     if order is not None:
@@ -135,9 +152,11 @@ async def forget_order(state: FSMContext, data: dict[str, Any],
 
 
 def current_draft(data: dict[str, Any], reference: str, app: AppContext) -> SaleDraft | None:
-    if "draft" not in data or data["draft"]["reference"] != reference:
-        return None
-    return SaleDraft.from_data(data["draft"], app.catalog)
+    """The preview's draft, or the one cut to the topes, whichever ``reference`` names."""
+    for key in ("draft", "fit"):
+        if key in data and data[key]["reference"] == reference:
+            return SaleDraft.from_data(data[key], app.catalog)
+    return None
 
 
 async def close_preview(query: CallbackQuery) -> None:

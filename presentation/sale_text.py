@@ -28,7 +28,7 @@ from presentation.preview_summary import (
     split_offer,
 )
 from providers.base import ErrorCode, WagerRejection
-from services.draft import NO_ORIGINS, LineOrigins
+from services.draft import NO_ORIGINS, LineOrigins, SaleDraft
 from services.order_split import SplitPlan
 from services.sales import Preview, Rejected, SaleResult
 from storage.models import Ticket, User, UserRole
@@ -101,6 +101,8 @@ def rejection_text(code: ErrorCode) -> str:
         ErrorCode.SOLD_OUT: _("sold out (agotado) for that draw"),
         ErrorCode.LIMIT: _("outside the betting limits"),
         ErrorCode.ODDS_CHANGED: _("the odds changed"),
+        ErrorCode.BLOCKED: _("number blocked (quemado)"),
+        ErrorCode.SUSPENDED: _("sales suspended"),
     }.get(code, _("refused by the lottery system"))
 
 
@@ -109,11 +111,35 @@ def rejected_lines(rejected: Rejected, catalog: Catalog, fmt: Formatter) -> list
     out = []
     for wager, rejection in rejected:
         where = f"{catalog.lottery(wager.lottery).name} {draw_text(wager.draw, fmt)}"
-        detail = f" ({escape(rejection.detail)})" if _shows_detail(rejection) else ""
-        reason = f"{rejection_text(rejection.code)}{detail}"
+        if rejection.cap is not None and rejection.available is not None:
+            reason = tope_text(rejection.cap, rejection.available, fmt)
+        else:
+            detail = f" ({escape(rejection.detail)})" if _shows_detail(rejection) else ""
+            reason = f"{rejection_text(rejection.code)}{detail}"
         out.append(Entry(wager.line, f"{escape(where)} — {reason}",
                          f"{escape(play_text(wager, catalog))} · {escape(where)} — {reason}"))
     return grouped(out)
+
+
+def tope_text(cap: int, available: int, fmt: Formatter) -> str:
+    """The real reason a play does not fit the tope: "sold out" only when it is."""
+    if available <= 0:
+        return _("sold out (agotado): the tope per number, {cap}, is all sold").format(
+            cap=fmt.minor(cap))
+    if available >= cap:
+        return _("above the tope per number on that draw, {cap}").format(cap=fmt.minor(cap))
+    return _("the tope per number is {cap}; {left} left").format(
+        cap=fmt.minor(cap), left=fmt.minor(available))
+
+
+def fit_button_text(draft: SaleDraft, fmt: Formatter) -> str:
+    return _("✅ Sell what is available ({total})").format(total=fmt.money(draft.total))
+
+
+def fit_offer(draft: SaleDraft, catalog: Catalog, fmt: Formatter) -> str:
+    """What the "sell what is available" button would sell, said before it is pressed."""
+    return "\n".join([_("You can sell what is available:"),
+                      *_wager_lines(draft.wagers, catalog, fmt)])
 
 
 def _shows_detail(rejection: WagerRejection) -> bool:
@@ -122,6 +148,8 @@ def _shows_detail(rejection: WagerRejection) -> bool:
         ErrorCode.LIMIT,
         ErrorCode.SOLD_OUT,
         ErrorCode.INVALID_AMOUNT,
+        ErrorCode.BLOCKED,
+        ErrorCode.SUSPENDED,
     )
 
 

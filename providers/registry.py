@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from lottery.catalog import Catalog
 from lottery.clock import Clock
+from lottery.controls import LiveControls
 from lottery.ticket_codes import PinHasher
 from providers.banklot import BanklotProvider
 from providers.banklot.settings import BanklotSettings
@@ -57,6 +58,7 @@ def make_provider(
     clock: Clock,
     journal: Journal | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    controls: LiveControls | None = None,
 ) -> Provider:
     """The provider ``settings.provider`` names. ``catalog`` is the market's base catalog (names,
     aliases, animals, payouts a remote provider does not list). Banklot and jackpot tickets are
@@ -66,7 +68,8 @@ are journalled the same way. A missing required
     setting raises ``ValueError`` naming it (``bot.settings.load_settings`` checks first)."""
     name = settings.provider
     if name == "house":
-        return HouseProvider(sessionmaker, catalog, pin_hasher=pin_hasher, clock=clock)
+        return HouseProvider(sessionmaker, catalog, pin_hasher=pin_hasher, clock=clock,
+                             controls=controls)
     timeout = settings.provider_timeout
     catalog_ttl = timedelta(seconds=settings.provider_catalog_ttl)
     journal = journal or DbJournal(sessionmaker, name)

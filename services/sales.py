@@ -36,6 +36,7 @@ from providers.base import (
     TicketRequest,
     WagerRejection,
 )
+from services.alerts import after_sale
 from services.draft import NO_ORIGINS, LineOrigins, SaleDraft, new_reference
 from services.funds import return_funds, take_funds
 from services.outbox import LEASE, queue_ticket
@@ -166,7 +167,7 @@ async def preview_wagers(
     """What confirming would sell now; the provider's refusals are shown, not sold."""
     rejections: list[WagerRejection] = []
     if wagers and isinstance(provider, BooksInTransaction):
-        rejections = await provider.validate_in(session, wagers, now)  # our own database
+        rejections = await provider.validate_in(session, wagers, now, actor_id=user.id)
     elif wagers:
         await session.commit()  # release the connection (and any write lock) before the call
         rejections = await provider.validate(wagers, now)
@@ -227,17 +228,9 @@ async def _create_ticket(
 ) -> tuple[Ticket, bool]:
     """``serial``: the one to print, when the book already numbered the ticket (the house)."""
     ids = await draw_ids(session, catalog, {(w.lottery, w.draw) for w in draft.wagers}, now)
-    wagers = [
-        tickets_repo.NewWager(
-            w.lottery,
-            ids[(w.lottery, w.draw)],
-            w.game,
-            w.number,
-            w.sign,
-            to_minor(w.amount, draft.currency),
-        )
-        for w in draft.wagers
-    ]
+    # each wager keeps the payout in force now: a later change applies to later tickets only
+    wagers = [tickets_repo.new_wager(w, ids[(w.lottery, w.draw)], catalog, draft.currency)
+              for w in draft.wagers]
     while True:
         try:
             return await tickets_repo.create_ticket(
@@ -353,6 +346,7 @@ async def _confirm_in_transaction(
         await _remember_lottery(session, user, draft)
         delivery = await queue_ticket(session, chat_id=user.id, ticket_id=ticket.id,
                                       pin=booked.pin, now=now, lease=lease)
+        await after_sale(session, getattr(provider, "controls", None), ticket, now)
         await session.commit()  # the ticket is sent after this commit, never before
     except ProviderError as exc:
         await _roll_back(session, user)

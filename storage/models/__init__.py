@@ -10,6 +10,7 @@ Conventions:
 """
 
 from storage.models.base import NAMING_CONVENTION, Base
+from storage.models.controls import BancaControl, SellerNumberSales
 from storage.models.core import (
     APPEND_ONLY_TABLES,
     ActivityLog,
@@ -45,6 +46,7 @@ __all__ = [
     "APPEND_ONLY_TABLES",
     "NAMING_CONVENTION",
     "ActivityLog",
+    "BancaControl",
     "Base",
     "Broadcast",
     "BroadcastDelivery",
@@ -63,6 +65,7 @@ __all__ = [
     "PaidHow",
     "ProcessedUpdate",
     "ProviderJournalEntry",
+    "SellerNumberSales",
     "Subscription",
     "Ticket",
     "TicketStatus",

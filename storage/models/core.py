@@ -211,6 +211,9 @@ class Wager(Base):
     number: Mapped[str] = mapped_column(String(1024))
     sign: Mapped[str | None] = mapped_column(String(16))
     amount: Mapped[int] = mapped_column(BigInteger)
+    #: The game's payout multiplier when it was sold: a later change applies to later tickets
+    #: only. NULL on tickets sold before it was stored (settled at the catalog's).
+    payout: Mapped[int | None] = mapped_column(Integer)
     prize: Mapped[int | None] = mapped_column(BigInteger)
     outcome: Mapped[WagerOutcome] = mapped_column(
         _str_enum(WagerOutcome, "wager_outcome"),
