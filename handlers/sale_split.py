@@ -14,19 +14,18 @@ message a second per chat; a closing message lists them all with the total.
 
 from __future__ import annotations
 
-import logging
 from typing import cast
 
 from aiogram import Bot, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
 from handlers.callbacks import SplitButton
 from handlers.filters import buttons
 from handlers.order_buttons import selling
-from handlers.sale_view import SPLIT_KEY
+from handlers.sale_view import SPLIT_KEY, close_preview
 from presentation import sale_text
 from presentation.formatting import Formatter
 from presentation.preview_summary import (
@@ -42,7 +41,6 @@ from services.sales import Outcome, confirm_sale
 from services.tickets import ticket_by_reference
 from storage.models import User
 
-log = logging.getLogger(__name__)
 
 async def _current_plan(state: FSMContext, reference: str, app: AppContext) -> SplitPlan | None:
     data = await state.get_data()
@@ -89,18 +87,8 @@ async def on_split(
     # its messages is answered with its first ticket)
     await state.set_state(None)
     await state.set_data(selling(await state.get_data(), plan.drafts[0]))
-    await _close_preview(query)
+    await close_preview(query)
     await send_text(bot, chat_id, split_outcome(sold, other, fmt))
-
-
-async def _close_preview(query: CallbackQuery) -> None:
-    """Remove the buttons so the old preview cannot be pressed again; cosmetic if it fails."""
-    if not isinstance(query.message, Message):
-        return
-    try:
-        await query.message.edit_reply_markup(reply_markup=None)
-    except Exception:
-        log.warning("could not remove the preview buttons", exc_info=True)
 
 
 def make_router(offers: frozenset[Capability]) -> Router:

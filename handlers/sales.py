@@ -46,7 +46,7 @@ from presentation.telegram_text import MAX_TEXT
 from providers.base import BooksInTransaction, Capability, ProviderError
 from services.delivery import deliver_ticket
 from services.draft import SaleDraft
-from services.order import Order, Source, preview_order
+from services.order import Order, Reading, Source, preview_order
 from services.sales import Outcome, Preview, confirm_sale
 from services.tickets import ticket_text, ticket_view
 from storage.models import User
@@ -66,19 +66,28 @@ async def on_plays(
     order = open_order(data)
     source = Source(message.message_id, text, app.clock(), user.last_lottery_id)
     grown = order.add(source) if order is not None else Order((source,))
-    try:
-        preview, reading = await preview_order(
-            session, provider=app.provider, catalog=app.catalog, user=user, order=grown,
-            now=app.clock(), market=app.market_catalog,
-        )
-    except ProviderError as exc:
-        await message.answer(sale_text.provider_error(exc.code))
+    if (read := await _read(message, session, user, app, grown)) is None:
         return
+    preview, reading = read
     if order is not None and not order.replace_next and reading.per_source[-1] == (0, 0):
         await message.answer(order_replies.nothing_added())  # "ok", "gracias", an emoji
         return
     await show_order(session, cast(Bot, message.bot), message.chat.id, state, data, preview,
                      grown, app, user)
+
+
+async def _read(
+    message: Message, session: AsyncSession, user: User, app: AppContext, order: Order
+) -> tuple[Preview, Reading] | None:
+    """The order's preview; None when the lottery system could not be asked (said to them)."""
+    try:
+        return await preview_order(
+            session, provider=app.provider, catalog=app.catalog, user=user, order=order,
+            now=app.clock(), market=app.market_catalog,
+        )
+    except ProviderError as exc:
+        await message.answer(sale_text.provider_error(exc.code))
+        return None
 
 
 async def on_edited(
@@ -104,15 +113,9 @@ async def on_edited(
     if len(text) > MAX_TEXT:
         await message.answer(_("That message is too long; send at most 4096 characters."))
         return
-    try:
-        preview, _reading = await preview_order(
-            session, provider=app.provider, catalog=app.catalog, user=user, order=edited,
-            now=app.clock(), market=app.market_catalog,
-        )
-    except ProviderError as exc:
-        await message.answer(sale_text.provider_error(exc.code))
+    if (read := await _read(message, session, user, app, edited)) is None:
         return
-    await show_order(session, bot, message.chat.id, state, data, preview, edited, app, user,
+    await show_order(session, bot, message.chat.id, state, data, read[0], edited, app, user,
                      note=order_replies.edited_note())
 
 
