@@ -40,10 +40,19 @@ from storage.models.messaging import (
     OutboxState,
     ProviderJournalEntry,
 )
+from storage.models.money import (
+    Account,
+    LedgerEntry,
+    Reason,
+    RequestState,
+    TopUpRequest,
+    Withdrawal,
+)
 
 __all__ = [
     "APPEND_ONLY_TABLES",
     "NAMING_CONVENTION",
+    "Account",
     "ActivityLog",
     "Base",
     "Broadcast",
@@ -57,17 +66,22 @@ __all__ = [
     "FsmRecord",
     "HouseBooking",
     "HouseBookingState",
+    "LedgerEntry",
     "NumberSales",
     "OutboxMessage",
     "OutboxState",
     "PaidHow",
     "ProcessedUpdate",
     "ProviderJournalEntry",
+    "Reason",
+    "RequestState",
     "Subscription",
     "Ticket",
     "TicketStatus",
+    "TopUpRequest",
     "User",
     "UserRole",
     "Wager",
     "WagerOutcome",
+    "Withdrawal",
 ]
