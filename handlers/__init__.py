@@ -35,8 +35,10 @@ from handlers import (
     results,
     risk,
     sales,
+    sellers,
     start,
     tickets,
+    wallet,
 )
 from handlers.commands import CommandSpec
 from providers.base import Capability
@@ -47,6 +49,8 @@ ROUTED: tuple[ModuleType, ...] = (
     start,
     language,
     account,
+    wallet,
+    sellers,
     broadcast,
     payments,
     reports,
