@@ -24,7 +24,9 @@ from handlers import (
     account,
     admin,
     admin_only,
+    banca,
     broadcast,
+    cuadre,
     draws,
     errors,
     jackpot,
@@ -37,6 +39,7 @@ from handlers import (
     sales,
     sellers,
     start,
+    statements,
     tickets,
     wallet,
 )
@@ -51,6 +54,8 @@ ROUTED: tuple[ModuleType, ...] = (
     account,
     wallet,
     sellers,
+    cuadre,
+    statements,
     broadcast,
     payments,
     reports,
@@ -61,7 +66,7 @@ ROUTED: tuple[ModuleType, ...] = (
 )
 """The modules with a router of their own (``make_router``), in the order they are tried."""
 
-ADMINS_ONLY: tuple[ModuleType, ...] = (admin, risk)
+ADMINS_ONLY: tuple[ModuleType, ...] = (admin, risk, banca)
 """The modules whose every command is for admins: they have no router of their own."""
 
 DECLARED: tuple[CommandSpec, ...] = tuple(

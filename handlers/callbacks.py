@@ -173,3 +173,10 @@ class WithdrawalButton(CallbackData, prefix="wd"):
 
     action: Literal["no"] = "no"
     withdrawal: RowId
+
+
+class StatementPage(CallbackData, prefix="st"):
+    """``st:42:10``: the statement of user 42 from its 10th newest row."""
+
+    owner: RowId
+    offset: Offset

@@ -121,3 +121,10 @@ async def sums_by_reason(
         stmt = stmt.where(LedgerEntry.at < until)
     stmt = stmt.group_by(LedgerEntry.user_id, LedgerEntry.currency, LedgerEntry.reason)
     return {(u, c, Reason(r)): int(s) for u, c, r, s in (await session.execute(stmt)).all()}
+
+
+async def sum_after(session: AsyncSession, user_id: int, account: Account, row_id: int) -> int:
+    """The sum of the account's rows newer than ``row_id``."""
+    stmt = select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
+        LedgerEntry.user_id == user_id, LedgerEntry.account == account, LedgerEntry.id > row_id)
+    return int(await session.scalar(stmt) or 0)

@@ -43,7 +43,7 @@ async def test_a_photo_receipt_reaches_both_admins_and_is_credited_once(
             await run.say(admin, "/start")
         update_id, file_id = send_photo(tg, PLAYER, "/reportar pagomovil 500 0123456789")
         await run.handled.wait(update_id)
-        assert "Solicitud #1 recibida" in (tg.messages(PLAYER)[-1].content or "")
+        assert "recibida: Bs. 500,00" in (tg.messages(PLAYER)[-1].content or "")
         first = await _request_to(run, ADMIN)
         second = await _request_to(run, ADMIN2)
         assert first.method == "sendPhoto" and first.file is not None

@@ -5,6 +5,7 @@ money; the banca's minimum and hours."""
 from __future__ import annotations
 
 import asyncio
+import re
 from decimal import Decimal
 
 from storage.models import Account, Reason, UserRole
@@ -25,15 +26,17 @@ async def test_a_withdrawal_is_held_then_paid_once_or_rejected_back(
         await run.say(ADMIN, "/start")
         await run.fund(PLAYER, balance=100_000)
         asked = await run.say(PLAYER, "/retiro 300 pago móvil 0414-1234567 V-12345678")
-        assert "Retiro #1 de Bs. 300,00 solicitado" in asked.content
+        found = re.search(r"Retiro #(\d+) de Bs. 300,00 solicitado", asked.content)
+        assert found, asked.content
+        number = found.group(1)  # ids go on across PostgreSQL tests
         assert "Saldo: Bs. 700,00" in asked.content
         assert await run.balance(PLAYER) == 70_000  # held: it cannot be spent
         notice = await tg.next_message(ADMIN)
-        assert "0414-1234567" in notice.content and "/pagado 1" in notice.content
+        assert "0414-1234567" in notice.content and f"/pagado {number}" in notice.content
 
-        paid = await run.say(ADMIN, "/pagado 1 BNC-998877")
+        paid = await run.say(ADMIN, f"/pagado {number} BNC-998877")
         assert "marcado como pagado" in paid.content
-        again = await run.say(ADMIN, "/pagado 1 BNC-998877")
+        again = await run.say(ADMIN, f"/pagado {number} BNC-998877")
         assert "ya fue decidida" in again.content
         news = await tg.next_message(PLAYER)
         assert "fue pagado, referencia BNC-998877" in news.content
@@ -57,7 +60,7 @@ async def test_a_withdrawal_is_held_then_paid_once_or_rejected_back(
         # the wrong roles
         await run.fund(SELLER, role=UserRole.SELLER)
         assert "Solo los jugadores" in (await run.say(SELLER, "/retiro 10 x")).content
-        refused = await run.say(PLAYER, "/pagado 1 X")
+        refused = await run.say(PLAYER, f"/pagado {number} X")
         assert "administradores" in refused.content
         short = await run.say(PLAYER, "/retiro 5000 pago móvil")
         assert "no alcanza" in short.content
