@@ -9,6 +9,7 @@ from html import escape
 from aiogram import Router
 from aiogram.filters import CommandObject
 from aiogram.types import Message
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
@@ -20,6 +21,7 @@ from presentation.sale_text import money_text
 from providers.base import Capability
 from services import sellers
 from services.money_words import Refusal
+from services.outbox import queue_texts
 from storage.models import User, UserRole
 
 SELLERS = frozenset({UserRole.SELLER})
@@ -28,6 +30,20 @@ SELLERS = frozenset({UserRole.SELLER})
 def who(user: User) -> str:
     name = escape(user.first_name or "")
     return f"{name} (@{escape(user.username)})" if user.username else f"{name} ({user.id})"
+
+
+async def tell_credited(session: AsyncSession, app: AppContext, message: Message, player: User,
+                        amount: int) -> None:
+    """The player hears of the money through the outbox, committed with the credit by the unit
+    of work (so a credit rolled back is never announced), once per update (a redelivered one
+    makes the same key); the senders are woken once that commit is made."""
+    news = _("{amount} were credited to your balance. Balance: {balance}.").format(
+        amount=money_text(amount, app, player, minor=True),
+        balance=money_text(player.balance, app, player, minor=True))
+    await queue_texts(session, messages={player.id: news}, now=app.clock(),
+                      key=f"credit:{message.chat.id}:{message.message_id}")
+    event.listen(session.sync_session, "after_commit", lambda _s: app.wake_broadcaster(),
+                 once=True)
 
 
 def _for_sellers(user: User, *, admins_too: bool = False) -> str | None:
@@ -94,6 +110,7 @@ async def credit_player(message: Message, command: CommandObject, session: Async
             await message.answer(refusal_text(change.refusal, app))
         return
     assert change.player is not None and change.amount is not None
+    await tell_credited(session, app, message, change.player, change.amount)
     await message.answer(_("Credited {amount} to {who}; it goes on your account with the banca. "
                            "Balance now: {balance}.").format(
         amount=money_text(change.amount, app, user, minor=True), who=who(change.player),

@@ -18,6 +18,7 @@ from handlers.filters import buttons, commands_only
 from handlers.sellers import who
 from handlers.wallet import refusal_text
 from lottery.i18n import N_, _
+from lottery.ticket_codes import format_serial
 from presentation.formatting import Formatter
 from providers.base import Capability
 from services import statements
@@ -51,7 +52,7 @@ def statement_text(s: statements.Statement, fmt: Formatter, tz: tzinfo) -> str:
         lines.append(_("No movements yet."))
     for line in s.lines:
         when = line.at.astimezone(tz)
-        ref = f" · {escape(line.reference)}" if line.reference else ""
+        ref = f" · {escape(_reference(line))}" if line.reference else ""
         sign = "+" if line.amount > 0 else "−"
         lines.append(f"{fmt.short_date(when.date())} {when:%H:%M} {reason_text(line.reason)}"
                      f"{ref}: {sign}{fmt.minor(abs(line.amount))} → {fmt.minor(line.balance)}")
@@ -60,6 +61,13 @@ def statement_text(s: statements.Statement, fmt: Formatter, tz: tzinfo) -> str:
         lines.append(_("Rows {first}–{last} of {total}").format(
             first=s.offset + 1, last=s.offset + len(s.lines), total=s.total_rows))
     return "\n".join(lines)
+
+
+def _reference(line: statements.Line) -> str:
+    """A ticket's serial as printed on it (``DSEGH-YKDPR``); other references as written."""
+    ref = line.reference or ""
+    ticket = line.reason in (Reason.SALE, Reason.REFUND, Reason.PRIZE, Reason.PRIZE_CASH)
+    return format_serial(ref) if ticket and ref.isalnum() else ref
 
 
 def _keyboard(s: statements.Statement) -> InlineKeyboardMarkup | None:

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog
+from lottery.i18n import _
 from lottery.money import Money
 from services.reports.figures import build_reports
 from services.reports.period import Period
@@ -67,7 +68,8 @@ async def banca_report(
     currency = report.currency
     rows = [_row("day", d.day.isoformat(), d.total) for d in report.days]
     rows += [_row("lottery", lot.name, lot.figures) for lot in report.lotteries]
-    rows += [_row("seller", s.name or "-", s.figures) for s in report.sellers]
+    rows += [_row("seller", s.name if s.seller_id is not None else _("Direct player sales"),
+                  s.figures) for s in report.sellers]
     rows.append(_row("total", "", report.total))
     balances = await session.scalar(select(func.coalesce(func.sum(User.balance), 0)).where(
         User.role == UserRole.PLAYER, User.currency == currency))

@@ -124,6 +124,8 @@ async def test_statements_page_with_their_running_balance(
         await run.say(PLAYER2, f"/start v{S2}", username="beto")
         for amount in range(1, 13):  # 12 top-ups: two pages
             await run.say(ADMIN, f"/recargar {PLAYER} {amount}")
+            told = await tg.next_message(PLAYER)
+            assert f"Se abonaron Bs. {amount},00" in told.content
         await run.buy(PLAYER, "123 x5 zulia 12:45")
         first = await run.say(PLAYER, "/movimientos", username="ana")
         text = first.content

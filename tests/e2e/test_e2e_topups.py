@@ -148,6 +148,8 @@ async def test_a_sellers_player_asks_the_seller_who_tops_up_from_the_cupo(
         assert "no es tuyo" in refused.content
         cash = await run.say(SELLER, "/abonar @ana 50")
         assert "Bs. 350,00" in cash.content
+        told = await tg.next_message(PLAYER)
+        assert "Se abonaron Bs. 50,00 a tu saldo. Saldo: Bs. 350,00." in told.content
         player_refused = await run.say(PLAYER, "/abonar @beto 50", username="ana")
         assert "para vendedores" in player_refused.content
         moved = await run.say(ADMIN, f"/mover @ana {OTHER_SELLER}")
