@@ -293,6 +293,10 @@ async def reject_withdrawal(
 
 
 async def pending(message: Message, session: AsyncSession, user: User, app: AppContext) -> None:
+    if user.role == UserRole.PLAYER:
+        await message.answer(_("This command is for sellers and the banca's admins. Your own "
+                               "requests: /movimientos shows your balance's movements."))
+        return
     requests = await wallet.pending_for(session, user)
     held = await withdrawals.pending(session) if user.role == UserRole.ADMIN else []
     if not requests and not held:

@@ -98,6 +98,7 @@ async def test_a_reference_approved_once_is_refused_for_the_same_method(
         assert "ya fue aprobada para este método" in again.content
         other = await run.say(PLAYER2, "/reportar efectivo 100 555")  # another method: its own
         assert "recibida" in other.content
+        assert "para vendedores" in (await run.say(PLAYER2, "/pendientes")).content
         bad = await run.say(PLAYER2, "/reportar bitcoin 100 1")
         assert "No conozco ese método" in bad.content and "pagomovil" in bad.content
         usage = await run.say(PLAYER2, "/reportar 100")
