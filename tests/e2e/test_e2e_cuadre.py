@@ -162,6 +162,8 @@ async def test_the_bancas_report_and_its_export(tg: FakeTelegram, db_url: str) -
         assert "Saldos de jugadores (deuda de la banca): Bs. 90,00" in report  # 30 + 100 − 40
         assert "Retiros por pagar: Bs. 40,00 (1)" in report
         assert "Premios ganados sin cobrar: Bs. 0,00 (0)" in report
+        sales = (await run.say(ADMIN, "/ventas")).content  # the banca's /ventas says it too
+        assert "Utilidad: -Bs. 2.976,50" in sales.replace("−", "-")
         refused = await run.say(S1, "/utilidad")
         assert "administradores" in refused.content
 
