@@ -46,7 +46,7 @@ async def app_context(settings: Settings, clock: Clock = system_clock) -> AsyncI
     not answering) and is asked again on every tick until it does."""
     await migrate(settings.database_url)
     engine = make_engine(settings.database_url)
-    sessionmaker = make_sessionmaker(engine)
+    sessionmaker = make_sessionmaker(engine, clock)
     catalog = load_catalog(settings.catalog)
     secret = ticket_secret(settings)
     controls = LiveControls(catalog)  # shared by the house provider and the handlers

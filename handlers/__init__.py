@@ -24,8 +24,10 @@ from handlers import (
     account,
     admin,
     admin_only,
+    banca,
     broadcast,
     controls,
+    cuadre,
     draws,
     errors,
     jackpot,
@@ -37,8 +39,11 @@ from handlers import (
     risk,
     sale_split,
     sales,
+    sellers,
     start,
+    statements,
     tickets,
+    wallet,
 )
 from handlers.commands import CommandSpec
 from providers.base import Capability
@@ -50,6 +55,10 @@ ROUTED: tuple[ModuleType, ...] = (
     start,
     language,
     account,
+    wallet,
+    sellers,
+    cuadre,
+    statements,
     broadcast,
     payments,
     reports,
@@ -60,7 +69,7 @@ ROUTED: tuple[ModuleType, ...] = (
 )
 """The modules with a router of their own (``make_router``), in the order they are tried."""
 
-ADMINS_ONLY: tuple[ModuleType, ...] = (admin, risk, controls)
+ADMINS_ONLY: tuple[ModuleType, ...] = (admin, risk, controls, banca)
 """The modules whose every command is for admins: they have no router of their own."""
 
 DECLARED: tuple[CommandSpec, ...] = tuple(

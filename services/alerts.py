@@ -40,6 +40,7 @@ LATE_CANCEL = N_("🔔 Ticket {serial} ({amount} {currency}) was cancelled at {a
                  "minute before {lottery} {time} closed.")
 PROVIDER_DOWN = N_("🔔 The lottery system {name} has not answered since {since}.")
 TOPUP_WAITING = N_("🔔 A top-up of {amount} {currency} from {who} waits for a decision.")
+WITHDRAWAL_WAITING = N_("🔔 A withdrawal of {amount} {currency} by {who} waits to be paid.")
 
 LATE = timedelta(minutes=1)
 
@@ -138,9 +139,12 @@ async def provider_down(session: AsyncSession, catalog: Catalog, name: str, sinc
                {"name": name, "since": since.astimezone(catalog.timezone)}, now)
 
 
-async def topup_waiting(session: AsyncSession, catalog: Catalog, request_id: str, who: str,
-                        amount: int, currency: str, now: datetime) -> None:
-    """The hook for top-ups and withdrawals waiting for an admin (built elsewhere)."""
-    await send(session, await _controls(session, catalog), catalog, f"topup:{request_id}",
-               TOPUP_WAITING, {"amount": from_minor(amount, currency),
-                               "currency": M.Currency(currency), "who": who}, now)
+async def money_waiting(session: AsyncSession, catalog: Catalog, key: str, who: str,
+                        amount: int, currency: str, now: datetime, *,
+                        withdrawal: bool = False) -> None:
+    """A top-up request (or with ``withdrawal``, a withdrawal) waiting for the banca; ``key``
+    names the request, so it is alerted once."""
+    await send(session, await _controls(session, catalog), catalog, f"money:{key}",
+               WITHDRAWAL_WAITING if withdrawal else TOPUP_WAITING,
+               {"amount": from_minor(amount, currency), "currency": M.Currency(currency),
+                "who": who}, now)

@@ -145,7 +145,7 @@ async def _void_here(
         if current is not None and current.status == TicketStatus.VOID:
             return CancelResult(current, CancelRefusal.ALREADY_VOID)
         return CancelResult(current or ticket, CancelRefusal.NOT_SOLD)
-    await refund_ticket(session, ticket)
+    await refund_ticket(session, ticket, actor_id=user.id, now=now)
     await alerts.cancelled(session, catalog, ticket, first_close(ticket, catalog), now)
     if not isinstance(provider, BooksInTransaction):  # the house ledger logs its own cancels
         await activity.log_activity(

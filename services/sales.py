@@ -330,7 +330,7 @@ async def _confirm_in_transaction(
     in one transaction, so a refusal leaves nothing behind and a sale is one commit."""
     total = to_minor(draft.total, draft.currency)
     try:
-        if not await take_funds(session, user, total):
+        if not await take_funds(session, user, total, reference=draft.reference, now=now):
             await _roll_back(session, user)
             return SaleResult(Outcome.REFUSED, code=ErrorCode.INSUFFICIENT_FUNDS)
         booked = await provider.create_ticket_in(session, _request(draft, user), now)
@@ -387,7 +387,7 @@ async def _confirm_remote(
             Outcome.REFUSED, code=rejections[0].code, rejected=_pair(draft.wagers, rejections)
         )
     total = to_minor(draft.total, draft.currency)
-    if not await take_funds(session, user, total):
+    if not await take_funds(session, user, total, reference=draft.reference, now=now):
         return SaleResult(Outcome.REFUSED, code=ErrorCode.INSUFFICIENT_FUNDS)
     pin = new_pin()
     ticket, created = await _create_ticket(
@@ -401,7 +401,7 @@ async def _confirm_remote(
         now=now,
     )
     if not created:  # the same draft confirmed concurrently: give this debit back
-        await return_funds(session, user, total)
+        await return_funds(session, user, total, reference=draft.reference, now=now)
         await session.commit()  # the debit given back before answering
         return SaleResult(Outcome.ALREADY_SOLD, ticket=ticket)
     await session.commit()  # debit and pending ticket durable before the provider is asked
@@ -418,7 +418,7 @@ async def _confirm_remote(
         # Refund only if this call is the one that settles the ticket: a very slow answer may
         # arrive after the reconciliation job has already settled it.
         if await tickets_repo.mark_rejected(session, ticket.id):
-            await return_funds(session, user, total)
+            await return_funds(session, user, total, reference=draft.reference, now=now)
         await session.commit()  # the provider's refusal and the refund, before answering
         return _refused(draft, exc)
 

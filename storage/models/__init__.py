@@ -41,10 +41,19 @@ from storage.models.messaging import (
     OutboxState,
     ProviderJournalEntry,
 )
+from storage.models.money import (
+    Account,
+    LedgerEntry,
+    Reason,
+    RequestState,
+    TopUpRequest,
+    Withdrawal,
+)
 
 __all__ = [
     "APPEND_ONLY_TABLES",
     "NAMING_CONVENTION",
+    "Account",
     "ActivityLog",
     "BancaControl",
     "Base",
@@ -59,18 +68,23 @@ __all__ = [
     "FsmRecord",
     "HouseBooking",
     "HouseBookingState",
+    "LedgerEntry",
     "NumberSales",
     "OutboxMessage",
     "OutboxState",
     "PaidHow",
     "ProcessedUpdate",
     "ProviderJournalEntry",
+    "Reason",
+    "RequestState",
     "SellerNumberSales",
     "Subscription",
     "Ticket",
     "TicketStatus",
+    "TopUpRequest",
     "User",
     "UserRole",
     "Wager",
     "WagerOutcome",
+    "Withdrawal",
 ]

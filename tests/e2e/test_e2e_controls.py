@@ -217,3 +217,23 @@ async def test_a_cancel_in_the_last_minute_is_alerted(tg: FakeTelegram, db_url: 
         assert "se anuló a las 9:54" in alert.content and "en el último minuto" in alert.content
         await run.say(ADMIN, "/limites")
         assert len([m for m in tg.messages(ADMIN) if "se anuló" in m.content]) == 1
+
+
+async def test_money_waiting_for_the_banca_is_alerted_once(tg: FakeTelegram, db_url: str) -> None:
+    """A top-up request and a withdrawal each reach the banca's alerts chat, once."""
+    async with running_bot(tg, make_settings(tg, db_url, admin_ids=str(ADMIN))) as run:
+        await _start(run)
+        await run.say(ADMIN, "/alertas aqui")
+        await run.say(PLAYER, "/reportar pagomovil 500 012345")
+        await run.say(PLAYER, "/retiro 300 pago móvil 0414-1234567")
+
+        def alerts() -> list[str]:
+            return [m.content for m in tg.messages(ADMIN) if m.content.startswith("🔔")
+                    and "espera" in m.content]
+
+        await tg.wait_for(lambda: len(alerts()) == 2)
+        await run.say(ADMIN, "/limites")  # the queue had its chance to send anything more
+        shown = alerts()
+    assert len(shown) == 2, shown
+    assert "Una recarga de 500 bolívares" in shown[0] and "Ana (5201)" in shown[0], shown
+    assert "Un retiro de 300 bolívares" in shown[1] and "espera su pago" in shown[1], shown
