@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import sys
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -27,6 +28,17 @@ def _amount(text: str) -> Decimal:
     return amount
 
 
+def _moment(text: str) -> datetime:
+    """A time with its zone (ISO 8601): "now" is never read in an assumed zone."""
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO time: {text!r}") from None
+    if at.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"give the time's zone, e.g. {text}-04:00")
+    return at
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="taquilla", description=__doc__)
     sub = parser.add_subparsers(dest="command")
@@ -42,7 +54,9 @@ def _parser() -> argparse.ArgumentParser:
         description=(
             "Talk to the bot as a Telegram user would: type plays and commands, press a button "
             "with /1, /2…, leave with /salir or Ctrl-D. On a fresh database the local user is "
-            "the banca's admin, so a play such as '123 x5 zulia' sells at once (confirm with /1)."
+            "the banca's admin, so a play such as '123 x5 zulia' sells at once (confirm with /1). "
+            "\\n in a line starts a new line of the message; /editar TEXT edits your last "
+            "message (/editar #N TEXT your N-th)."
         ),
         epilog="example: taquilla console --role player --user-id 7 --balance 100",
     )
@@ -67,6 +81,14 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--name", default="Consola", help="the local user's first name")
     console.add_argument(
         "--lang", default="es", choices=["es", "en"], help="the local user's language (default: es)"
+    )
+    console.add_argument(
+        "--at",
+        type=_moment,
+        default=None,
+        metavar="ISO_TIME",
+        help="start the console's clock at this time (e.g. 2026-11-23T07:50-04:00); "
+        "/esperar N moves it N minutes on",
     )
     console.add_argument(
         "--photos-dir",
@@ -100,12 +122,20 @@ async def require_redis(redis_url: str | None) -> None:
 
 
 async def _console(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.console import ConsoleUser, first_play, make_console_bot, run_console, start_hint
+    from bot.console import (
+        ConsoleClock,
+        ConsoleUser,
+        first_play,
+        make_console_bot,
+        run_console,
+        start_hint,
+    )
     from bot.dispatcher import create_dispatcher
     from bot.runtime import app_context, broadcasting
     from services.users import RoleRefused, force_role
 
-    async with app_context(settings) as app:
+    clock = ConsoleClock(args.at)
+    async with app_context(settings, clock=clock) as app:
         try:
             async with app.sessionmaker() as session, session.begin():
                 user = await force_role(
@@ -135,7 +165,8 @@ async def _console(settings: Settings, args: argparse.Namespace) -> int:
         dp = create_dispatcher(app, throttle=False)
         try:
             async with broadcasting(bot, app):
-                await run_console(dp, bot, ConsoleUser(args.user_id, args.name, args.lang))
+                await run_console(dp, bot, ConsoleUser(args.user_id, args.name, args.lang),
+                                  clock=clock)
         finally:
             await dp.storage.close()
     return 0
@@ -182,6 +213,12 @@ def main(argv: list[str] | None = None) -> int:
     if command == "run" and (refused := workers_refused(settings, workers)):
         print(f"taquilla: {refused}", file=sys.stderr)
         return 2
+    remote = settings.remote()
+    if command == "run" and remote is not None and (refusal := remote.run_refusal()):
+        print(f"taquilla: {refusal}", file=sys.stderr)
+        return 2
+    if command == "console" and remote is not None and (warning := remote.warning()):
+        print(f"WARNING: {warning}", file=sys.stderr)
     if command in ("run", "console"):
         try:  # before logging starts, so that the line stays alone, as for a bad setting
             asyncio.run(require_redis(settings.redis_url))

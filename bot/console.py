@@ -1,7 +1,12 @@
 """Console mode: the real Dispatcher, middlewares and handlers, fed from a terminal or a pipe.
 
 A `BaseSession` that answers Bot API calls locally replaces HTTP: messages are printed, inline
-keyboards become numbered buttons (`/1`, `/2`… press them), photos are saved to files.
+keyboards become numbered buttons (`/1`, `/2`… press them), photos are saved to files. What a
+terminal line cannot say: `\n` in a line is a new line of the same message, and
+`/editar TEXTO` (or `/editar #N TEXTO`) edits your last (or your N-th) message, as Telegram's
+"edit" does. A button that would prefill the message box prints what it would put there.
+`--at` starts the console's clock at another time and `/esperar N` moves it N minutes on (a
+draw closing between preview and confirm, without waiting for it).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import json
 import re
 import sys
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -35,6 +41,7 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import BufferedInputFile, FSInputFile, InlineKeyboardMarkup, InputFile, Update
 
 from lottery.catalog import Catalog
+from lottery.clock import system_clock
 from lottery.i18n import gettext
 from services.help import examples_for
 from storage.models import UserRole
@@ -42,6 +49,10 @@ from storage.models import UserRole
 CONSOLE_TOKEN = "42:console-mode-local-token"  # never sent anywhere: no HTTP in console mode
 BOT_ID = 42
 _TAG = re.compile(r"<[^>]+>")
+_WAIT = re.compile(r"/esperar\s+(\d+(?:\.\d+)?)")
+_EDIT = re.compile(r"/editar(?:\s+#(\d+))?\s+(.+)", re.DOTALL)
+#: a button that puts text in the message box instead of sending data (Corregir's «Edit here»)
+PREFILL = "prefill:"
 
 
 def html_to_text(text: str) -> str:
@@ -76,7 +87,9 @@ class ConsoleSession(BaseSession):
         for row in markup.inline_keyboard:
             cells = []
             for button in row:
-                self.buttons.append((message_id, button.callback_data or button.url or ""))
+                prefill = button.switch_inline_query_current_chat
+                data = PREFILL + prefill if prefill is not None else None
+                self.buttons.append((message_id, data or button.callback_data or button.url or ""))
                 cells.append(f"[/{len(self.buttons)} {button.text}]")
             rows.append("  ".join(cells))
         self._print("\n".join(rows))
@@ -154,6 +167,19 @@ class ConsoleSession(BaseSession):
         return self.check_response(bot, method, 200, payload).result  # type: ignore[return-value]
 
 
+class ConsoleClock:
+    """The console's "now": the real time, moved by ``--at`` and ``/esperar``."""
+
+    def __init__(self, at: datetime | None = None) -> None:
+        self.offset = timedelta(0) if at is None else at - system_clock()
+
+    def __call__(self) -> datetime:
+        return system_clock() + self.offset
+
+    def wait(self, minutes: float) -> None:
+        self.offset += timedelta(minutes=minutes)
+
+
 class ConsoleUser:
     """Builds the updates a local user would send."""
 
@@ -166,13 +192,34 @@ class ConsoleUser:
         }
         self._update_ids = itertools.count(int(time.time() * 1000))
         self._message_ids = itertools.count(1_000_000)
+        self.sent: list[tuple[int, int]] = []  # (id, date) of the messages that can be edited
 
     def message(self, text: str) -> dict[str, Any]:
+        message_id, date = next(self._message_ids), int(time.time())
+        if not text.startswith("/"):
+            self.sent.append((message_id, date))
         return {
             "update_id": next(self._update_ids),
             "message": {
-                "message_id": next(self._message_ids),
-                "date": int(time.time()),
+                "message_id": message_id,
+                "date": date,
+                "chat": {"id": self.user["id"], "type": "private"},
+                "from": self.user,
+                "text": text,
+            },
+        }
+
+    def edit(self, number: int, text: str) -> dict[str, Any] | None:
+        """The user's ``number``-th message (from 1; commands not counted) edited to ``text``."""
+        if not 1 <= number <= len(self.sent):
+            return None
+        message_id, date = self.sent[number - 1]
+        return {
+            "update_id": next(self._update_ids),
+            "edited_message": {
+                "message_id": message_id,
+                "date": date,
+                "edit_date": int(time.time()),
                 "chat": {"id": self.user["id"], "type": "private"},
                 "from": self.user,
                 "text": text,
@@ -249,7 +296,8 @@ async def _read_line(stream: TextIO) -> str:
 
 
 async def run_console(
-    dp: Dispatcher, bot: Bot, user: ConsoleUser, stdin: TextIO = sys.stdin
+    dp: Dispatcher, bot: Bot, user: ConsoleUser, stdin: TextIO = sys.stdin,
+    clock: ConsoleClock | None = None,
 ) -> None:
     """One line in, the bot's whole answer out, in order; ends at end of input or `/salir`."""
     session = bot.session
@@ -270,13 +318,30 @@ async def run_console(
         if not interactive:
             session._print("you> " + text)
         press = re.fullmatch(r"/(\d+)", text.strip())
+        edit = _EDIT.fullmatch(text.strip())
+        wait = _WAIT.fullmatch(text.strip())
+        if wait and clock is not None:
+            clock.wait(float(wait.group(1)))
+            session._print(f"(the console's clock now reads {clock():%Y-%m-%d %H:%M} UTC)")
+            continue
         if press:
             index = int(press.group(1)) - 1
             if not 0 <= index < len(session.buttons):
                 session._print(f"(no button /{index + 1})")
                 continue
             message_id, data = session.buttons[index]
+            if data.startswith(PREFILL):
+                shown = data.removeprefix(PREFILL).replace("\n", "\\n")
+                session._print(f"(your message box now holds: {shown})")
+                continue
             raw = user.press(message_id, data)
+        elif edit:
+            number = int(edit.group(1)) if edit.group(1) else len(user.sent)
+            edited = user.edit(number, edit.group(2).replace("\\n", "\n"))
+            if edited is None:
+                session._print(f"(no message #{number} to edit)")
+                continue
+            raw = edited
         else:
-            raw = user.message(text)
+            raw = user.message(text.replace("\\n", "\n"))
         await dp.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.settings import Settings
 from lottery.catalog import Catalog
 from lottery.clock import Clock, system_clock
+from lottery.controls import LiveControls
 from lottery.ticket_codes import PinHasher
 from providers.base import Provider
 from services.broadcast import BroadcastWorker, RateLimiter
@@ -37,6 +38,9 @@ class AppContext:
     #: When ``catalog`` last came from a remote provider; None while it is the bundled base one
     #: (house mode, or the provider has not answered yet). See ``jobs.loop``.
     catalog_loaded_at: datetime | None = None
+    #: The banca's controls (house mode): refreshed per update by the controls middleware;
+    #: in house mode ``catalog`` is their catalog (the bundled one with the overrides).
+    controls: LiveControls | None = None
 
     def wake_broadcaster(self) -> None:
         """After committing to the broadcast queue or the outbox: send now rather than at the

@@ -11,6 +11,7 @@ from bot.context import AppContext
 from bot.fsm_storage import make_fsm_storage
 from bot.i18n import UserLocaleMiddleware, make_i18n
 from bot.middlewares.clean_text import CleanTextMiddleware
+from bot.middlewares.controls import ControlsMiddleware
 from bot.middlewares.db import DbSessionMiddleware
 from bot.middlewares.dedup import DedupMiddleware
 from bot.middlewares.formatter import FormatterMiddleware
@@ -61,6 +62,7 @@ def create_dispatcher(
     dp.update.outer_middleware(DedupMiddleware())
     dp.update.outer_middleware(StateMiddleware())
     dp.update.outer_middleware(UserMiddleware())
+    dp.update.outer_middleware(ControlsMiddleware())  # before fmt: it reads the catalog
     dp.update.outer_middleware(FormatterMiddleware())
     # Not on errors: by then the update's user went with its rolled-back unit of work
     # (handlers/errors.py reads the language itself).
@@ -69,6 +71,7 @@ def create_dispatcher(
         limiter = ThrottlingMiddleware(app.settings.throttle_per_second)
         dp.message.outer_middleware(limiter)
         dp.callback_query.outer_middleware(limiter)
+        dp.edited_message.outer_middleware(limiter)
 
     dp.include_router(router or build_root_router(app.provider.capabilities))
     return dp

@@ -29,6 +29,7 @@ from jobs.lease import Lease, leased
 from jobs.loop import run_jobs
 from lottery.catalog import load_catalog
 from lottery.clock import Clock, system_clock
+from lottery.controls import LiveControls
 from lottery.ticket_codes import PinHasher
 from providers.registry import make_provider
 from services.broadcast import BroadcastWorker, Limits, install_rate_limiter, make_limiter
@@ -119,7 +120,7 @@ async def app_context(
     not answering) and is asked again on every tick until it does."""
     await migrate(settings.database_url)
     engine = make_engine(settings.database_url)
-    sessionmaker = make_sessionmaker(engine)
+    sessionmaker = make_sessionmaker(engine, clock)
     try:
         async with AsyncExitStack() as stack:
             if single:
@@ -135,8 +136,9 @@ async def _app(
 ) -> AsyncIterator[AppContext]:
     catalog = load_catalog(settings.catalog)
     secret = ticket_secret(settings)
+    controls = LiveControls(catalog)  # shared by the house provider and the handlers
     provider = make_provider(settings, sessionmaker=sessionmaker, catalog=catalog,
-                             pin_hasher=PinHasher(secret), clock=clock)
+                             pin_hasher=PinHasher(secret), clock=clock, controls=controls)
     limits = Limits(
         global_per_second=settings.telegram_per_second,
         per_chat_per_second=settings.telegram_per_chat_per_second,
@@ -151,6 +153,7 @@ async def _app(
         ticket_secret=secret,
         limiter=make_limiter(settings.redis_url, limits),
         clock=clock,
+        controls=controls if settings.provider == "house" else None,
     )
     pictures.warm_up()
     try:

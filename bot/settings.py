@@ -9,6 +9,7 @@ the nested form (``soportex={"url": …}``) or the environment's name (``soporte
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -66,6 +67,12 @@ class Settings(BaseSettings):
     user_lock_seconds: float = Field(default=60.0, gt=0)
     # Seconds between runs of the draws job (0: the default, a minute).
     jobs_tick: float = Field(default=0.0, ge=0)
+    # The banca's money (services/wallet.py, services/withdrawals.py): how players pay in
+    # (TOPUP_METHODS, comma-separated words people type), the least a withdrawal may be (in the
+    # catalog's currency) and the local hours withdrawals are taken ("08:00-20:00"; empty: any).
+    topup_methods: str = "pagomovil,transferencia,efectivo"
+    withdraw_min: Decimal = Field(default=Decimal(0), ge=0)
+    withdraw_hours: str = Field(default="", pattern=r"^$|^\d{2}:\d{2}-\d{2}:\d{2}$")
     # Remote providers (PROVIDER=soportex|banklot|jackpot); see providers/registry.py.
     provider_timeout: float = Field(default=10.0, gt=0)
     provider_catalog_ttl: float = Field(default=900.0, gt=0)

@@ -24,7 +24,10 @@ from handlers import (
     account,
     admin,
     admin_only,
+    banca,
     broadcast,
+    controls,
+    cuadre,
     draws,
     errors,
     jackpot,
@@ -34,9 +37,13 @@ from handlers import (
     reports,
     results,
     risk,
+    sale_split,
     sales,
+    sellers,
     start,
+    statements,
     tickets,
+    wallet,
 )
 from handlers.commands import CommandSpec
 from providers.base import Capability
@@ -44,9 +51,14 @@ from providers.base import Capability
 ROUTED: tuple[ModuleType, ...] = (
     jackpot,  # before sales: its price step reads free text
     sales,  # free text: anything that is not a command is read as plays
+    sale_split,  # a big order's split button
     start,
     language,
     account,
+    wallet,
+    sellers,
+    cuadre,
+    statements,
     broadcast,
     payments,
     reports,
@@ -57,7 +69,7 @@ ROUTED: tuple[ModuleType, ...] = (
 )
 """The modules with a router of their own (``make_router``), in the order they are tried."""
 
-ADMINS_ONLY: tuple[ModuleType, ...] = (admin, risk)
+ADMINS_ONLY: tuple[ModuleType, ...] = (admin, risk, controls, banca)
 """The modules whose every command is for admins: they have no router of their own."""
 
 DECLARED: tuple[CommandSpec, ...] = tuple(

@@ -13,7 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.commands import set_chat_commands
 from bot.context import AppContext
 from handlers.commands import ADMINS, CommandSpec
+from handlers.sellers import tell_credited
 from lottery.i18n import N_, _
+from lottery.money import to_minor
 from presentation.sale_text import money_text, role_name
 from services import accounts
 from services.accounts import AccountChange, AccountError
@@ -73,6 +75,8 @@ async def top_up(
         await message.answer(_error(change, "/recargar @usuario 500"))
         return
     assert change.target is not None and change.amount is not None
+    await tell_credited(session, app, message, change.target,
+                        to_minor(change.amount, change.target.currency))
     await message.answer(
         _("Credited {amount} to {who}. Balance now: {balance}.").format(
             amount=money_text(change.amount, app, user),

@@ -137,13 +137,22 @@ class SaleAction(enum.StrEnum):
     CONFIRM = "ok"
     CORRECT = "fix"
     CANCEL = "no"
+    SELL_OPEN = "open"  # after a confirm found a draw closed: sell the plays still open
+    MOVE = "move"  # … or move the closed ones to their lottery's next draw
 
 
 class SaleButton(CallbackData, prefix="sale"):
     """``sale:ok:REF`` sells the preview with that reference, ``sale:fix:REF`` asks how to
-    correct it, ``sale:no:REF`` drops it."""
+    correct it, ``sale:no:REF`` drops it; after a confirm refused for a closed draw,
+    ``sale:open:REF`` sells the plays still open and ``sale:move:REF`` moves the closed ones."""
 
     action: SaleAction
+    reference: Reference
+
+
+class SplitButton(CallbackData, prefix="split"):
+    """``split:REF`` sells the preview with that reference as several tickets (a big order)."""
+
     reference: Reference
 
 
@@ -154,3 +163,29 @@ def stale_text() -> str:
 async def answer_stale(query: CallbackQuery) -> None:
     """Stop the button's spinner and say the button means nothing now."""
     await query.answer(stale_text(), show_alert=True)
+
+
+class MoneyAction(enum.StrEnum):
+    APPROVE = "ok"
+    REJECT = "no"
+
+
+class TopUpButton(CallbackData, prefix="tu"):
+    """``tu:ok:12`` approves top-up request 12, ``tu:no:12`` rejects it."""
+
+    action: MoneyAction
+    request: RowId
+
+
+class WithdrawalButton(CallbackData, prefix="wd"):
+    """``wd:no:12`` rejects withdrawal 12 (paying needs its reference: ``/pagado 12 REF``)."""
+
+    action: Literal["no"] = "no"
+    withdrawal: RowId
+
+
+class StatementPage(CallbackData, prefix="st"):
+    """``st:42:10``: the statement of user 42 from its 10th newest row."""
+
+    owner: RowId
+    offset: Offset

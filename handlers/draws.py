@@ -24,7 +24,8 @@ async def show_draws(
     if query.problem:
         await message.answer(query.problem)
         return
-    await message.answer(render_draws(app.catalog, query, now, fmt))
+    controls = app.controls.controls if app.controls is not None else None
+    await message.answer(render_draws(app.catalog, query, now, fmt, controls))
 
 
 async def no_draws(message: Message, app: AppContext) -> None:

@@ -311,7 +311,7 @@ async def repeat(
     moved = moved_to_later_day(wagers, app.catalog, now)
     if moved:  # right before the preview it speaks of
         await query.message.answer(moved_draws_note(moved, app.catalog, user))
-    await show_preview(query.message, state, preview, app, user)
+    await show_preview(query.message, state, session, preview, app, user)
 
 
 COMMANDS = (TICKETS, LAST)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from html import escape
 
 from aiogram import Router
+from aiogram.filters import CommandObject
 from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import set_chat_commands
 from bot.context import AppContext
@@ -15,6 +17,7 @@ from handlers.filters import COMMAND_TEXT, PRIVATE_NOT_TEXT, commands_only
 from lottery.catalog import Catalog
 from lottery.i18n import N_, _
 from providers.base import Capability
+from services import sellers
 from services.help import admin_examples, amount_examples, examples_for, provider_help
 from storage.models import User, UserRole
 
@@ -52,7 +55,13 @@ def _role_help(user: User, offers: frozenset[Capability], catalog: Catalog) -> l
     return lines + role_help(declared(), offers, user.role, examples)
 
 
-async def start(message: Message, user: User, app: AppContext) -> None:
+async def start(message: Message, command: CommandObject, session: AsyncSession, user: User,
+                app: AppContext) -> None:
+    joined = await sellers.join(session, user, command.args, app.clock())
+    seller_line = ""
+    if joined.new and joined.seller is not None:
+        seller_line = "\n\n" + _("You are now a player of {seller}: your top-up requests go "
+                                   "to them.").format(seller=escape(joined.seller.first_name or ""))
     if user.role != UserRole.PLAYER and message.bot is not None:
         await set_chat_commands(message.bot, user.id, user.role, user.locale,
                                 app.provider.capabilities)
@@ -64,6 +73,7 @@ async def start(message: Message, user: User, app: AppContext) -> None:
         )
         + "\n\n"
         + _role_intro(user)
+        + seller_line
         + "\n\n"
         + _("For example:")
         + "\n"

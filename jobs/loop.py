@@ -21,6 +21,7 @@ from jobs.lease import Work, leased
 from jobs.reconcile import GRACE, reconcile_pending
 from jobs.results_feed import run_results_feed_once
 from providers.house import HouseProvider, close_due_draws, ensure_upcoming_draws
+from services.controls import refresh_app
 from services.payments import expire_prizes
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ async def run_shared_jobs_once(app: AppContext) -> None:
     log.info("job ran", extra={"job": JOBS_LEASE})
     now = app.clock()
     async with app.sessionmaker() as session, session.begin():
+        if app.controls is not None:  # the banca's closing minutes close the draws below
+            await refresh_app(session, app)
         expired = await expire_prizes(session, app.catalog, now)
     if expired:
         log.info("prizes expired", extra={"tickets": expired})

@@ -195,7 +195,7 @@ async def _refund(
     async with sessionmaker() as session, session.begin():
         if not await tickets_repo.mark_rejected(session, ticket.id):
             return False
-        payer = await refund_ticket(session, ticket)
+        payer = await refund_ticket(session, ticket, now=now)
         await activity.log_activity(
             session,
             "TICKET_REJECT",

@@ -22,6 +22,8 @@ from lottery.settlement import AB_GAMES, SIGN_GAMES, payout
 
 #: (game, number, sign) → amount sold, in minor units
 Sold = Mapping[tuple[str, str, str | None], int]
+#: (game, number, sign) → what it pays if it wins, at the payouts stored with the wagers
+Pays = Mapping[tuple[str, str, str | None], int]
 
 
 @dataclass(frozen=True)
@@ -45,17 +47,22 @@ class WorstCase:
         return {k: v for k, v in self.values.items() if not (self.any_sign and k == "sign")}
 
 
-def plays_by_payout(catalog: Catalog, lottery: Lottery, sold: Sold) -> list[Play]:
-    """Every play sold, the one that would pay most first."""
-    plays = [Play(game, number, sign, amount, amount * payout(catalog, lottery, game))
+def plays_by_payout(catalog: Catalog, lottery: Lottery, sold: Sold, pays: Pays | None = None
+                    ) -> list[Play]:
+    """Every play sold, the one that would pay most first. ``pays``: what each key pays at the
+    payouts its wagers were sold at (a payout changed since applies to later tickets only)."""
+    pays = pays or {}
+    plays = [Play(game, number, sign, amount,
+                  pays.get((game, number, sign), amount * payout(catalog, lottery, game)))
              for (game, number, sign), amount in sold.items() if amount > 0]
     return sorted(plays, key=lambda p: (-p.pays, -p.sold, p.game, p.number, p.sign or ""))
 
 
-def worst_result(catalog: Catalog, lottery: Lottery, sold: Sold) -> WorstCase | None:
+def worst_result(catalog: Catalog, lottery: Lottery, sold: Sold, pays: Pays | None = None
+                 ) -> WorstCase | None:
     """The result that would cost the banca the most on this draw; None when nothing sold
     could win on one result (nothing sold, or only tripletas)."""
-    prize = _Prizes(catalog, lottery, sold)
+    prize = _Prizes(catalog, lottery, sold, pays or {})
     if not prize.by_game:
         return None
     if lottery.has_game("animal"):
@@ -69,14 +76,14 @@ def worst_result(catalog: Catalog, lottery: Lottery, sold: Sold) -> WorstCase | 
 class _Prizes:
     """What each sold key pays if it wins, per game."""
 
-    def __init__(self, catalog: Catalog, lottery: Lottery, sold: Sold) -> None:
+    def __init__(self, catalog: Catalog, lottery: Lottery, sold: Sold, stored: Pays) -> None:
         self.lottery = lottery
         self.reventado_max = (payout(catalog, lottery, "reventado")
                               if lottery.has_game("reventado") else 0)
         self.by_game: dict[str, dict[tuple[str, str | None], int]] = defaultdict(dict)
         for (game, number, sign), amount in sold.items():
             if amount > 0 and game != "tripleta":
-                pays = amount * payout(catalog, lottery, game)
+                pays = stored.get((game, number, sign)) or amount * payout(catalog, lottery, game)
                 key = (number, sign)
                 self.by_game[game][key] = self.by_game[game].get(key, 0) + pays
 

@@ -156,6 +156,18 @@ def payout(catalog: Catalog | None, lottery: Lottery | str, game: str) -> int:
     return int(value)
 
 
+def stored_payout(catalog: Catalog, lottery_id: str, game: str) -> int | None:
+    """The multiplier to store with a wager sold now (None: this catalog sets none for it, as
+    a remote provider's may not; such a wager is settled at the catalog's when drawn)."""
+    lottery = catalog.get_lottery(lottery_id)
+    if lottery is None or game not in lottery.payouts:
+        return None
+    try:
+        return payout(None, lottery, game)
+    except ValueError:
+        return None
+
+
 def later_draws_of_day(lottery: Lottery, at: datetime) -> tuple[datetime, ...]:
     """The lottery's draws after ``at`` on the same local day (what a tripleta booked on the
     draw at ``at`` also plays in), in time order."""
@@ -173,23 +185,30 @@ def wager_prize(
     result_values: Mapping[str, str] | None,
     *,
     day_results: Sequence[Mapping[str, str] | None] = (),
+    multiplier: int | None = None,
 ) -> Decimal | None:
     """What the wager wins: ``None`` while pending, ``0`` when lost, else the prize.
 
     ``result_values`` is the result of the wager's own draw (None: not drawn yet). For a
     tripleta, ``day_results`` holds one entry per later draw of that day
     (``later_draws_of_day``), None for those without a result yet; other games ignore it.
+    ``multiplier``: the payout stored with the wager when it was sold (a later change of the
+    catalog's does not touch it); None: the catalog's.
     Raises ``BadResult`` for a result that does not fit the lottery, ``ValueError`` for a
     wager that does not fit its game.
     """
     lottery = _lottery(catalog, lottery_id)
+    pays = multiplier
     if not lottery.has_game(game):
         raise ValueError(f"{lottery.id} does not sell {game}")
     if not number_is_valid(lottery, game, number, sign):
         raise ValueError(f"{lottery.id}: {number!r} ({sign}) is not a {game} wager")
     if game == "tripleta":
         won = _tripleta(lottery, number, (result_values, *day_results))
-        return None if won is None else (amount * payout(catalog, lottery, game) if won else _ZERO)
+        if won is None:
+            return None
+        return amount * (pays if pays is not None else payout(catalog, lottery, game)) if won \
+            else _ZERO
     if result_values is None:
         return None
     values = _checked(lottery, result_values)
@@ -198,7 +217,9 @@ def wager_prize(
         if multiplier is None or number != values["number"]:
             return _ZERO
         return amount * int(multiplier)
-    return amount * payout(catalog, lottery, game) if _wins(game, number, sign, values) else _ZERO
+    if not _wins(game, number, sign, values):
+        return _ZERO
+    return amount * (pays if pays is not None else payout(catalog, lottery, game))
 
 
 def ticket_verdict(prizes: Iterable[Decimal | None]) -> tuple[Verdict, Decimal | None]:

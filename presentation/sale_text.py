@@ -13,9 +13,23 @@ from lottery.catalog import Catalog
 from lottery.i18n import _, ngettext
 from lottery.plays import PlayError, Wager
 from lottery.ticket_codes import format_serial
+from presentation import order_text
 from presentation.formatting import Formatter
 from presentation.labels import animal_name, game_name, sign_name
+from presentation.preview_summary import (
+    PLAYS_BUDGET,
+    REASONS_BUDGET,
+    Entry,
+    capped,
+    compact_wager_lines,
+    fit,
+    fits,
+    grouped,
+    split_offer,
+)
 from providers.base import ErrorCode, WagerRejection
+from services.draft import NO_ORIGINS, LineOrigins, SaleDraft
+from services.order_split import SplitPlan
 from services.sales import Preview, Rejected, SaleResult
 from storage.models import Ticket, User, UserRole
 
@@ -67,13 +81,16 @@ def _wager_lines(wagers: Iterable[Wager], catalog: Catalog, fmt: Formatter) -> l
     return lines
 
 
-def _error_lines(errors: Iterable[PlayError]) -> list[str]:
-    return [
-        _("Line {line}: «{text}» — {message}").format(
-            line=e.line, text=escape(e.text[:60]), message=escape(e.message)
-        )
+def _error_lines(
+    errors: Iterable[PlayError], catalog: Catalog, origins: LineOrigins = NO_ORIGINS
+) -> list[str]:
+    """Identical messages said once, for all their lines (``preview_summary.grouped``)."""
+    return grouped(
+        Entry(e.line, escape(e.message) + (note := order_text.error_note(e, origins, catalog)),
+              _("Line {line}: «{text}» — {message}").format(
+                  line=e.line, text=escape(e.text[:60]), message=escape(e.message)) + note)
         for e in errors
-    ]
+    )
 
 
 def rejection_text(code: ErrorCode) -> str:
@@ -84,19 +101,45 @@ def rejection_text(code: ErrorCode) -> str:
         ErrorCode.SOLD_OUT: _("sold out (agotado) for that draw"),
         ErrorCode.LIMIT: _("outside the betting limits"),
         ErrorCode.ODDS_CHANGED: _("the odds changed"),
+        ErrorCode.BLOCKED: _("number blocked (quemado)"),
+        ErrorCode.SUSPENDED: _("sales suspended"),
     }.get(code, _("refused by the lottery system"))
 
 
-def _rejected_lines(rejected: Rejected, catalog: Catalog, fmt: Formatter) -> list[str]:
+def rejected_lines(rejected: Rejected, catalog: Catalog, fmt: Formatter) -> list[str]:
+    """Plays refused for the same reason in the same draw are said once, with their lines."""
     out = []
     for wager, rejection in rejected:
         where = f"{catalog.lottery(wager.lottery).name} {draw_text(wager.draw, fmt)}"
-        detail = f" ({escape(rejection.detail)})" if _shows_detail(rejection) else ""
-        out.append(
-            f"{escape(play_text(wager, catalog))} · {escape(where)} — "
-            f"{rejection_text(rejection.code)}{detail}"
-        )
-    return out
+        if rejection.cap is not None and rejection.available is not None:
+            reason = tope_text(rejection.cap, rejection.available, fmt)
+        else:
+            detail = f" ({escape(rejection.detail)})" if _shows_detail(rejection) else ""
+            reason = f"{rejection_text(rejection.code)}{detail}"
+        out.append(Entry(wager.line, f"{escape(where)} — {reason}",
+                         f"{escape(play_text(wager, catalog))} · {escape(where)} — {reason}"))
+    return grouped(out)
+
+
+def tope_text(cap: int, available: int, fmt: Formatter) -> str:
+    """The real reason a play does not fit the tope: "sold out" only when it is."""
+    if available <= 0:
+        return _("sold out (agotado): the tope per number, {cap}, is all sold").format(
+            cap=fmt.minor(cap))
+    if available >= cap:
+        return _("above the tope per number on that draw, {cap}").format(cap=fmt.minor(cap))
+    return _("the tope per number is {cap}; {left} left").format(
+        cap=fmt.minor(cap), left=fmt.minor(available))
+
+
+def fit_button_text(draft: SaleDraft, fmt: Formatter) -> str:
+    return _("✅ Sell what is available ({total})").format(total=fmt.money(draft.total))
+
+
+def fit_offer(draft: SaleDraft, catalog: Catalog, fmt: Formatter) -> str:
+    """What the "sell what is available" button would sell, said before it is pressed."""
+    return "\n".join([_("You can sell what is available:"),
+                      *_wager_lines(draft.wagers, catalog, fmt)])
 
 
 def _shows_detail(rejection: WagerRejection) -> bool:
@@ -105,10 +148,25 @@ def _shows_detail(rejection: WagerRejection) -> bool:
         ErrorCode.LIMIT,
         ErrorCode.SOLD_OUT,
         ErrorCode.INVALID_AMOUNT,
+        ErrorCode.BLOCKED,
+        ErrorCode.SUSPENDED,
     )
 
 
-def render_preview(preview: Preview, catalog: Catalog, user: User) -> str:
+def render_preview(
+    preview: Preview, catalog: Catalog, user: User, split: SplitPlan | None = None
+) -> str:
+    """At most three messages (``preview_summary``): the plays one by one when they fit, else
+    summed up per draw, game and amount; ``split``: the order as several tickets."""
+    text = _render_preview(preview, catalog, user, split, compact=False)
+    if fits(text):
+        return text
+    return fit(_render_preview(preview, catalog, user, split, compact=True))
+
+
+def _render_preview(
+    preview: Preview, catalog: Catalog, user: User, split: SplitPlan | None, *, compact: bool
+) -> str:
     fmt = Formatter.for_reader(user.locale, catalog)
     parts: list[str] = []
     draft = preview.draft
@@ -116,14 +174,12 @@ def render_preview(preview: Preview, catalog: Catalog, user: User) -> str:
         parts.append(_("🧾 <b>Preview</b> — nothing has been sold yet"))
         if draft.customer_name:
             parts.append(_("Customer: {name}").format(name=escape(draft.customer_name)))
-        if preview.default_lottery:
-            parts.append(
-                _("ℹ️ Your message names no lottery: I used your last one, {lottery}.").format(
-                    lottery=escape(catalog.lottery(preview.default_lottery).name)
-                )
-            )
+        parts.extend(order_text.origin_notes(preview.origins, catalog, fmt))
         parts.append("")
-        parts.extend(_wager_lines(draft.wagers, catalog, fmt))
+        if compact:
+            parts.extend(capped(compact_wager_lines(draft.wagers, catalog, fmt), PLAYS_BUDGET))
+        else:
+            parts.extend(_wager_lines(draft.wagers, catalog, fmt))
         parts.append("")
         count = len(draft.wagers)
         parts.append(
@@ -138,10 +194,15 @@ def render_preview(preview: Preview, catalog: Catalog, user: User) -> str:
         )
     if preview.errors:
         parts += ["", _("⚠️ <b>I could not read these lines</b> (fix them and send them again):")]
-        parts.extend(_error_lines(preview.errors))
+        errors = _error_lines(preview.errors, catalog, preview.origins)
+        parts.extend(capped(errors, REASONS_BUDGET) if compact else errors)
     if preview.rejected:
         parts += ["", _("⛔ <b>These plays cannot be sold:</b>")]
-        parts.extend(_rejected_lines(preview.rejected, catalog, fmt))
+        refused = rejected_lines(
+            (*preview.rejected, *(split.blocked if split is not None else ())), catalog, fmt)
+        parts.extend(capped(refused, REASONS_BUDGET) if compact else refused)
+    if split is not None and draft is not None:
+        parts += ["", *split_offer(split, len(draft.wagers), fmt)]
     if preview.shortfall is not None:
         lacking = fmt.money(preview.shortfall)
         parts += [
@@ -156,7 +217,7 @@ def render_preview(preview: Preview, catalog: Catalog, user: User) -> str:
                 "limit, or send fewer plays."
             ).format(missing=lacking),
         ]
-    if draft is not None and preview.shortfall is None:
+    if draft is not None and preview.shortfall is None and not (split and split.offered):
         parts += ["", _("Press <b>Confirm</b> to sell.")]
     if draft is None and not preview.errors and not preview.rejected:
         parts.append(
@@ -198,7 +259,7 @@ def refusal(result: SaleResult, catalog: Catalog, user: User) -> str:
     lines = ["❌ " + _("Nothing was sold.")]
     if result.rejected:
         fmt = Formatter.for_reader(user.locale, catalog)
-        lines += _rejected_lines(result.rejected, catalog, fmt)
+        lines += rejected_lines(result.rejected, catalog, fmt)
         if any(r.code is ErrorCode.CLOSED_DRAW for _w, r in result.rejected):
             lines.append(_("Send the plays again to play the next open draw."))
     elif result.code is not None:
@@ -212,10 +273,6 @@ def pending(result: SaleResult) -> str:
         "⏳ The lottery system did not confirm ticket {serial} yet. I will tell you as soon "
         "as it does; your money is held, not lost."
     ).format(serial=format_serial(result.ticket.serial))
-
-
-def correction_hint(draft_text: str) -> str:
-    return _("Copy this, correct it and send it back:") + f"\n<code>{escape(draft_text)}</code>"
 
 
 def moved_draws_note(moved: Iterable[tuple[str, datetime]], catalog: Catalog, user: User) -> str:

@@ -38,7 +38,10 @@ class ErrorCode(enum.StrEnum):
     WRONG_PIN = "wrong_pin"
     EXPIRED = "expired"
     ODDS_CHANGED = "odds_changed"  # jackpot's document: "Ticket odds changed"
+    NOT_APPROVED = "not_approved"  # jackpot's document: a ticket answered with approved: false
     NOT_SUPPORTED = "not_supported"  # the provider's API has no such operation
+    BLOCKED = "blocked"  # the banca blocked ("quemó") the number
+    SUSPENDED = "suspended"  # the banca suspended the lottery or the draw
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,10 @@ class WagerRejection:
     #: ``detail`` is written for the person buying (the house's own messages, in their
     #: language); a remote provider's raw text is for the log, not for the chat.
     readable: bool = False
+    #: A tope refusal: the most the number takes on that draw and what of it is still free
+    #: (minor units), so the person is told which, and offered to sell what fits.
+    cap: int | None = None
+    available: int | None = None
 
 
 class ProviderError(Exception):
@@ -211,9 +218,11 @@ class BooksInTransaction(Protocol):
     the debit, the booth's ticket and the booking then commit or roll back as one."""
 
     async def validate_in(
-        self, session: AsyncSession, wagers: Sequence[Wager], now: datetime
+        self, session: AsyncSession, wagers: Sequence[Wager], now: datetime, *,
+        actor_id: int | None = None,
     ) -> list[WagerRejection]:
-        """Like ``validate``, reading through ``session`` (no connection of its own)."""
+        """Like ``validate``, reading through ``session`` (no connection of its own);
+        ``actor_id``: who sells, for their own limits."""
         ...
 
     async def create_ticket_in(

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from lottery.catalog import Catalog
 from lottery.clock import Clock
+from lottery.controls import LiveControls
 from lottery.ticket_codes import PinHasher
 from providers.banklot import BanklotProvider
 from providers.banklot.settings import BanklotSettings
@@ -57,22 +58,26 @@ def make_provider(
     clock: Clock,
     journal: Journal | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    controls: LiveControls | None = None,
 ) -> Provider:
     """The provider ``settings.provider`` names. ``catalog`` is the market's base catalog (names,
     aliases, animals, payouts a remote provider does not list). Banklot and jackpot tickets are
     journalled in the database unless ``journal`` says otherwise, so that they are still found
-    by reference after a restart (see ``providers.http.exactly_once``). A missing required
+    by reference after a restart (see ``providers.http.exactly_once``); soportex's ticket numbers
+are journalled the same way. A missing required
     setting raises ``ValueError`` naming it (``bot.settings.load_settings`` checks first)."""
     name = settings.provider
     if name == "house":
-        return HouseProvider(sessionmaker, catalog, pin_hasher=pin_hasher, clock=clock)
+        return HouseProvider(sessionmaker, catalog, pin_hasher=pin_hasher, clock=clock,
+                             controls=controls)
     timeout = settings.provider_timeout
     catalog_ttl = timedelta(seconds=settings.provider_catalog_ttl)
+    journal = journal or DbJournal(sessionmaker, name)
     if name == "soportex":
         return SoportexProvider.from_settings(settings.soportex, timeout=timeout,
                                               catalog_ttl=catalog_ttl, clock=clock,
-                                              catalog=catalog, transport=transport)
-    journal = journal or DbJournal(sessionmaker, name)
+                                              catalog=catalog, journal=journal,
+                                              transport=transport)
     if name == "banklot":
         return BanklotProvider.from_settings(settings.banklot, timeout=timeout,
                                              catalog_ttl=catalog_ttl, clock=clock,

@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lottery.money import to_minor
 from lottery.plays.amounts import AmountError, parse_amount
 from lottery.plays.messages import AMOUNT_TOO_BIG
-from storage.models import User, UserRole
+from storage.models import Reason, User, UserRole
 from storage.repositories import activity
 from storage.repositories import users as users_repo
+from storage.repositories.ledger import Entry
 
 ROLE_WORDS = {
     "jugador": UserRole.PLAYER,
@@ -127,7 +128,8 @@ async def top_up(
     if target.role != UserRole.PLAYER:
         return AccountChange(target, AccountError.NOT_A_PLAYER)
     await users_repo.credit_balance(
-        session, target.id, to_minor(amount, target.currency), target.currency
+        session, target.id, to_minor(amount, target.currency), target.currency,
+        Entry(Reason.TOP_UP, None, admin.id, now),
     )
     await _logged(session, admin, target, "BALANCE_TOP_UP",
                   {"amount": str(amount), "currency": target.currency}, now)

@@ -24,6 +24,7 @@ from providers.base import (
     ProviderTicket,
     TicketState,
 )
+from services import alerts
 from services.funds import refund_ticket
 from storage.models import Ticket, TicketStatus, User
 from storage.repositories import activity
@@ -121,7 +122,7 @@ async def cancel_ticket(
     except ProviderError as exc:
         if not await _void_at_provider(provider, ticket):
             return CancelResult(ticket, CancelRefusal.PROVIDER, provider_code=exc.code)
-    return await _void_here(session, provider, user, ticket, now)
+    return await _void_here(session, provider, user, ticket, now, catalog)
 
 
 async def _void_at_provider(provider: Provider, ticket: Ticket) -> bool:
@@ -134,7 +135,8 @@ async def _void_at_provider(provider: Provider, ticket: Ticket) -> bool:
 
 
 async def _void_here(
-    session: AsyncSession, provider: Provider, user: User, ticket: Ticket, now: datetime
+    session: AsyncSession, provider: Provider, user: User, ticket: Ticket, now: datetime,
+    catalog: Catalog,
 ) -> CancelResult:
     """The booth's side of a void the provider holds: the status, the refund and the log,
     done by exactly one press; the others hear the ticket is already void."""
@@ -143,7 +145,8 @@ async def _void_here(
         if current is not None and current.status == TicketStatus.VOID:
             return CancelResult(current, CancelRefusal.ALREADY_VOID)
         return CancelResult(current or ticket, CancelRefusal.NOT_SOLD)
-    await refund_ticket(session, ticket)
+    await refund_ticket(session, ticket, actor_id=user.id, now=now)
+    await alerts.cancelled(session, catalog, ticket, first_close(ticket, catalog), now)
     if not isinstance(provider, BooksInTransaction):  # the house ledger logs its own cancels
         await activity.log_activity(
             session,

@@ -59,3 +59,24 @@ class SaleDraft:
                 for lot, draw, game, number, sign, amount, line in data["wagers"]
             ),
         )
+
+
+@dataclass(frozen=True)
+class LineOrigins:
+    """Where an order's lines that named no lottery took it from, so the preview says so.
+
+    ``remembered``: lines read on the user's last lottery (``remembered_lottery``);
+    ``borrowed``: lines read on the open ticket's lottery and draw (``open_draws``, the draws of
+    the ticket's line above them). Line numbers are the order's (``services.order``).
+    """
+
+    remembered: frozenset[int] = frozenset()
+    remembered_lottery: str | None = None
+    borrowed: frozenset[int] = frozenset()
+    open_draws: tuple[tuple[str, datetime], ...] = ()
+    #: the remembered lines as written, for an example that names another lottery
+    remembered_texts: tuple[tuple[int, str], ...] = ()
+
+
+NO_ORIGINS = LineOrigins()
+"""Every line named its lottery."""

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from html import escape
 
 from lottery.catalog import Catalog, Lottery
+from lottery.controls import Controls, Kind
 from lottery.i18n import _
 from lottery.schedule import draws_on, is_open, next_open_draw
 from presentation.formatting import Formatter
@@ -44,7 +45,11 @@ def read_draws_query(catalog: Catalog, args: str | None, now: datetime) -> Draws
     return DrawsQuery(day, lottery)
 
 
-def render_draws(catalog: Catalog, query: DrawsQuery, now: datetime, fmt: Formatter) -> str:
+def render_draws(catalog: Catalog, query: DrawsQuery, now: datetime, fmt: Formatter,
+                 controls: Controls | None = None) -> str:
+    """``controls``: the banca's (house mode): a suspended or early-closed draw is not open, and
+    a suspension says why."""
+    controls = controls or Controls()
     day = fmt.date(query.day)
     lotteries = [query.lottery] if query.lottery else list(catalog.lotteries)
     closings = {lottery.close_minutes for lottery in lotteries}
@@ -52,7 +57,9 @@ def render_draws(catalog: Catalog, query: DrawsQuery, now: datetime, fmt: Format
     lines = [_("<b>Open draws</b> · {day}").format(day=day)]
     for lottery in lotteries:
         lines += ["", f"<b>{escape(lottery.name)}</b> (<code>{_written(lottery)}</code>)",
-                  _open_draws(catalog, lottery, query.day, now, fmt, today=today)]
+                  _open_draws(catalog, lottery, query.day, now, fmt, today=today,
+                              controls=controls)]
+        lines += _suspensions(lottery, query.day, controls, fmt)
         if len(closings) > 1:
             lines.append(_closing(lottery.close_minutes))
         if query.lottery is not None:
@@ -75,10 +82,33 @@ def _closing(minutes: int) -> str:
     return _("Sales close {minutes} min before each draw.").format(minutes=minutes)
 
 
+def _suspensions(lottery: Lottery, day: date, controls: Controls, fmt: Formatter) -> list[str]:
+    lines = []
+    for c in controls.of(Kind.SUSPEND, Kind.CLOSE_EARLY):
+        if c.lottery not in (None, lottery.id) or c.day not in (None, day) or (
+                c.draw_at is not None and c.draw_at.astimezone(lottery.timezone).date() != day):
+            continue
+        when = fmt.clock(c.draw_at, lottery.timezone) if c.draw_at else ""
+        if c.kind is Kind.CLOSE_EARLY:
+            lines.append(_("🔒 {time}: closed early by the banca").format(time=when))
+        else:
+            text = (_("⛔ {time} suspended").format(time=when) if when
+                    else _("⛔ Suspended"))
+            lines.append(text + (f": {escape(c.reason)}" if c.reason else ""))
+    return lines
+
+
+def _sells(controls: Controls, lottery: Lottery, at: datetime) -> bool:
+    return (controls.suspension(lottery.id, at, at.date()) is None
+            and controls.closed_early(lottery.id, at) is None)
+
+
 def _open_draws(
-    catalog: Catalog, lottery: Lottery, day: date, now: datetime, fmt: Formatter, *, today: bool
+    catalog: Catalog, lottery: Lottery, day: date, now: datetime, fmt: Formatter, *, today: bool,
+    controls: Controls,
 ) -> str:
-    still_open = [d for d in draws_on(lottery, day) if is_open(d, now)]
+    still_open = [d for d in draws_on(lottery, day) if is_open(d, now)
+                  and _sells(controls, lottery, d.at)]
     if still_open:
         return " · ".join(fmt.clock(d.at, lottery.timezone) for d in still_open)
     later = next_open_draw(catalog, lottery, now)

@@ -20,6 +20,7 @@ from lottery.day_input import parse_day
 from lottery.exposure import Play, plays_by_payout, worst_result
 from lottery.i18n import _, ngettext
 from lottery.plays.model import Wager
+from lottery.settlement import payout
 from presentation.formatting import Formatter
 from presentation.labels import game_name
 from presentation.sale_text import play_text
@@ -77,24 +78,31 @@ def render_risk(catalog: Catalog, query: RiskQuery, rows: list[SoldPlay], fmt: F
         return "\n".join([title, _("No sales for that day's draws.")])
     draws: dict[tuple[int, str, datetime], dict[tuple[str, str, str | None], int]] = (
         defaultdict(dict))
+    pays: dict[tuple[int, str, datetime], dict[tuple[str, str, str | None], int]] = (
+        defaultdict(dict))  # what each play pays if it wins, at the payouts stored at sale
     for row in rows:
-        draws[(row.draw_id, row.lottery_id, row.draw_at)][(row.game, row.number, row.sign)] = (
-            row.amount)
+        draw, key = (row.draw_id, row.lottery_id, row.draw_at), (row.game, row.number, row.sign)
+        draws[draw][key] = row.amount
+        lottery = catalog.get_lottery(row.lottery_id)
+        if lottery is not None and lottery.has_game(row.game):
+            pays[draw][key] = row.priced + (
+                row.unpriced * payout(catalog, lottery, row.game) if row.unpriced else 0)
     lines = [title, _("Sold on each draw, and what its worst result would pay.")]
-    for (_id, lottery_id, at), sold in draws.items():
+    for draw, sold in draws.items():
+        _id, lottery_id, at = draw
         lottery = catalog.get_lottery(lottery_id)
         if lottery is None:  # no longer in the catalog: nothing of it can still be drawn
             continue
         clock = fmt.clock(at, lottery.timezone)
-        worst = worst_result(catalog, lottery, sold)
+        worst = worst_result(catalog, lottery, sold, pays[draw])
         lines += ["", f"<b>{escape(lottery.name)}</b> {clock}",
                   _("Sold: {amount}").format(amount=fmt.minor(sum(sold.values())))]
         if worst is not None:
             lines.append(_("Worst result: {result}, pays {amount}").format(
                 result=escape(result_text(lottery, worst.shown)), amount=fmt.minor(worst.pays)))
         if query.lottery is not None:
-            lines += _top_plays(catalog, lottery, at, plays_by_payout(catalog, lottery, sold),
-                                fmt)
+            lines += _top_plays(catalog, lottery, at,
+                                plays_by_payout(catalog, lottery, sold, pays[draw]), fmt)
     if query.lottery is None:
         first = catalog.get_lottery(rows[0].lottery_id) or catalog.lotteries[0]
         lines += ["", _("/riesgo {lottery} lists the plays that would pay the most.").format(

@@ -51,10 +51,11 @@ from lottery.money import Money
 from lottery.ticket_codes import PinHasher, normalize_serial
 from presentation.formatting import Formatter
 from providers.base import BooksInTransaction, Capability, ErrorCode, Provider, ProviderError
-from storage.models import Draw, PaidHow, Ticket, TicketStatus, User, UserRole, Wager
+from storage.models import Draw, PaidHow, Reason, Ticket, TicketStatus, User, UserRole, Wager
 from storage.repositories import activity
 from storage.repositories import tickets as tickets_repo
 from storage.repositories import users as users_repo
+from storage.repositories.ledger import Entry
 
 #: ``ticket_expiration_days`` when the catalog gives none (the loader reads a missing key as 0).
 DEFAULT_EXPIRATION_DAYS = 3
@@ -315,8 +316,13 @@ async def pay_ticket(
                     extra={"serial": ticket.serial, "reference": ticket.reference})
     balance = None
     if how is PaidHow.BALANCE:
-        minor = await users_repo.credit_balance(session, user.id, ticket.prize, ticket.currency)
+        minor = await users_repo.credit_balance(
+            session, user.id, ticket.prize, ticket.currency,
+            Entry(Reason.PRIZE, ticket.serial, user.id, now))
         balance = Money.from_minor(minor, ticket.currency)
+    elif user.role == UserRole.SELLER:  # paid from the seller's till: they owe the banca less
+        await users_repo.release_credit(session, user.id, ticket.prize, ticket.currency,
+                                        Entry(Reason.PRIZE_CASH, ticket.serial, user.id, now))
     await activity.log_activity(
         session, "TICKET_PAY", actor_id=user.id, target_type="TICKET", target_id=ticket.serial,
         at=now, details={"prize": ticket.prize, "currency": ticket.currency, "how": str(how),

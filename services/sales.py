@@ -36,7 +36,8 @@ from providers.base import (
     TicketRequest,
     WagerRejection,
 )
-from services.draft import SaleDraft, new_reference
+from services.alerts import after_sale
+from services.draft import NO_ORIGINS, LineOrigins, SaleDraft, new_reference
 from services.funds import return_funds, take_funds
 from services.outbox import LEASE, queue_ticket
 from storage.models import Ticket, TicketStatus, User, UserRole
@@ -66,6 +67,7 @@ class Preview:
     rejected: Rejected  # read, but not sellable now (closed, sold out, limits)
     default_lottery: str | None  # the remembered lottery, when the text named none
     shortfall: Decimal | None  # what the buyer lacks to pay the total
+    origins: LineOrigins = NO_ORIGINS  # lines that took a lottery not written on them
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,7 @@ async def prepare_sale(
     market: Catalog | None = None,
 ) -> Preview:
     """``market``: the bundled catalog, when ``catalog`` is a provider's (see
-    :func:`_not_sold_here`)."""
+    :func:`not_sold_here`)."""
     customer = None
     if sells_for_others(user):
         text, customer = split_customer(text)
@@ -129,13 +131,13 @@ async def prepare_sale(
         user=user,
         wagers=parsed.wagers,
         now=now,
-        errors=tuple(_not_sold_here(e, catalog, market) for e in parsed.errors),
+        errors=tuple(not_sold_here(e, catalog, market) for e in parsed.errors),
         customer=customer,
         default_lottery=user.last_lottery_id if parsed.used_default_lottery else None,
     )
 
 
-def _not_sold_here(error: PlayError, catalog: Catalog, market: Catalog | None) -> PlayError:
+def not_sold_here(error: PlayError, catalog: Catalog, market: Catalog | None) -> PlayError:
     """"I did not understand «caracas»" is true but unhelpful when Caracas is a lottery people
     know that this provider does not sell: say that instead."""
     if market is None or market is catalog or error.code != "unknown_token":
@@ -160,11 +162,12 @@ async def preview_wagers(
     errors: tuple[PlayError, ...] = (),
     customer: str | None = None,
     default_lottery: str | None = None,
+    origins: LineOrigins = NO_ORIGINS,
 ) -> Preview:
     """What confirming would sell now; the provider's refusals are shown, not sold."""
     rejections: list[WagerRejection] = []
     if wagers and isinstance(provider, BooksInTransaction):
-        rejections = await provider.validate_in(session, wagers, now)  # our own database
+        rejections = await provider.validate_in(session, wagers, now, actor_id=user.id)
     elif wagers:
         await session.commit()  # release the connection (and any write lock) before the call
         rejections = await provider.validate(wagers, now)
@@ -181,6 +184,7 @@ async def preview_wagers(
         rejected=_pair(wagers, rejections),
         default_lottery=default_lottery,
         shortfall=shortfall,
+        origins=origins,
     )
 
 
@@ -224,17 +228,9 @@ async def _create_ticket(
 ) -> tuple[Ticket, bool]:
     """``serial``: the one to print, when the book already numbered the ticket (the house)."""
     ids = await draw_ids(session, catalog, {(w.lottery, w.draw) for w in draft.wagers}, now)
-    wagers = [
-        tickets_repo.NewWager(
-            w.lottery,
-            ids[(w.lottery, w.draw)],
-            w.game,
-            w.number,
-            w.sign,
-            to_minor(w.amount, draft.currency),
-        )
-        for w in draft.wagers
-    ]
+    # each wager keeps the payout in force now: a later change applies to later tickets only
+    wagers = [tickets_repo.new_wager(w, ids[(w.lottery, w.draw)], catalog, draft.currency)
+              for w in draft.wagers]
     while True:
         try:
             return await tickets_repo.create_ticket(
@@ -334,7 +330,7 @@ async def _confirm_in_transaction(
     in one transaction, so a refusal leaves nothing behind and a sale is one commit."""
     total = to_minor(draft.total, draft.currency)
     try:
-        if not await take_funds(session, user, total):
+        if not await take_funds(session, user, total, reference=draft.reference, now=now):
             await _roll_back(session, user)
             return SaleResult(Outcome.REFUSED, code=ErrorCode.INSUFFICIENT_FUNDS)
         booked = await provider.create_ticket_in(session, _request(draft, user), now)
@@ -350,6 +346,7 @@ async def _confirm_in_transaction(
         await _remember_lottery(session, user, draft)
         delivery = await queue_ticket(session, chat_id=user.id, ticket_id=ticket.id,
                                       pin=booked.pin, now=now, lease=lease)
+        await after_sale(session, getattr(provider, "controls", None), ticket, now)
         await session.commit()  # the ticket is sent after this commit, never before
     except ProviderError as exc:
         await _roll_back(session, user)
@@ -390,7 +387,7 @@ async def _confirm_remote(
             Outcome.REFUSED, code=rejections[0].code, rejected=_pair(draft.wagers, rejections)
         )
     total = to_minor(draft.total, draft.currency)
-    if not await take_funds(session, user, total):
+    if not await take_funds(session, user, total, reference=draft.reference, now=now):
         return SaleResult(Outcome.REFUSED, code=ErrorCode.INSUFFICIENT_FUNDS)
     pin = new_pin()
     ticket, created = await _create_ticket(
@@ -404,7 +401,7 @@ async def _confirm_remote(
         now=now,
     )
     if not created:  # the same draft confirmed concurrently: give this debit back
-        await return_funds(session, user, total)
+        await return_funds(session, user, total, reference=draft.reference, now=now)
         await session.commit()  # the debit given back before answering
         return SaleResult(Outcome.ALREADY_SOLD, ticket=ticket)
     await session.commit()  # debit and pending ticket durable before the provider is asked
@@ -421,7 +418,7 @@ async def _confirm_remote(
         # Refund only if this call is the one that settles the ticket: a very slow answer may
         # arrive after the reconciliation job has already settled it.
         if await tickets_repo.mark_rejected(session, ticket.id):
-            await return_funds(session, user, total)
+            await return_funds(session, user, total, reference=draft.reference, now=now)
         await session.commit()  # the provider's refusal and the refund, before answering
         return _refused(draft, exc)
 

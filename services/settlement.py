@@ -217,6 +217,12 @@ async def enter_and_settle(
         await log_activity(session, "RESULT_ENTER" if previous is None else "RESULT_CORRECT",
                            actor_id=actor_id, target_type="DRAW", target_id=draw_id, at=now,
                            details=details)
+        if previous is not None:
+            from services import alerts  # it reads results.result_text, which imports this
+
+            await alerts.result_corrected(session, catalog, draw_id, lottery,
+                                          scheduled.at.astimezone(lottery.timezone),
+                                          previous.values, fresh, now)
     summary = await settle_draw(session, catalog, draw_id, now=now, actor_id=actor_id)
     return SettledResult(draw_id, revision, new, summary)
 
@@ -251,7 +257,7 @@ def _evaluate(
     try:
         prize = wager_prize(catalog, lottery, row.game, row.number, row.sign,
                             Decimal(row.amount), None if own is None else own[1],
-                            day_results=later)
+                            day_results=later, multiplier=row.payout)
     except BadResult as exc:
         raise SettlementError(BROKEN_RESULT, {
             "lottery": lottery.name, "time": when.time(), "values": str(exc)}) from exc

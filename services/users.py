@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from lottery.i18n import SUPPORTED_LOCALES
 from lottery.money import to_minor
-from storage.models import User, UserRole
+from storage.models import Reason, User, UserRole
 from storage.repositories import users as users_repo
+from storage.repositories.ledger import Entry
 
 
 def initial_locale(language_code: str | None, default_locale: str) -> str:
@@ -108,6 +109,7 @@ async def force_role(
         if user.role != UserRole.PLAYER:
             raise ValueError("only a player holds a balance")
         await users_repo.credit_balance(
-            session, telegram_id, to_minor(top_up, user.currency), user.currency
+            session, telegram_id, to_minor(top_up, user.currency), user.currency,
+            Entry(Reason.TOP_UP, "cli", None, now),
         )
     return user

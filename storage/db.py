@@ -10,6 +10,8 @@ loop (bot start-up) as well as from the CLI.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -77,9 +79,15 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return engine
 
 
-def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions whose objects stay readable after commit (handlers render them afterwards)."""
-    return async_sessionmaker(engine, expire_on_commit=False)
+def make_sessionmaker(
+    engine: AsyncEngine, clock: Callable[[], datetime] | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions whose objects stay readable after commit (handlers render them afterwards).
+
+    ``clock`` (the app's "now") rides in ``session.info["clock"]``: rows written deep below the
+    services that got no ``now`` (a sale's ledger row) are stamped with the app's time."""
+    info = {} if clock is None else {"clock": clock}
+    return async_sessionmaker(engine, expire_on_commit=False, info=info)
 
 
 def alembic_config(url: str | None = None) -> Config:

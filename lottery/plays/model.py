@@ -68,6 +68,9 @@ class ParseResult:
     wagers: list[Wager] = field(default_factory=list)
     errors: list[PlayError] = field(default_factory=list)
     used_default_lottery: bool = False
+    #: lines (from 1) that took their lottery from the caller: the remembered one, or the open
+    #: ticket's (``parse_message``'s ``default_lottery`` / ``context``)
+    default_lines: frozenset[int] = frozenset()
 
     @property
     def ok(self) -> bool:

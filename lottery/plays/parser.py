@@ -8,6 +8,7 @@ the common path is kept short.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -33,16 +34,23 @@ _new_wager = tuple.__new__
 
 #: draws by lottery, in the order the lotteries were named
 LotteryDraws = list[tuple[Lottery, list[Draw]]]
+#: an open ticket's draws (lottery id, draw times) that lines naming no lottery take
+OpenDraws = Sequence[tuple[str, Sequence[datetime]]]
 
 
 def parse_message(
     text: str, catalog: Catalog, now: datetime, default_lottery: str | None = None,
+    context: OpenDraws | None = None,
 ) -> ParseResult:
     """Reads a chat message into wagers and per-line errors, exactly as docs/plays.md says.
 
     ``now`` should be aware (a naive one is read in the catalog's time zone). ``default_lottery``
     (a catalog id, the user's last lottery) is used by lines that name no lottery and have no
-    header or footer; ``used_default_lottery`` then tells the preview to say so.
+    header or footer; ``used_default_lottery`` then tells the preview to say so. ``context``
+    (the draws of an open ticket's last line, lottery by lottery) replaces it: such a line then
+    takes those lotteries and, unless it names a time or day of its own, those very draws, as if
+    the open ticket's last line were its header. ``default_lines`` lists the lines that did
+    either (numbered from 1).
     """
     if now.tzinfo is None:
         now = now.replace(tzinfo=catalog.timezone)
@@ -84,7 +92,7 @@ def parse_message(
                 return ParseResult([], [play_error(1, error.text, error.code, error.msgid,
                                                    error.params)], False)
             return ParseResult(made, [], False)
-    result = _Message(catalog, tables, now, default_lottery, plans).run(days)
+    result = _Message(catalog, tables, now, default_lottery, plans, context).run(days)
     if cut is not None:
         result.errors.append(PlayError(cut + 1, "", "unknown_token", M.TOO_LONG,
                                        {"limit": str(MAX_MESSAGE_CHARS), "text": ""}))
@@ -92,12 +100,14 @@ def parse_message(
 
 
 class _Message:
-    __slots__ = ("_finder", "catalog", "days", "default", "errors", "now", "plans",
-                 "spec_draws", "tables", "used", "used_default", "wagers")
+    __slots__ = ("_finder", "catalog", "context", "days", "default", "default_lines", "errors",
+                 "now", "plans", "spec_draws", "tables", "used", "used_default", "wagers")
 
     def __init__(self, catalog: Catalog, tables: Tables, now: datetime, default: str | None,
-                 plans: list[LinePlan | None]) -> None:
+                 plans: list[LinePlan | None], context: OpenDraws | None = None) -> None:
         self.catalog = catalog
+        self.context = context
+        self.default_lines: set[int] = set()
         self.tables = tables
         self.now = now
         self.default = default
@@ -163,7 +173,7 @@ class _Message:
             self._totals(totals)
         errors = self.errors
         return ParseResult(self.wagers, [errors[k] for k in sorted(errors)] if errors else [],
-                           self.used_default)
+                           self.used_default, frozenset(self.default_lines))
 
     # -- where a line's draws come from --------------------------------------------------------
 
@@ -236,9 +246,12 @@ class _Message:
                   ) -> LotteryDraws:
         """Draws for a line that names no lottery: its header's or footer's, or the default."""
         if source is None:
+            if self.context:
+                return self._open_ticket(idx, plan, day)
             default = self.catalog.get_lottery(self.default) if self.default else None
             if default is not None:
                 self.used_default = True
+                self.default_lines.add(idx + 1)
                 return [(default, self.finder.draws(default, plan.clocks, plan.allday, 0, 0,
                                                      day))]
             raise Fail("missing_lottery", M.MISSING_LOTTERY, text=self._text(idx),
@@ -257,6 +270,16 @@ class _Message:
                 raise Fail(draws.code, draws.msgid, text=draws.text, params=draws.params)
             raise self._from_broken(idx, source, draws.code)
         return draws
+
+    def _open_ticket(self, idx: int, plan: LinePlan, day: Day | None) -> LotteryDraws:
+        """An open ticket's draws for a line that names no lottery (``parse_message``)."""
+        assert self.context is not None
+        self.default_lines.add(idx + 1)
+        lots = [(self.catalog.lottery(lot_id), ats) for lot_id, ats in self.context]
+        if not plan.clocks and plan.allday is None and day is None:
+            return [(lot, [Draw(lot.id, at) for at in ats]) for lot, ats in lots]
+        return [(lot, self.finder.draws(lot, plan.clocks, plan.allday, 0, 0, day))
+                for lot, _ats in lots]
 
     def _from_broken(self, idx: int, source: int, code: str) -> Fail:
         return Fail(code, M.BROKEN_SOURCE, text=self._text(idx),

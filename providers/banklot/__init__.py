@@ -11,11 +11,17 @@ local days in UTC (``…T04:00:00.000Z`` for Caracas). Every answer carries its 
 the JSON body (201 view, 202 last, 409 closed events, 400 "no rows in result set", 401 "ticket
 already rejected by user", 200 "not a winner").
 
+No default host: ``BANKLOT_URL`` is required (001 names ``https://staging.loterias24.com/``, 002
+``https://prueba.gatobets.com/``). ``/user/ticket/last`` and every POST go with
+``Content-Type: application/json`` (an empty object where "no body is required").
+
 Assumptions where the seeds are silent (shared with the simulator,
 ``tests/fakes/providers/banklot.py``):
-- Business answers come with HTTP 200 and the real status in the body; a missing or expired token
-  is a real HTTP 401 (or 403) from the auth layer, before any handler runs — so a create refused
-  that way was not booked. Login answers ``{"status": 200, "response": {"x_auth_token": "…"}}``.
+- The real status is the one in the body, whatever HTTP says. A missing or expired token is an
+  HTTP 401 (or 403) from the auth layer, before any handler runs — so a create refused that way
+  was not booked; a 401/403 whose ``error`` is about something else (revert's "ticket already
+  rejected by user") is a business answer (``session.token_refused``). Login answers
+  ``x_auth_token`` at the top level or under ``response``.
 - Create answers ``{"status": 201, "response": <the ticket as view shows it> + "ticket_uuid"}``;
   refusals: 409 "events are not open. closed events: [ids]", 400 "invalid wager: X",
   "invalid amount: X", "quota exceeded: X", "too many wagers", "no rows in result set" (no such
@@ -24,8 +30,10 @@ Assumptions where the seeds are silent (shared with the simulator,
   "invalid pin" / "ticket already paid" and answers the ``prize`` when paid.
 - Wager statuses in a view: sold, canceled, winner, loser, paid (the ticket's state follows them).
 - Game ids: 1 triple, 2 terminal, 3 triple + sign, 4 terminal + sign, 5 animal. Events: one per
-  product, draw and list (1 = A, 3 = C zodiac; none for animals). The kiosk search is asked for
-  today and tomorrow with status "open"; it answers ``response`` with events shaped like results.
+  product, draw and list (1 = A, 3 = C zodiac; none for animals). Draws come from the kiosk
+  search (today and tomorrow, status "open"; its answer, never shown by the seeds, read as events
+  shaped like results), the products' own ``data`` (list A; closing the market's minutes
+  before), and the banca's draws file (``BANKLOT_DRAWS_FILE``), see ``board``.
 - Results: ``/gaming/result/0`` is every product's. Reports have no per-lottery split.
 
 Our reference has no field at banklot. A create is journalled (its wagers as event, game, wager and

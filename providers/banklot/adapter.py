@@ -22,7 +22,12 @@ from providers.banklot.board import (
     EventInfo,
     day_span,
     event_info,
+    file_events,
+    file_products,
+    kiosk_items,
+    merge_events,
     money,
+    product_events,
     read_board,
 )
 from providers.banklot.extras import BanklotExtras
@@ -50,6 +55,7 @@ from providers.http import (
     make_client,
     settle_create,
 )
+from providers.http.draws_file import load_draws_file
 
 log = logging.getLogger("providers.banklot")
 #: how long a listed draw is remembered, to read tickets back by event id
@@ -65,9 +71,10 @@ class BanklotProvider(BanklotExtras):
         self, *, base_url: str, email: str, password: str, base_catalog: Catalog,
         clock: Clock, timeout: float = 10.0,
         catalog_ttl: timedelta = timedelta(minutes=15), journal: Journal | None = None,
-        match_window: timedelta = timedelta(minutes=15),
+        match_window: timedelta = timedelta(minutes=15), draws_file: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        self._draws_file = draws_file
         self._base = base_catalog
         self._clock = clock
         self._http = make_client(base_url, timeout, transport=transport)
@@ -83,10 +90,11 @@ class BanklotProvider(BanklotExtras):
     def from_settings(cls, settings: BanklotSettings, *, timeout: float, catalog_ttl: timedelta,
                       clock: Clock, catalog: Catalog, journal: Journal | None = None,
                       transport: httpx.AsyncBaseTransport | None = None) -> BanklotProvider:
-        """``ValueError`` names a missing required setting (``BANKLOT_EMAIL``…)."""
-        return cls(base_url=settings.url, email=settings.need("email"),
+        """``ValueError`` names a missing required setting (``BANKLOT_URL``…)."""
+        return cls(base_url=settings.need("url"), email=settings.need("email"),
                    password=settings.need("password"), base_catalog=catalog, clock=clock,
-                   timeout=timeout, catalog_ttl=catalog_ttl, journal=journal, transport=transport)
+                   timeout=timeout, catalog_ttl=catalog_ttl, journal=journal,
+                   draws_file=settings.draws_file, transport=transport)
 
     def __repr__(self) -> str:
         return f"BanklotProvider(base_url={str(self._http.base_url)!r})"
@@ -102,31 +110,53 @@ class BanklotProvider(BanklotExtras):
         return await self._board_cache.get()
 
     async def _load_board(self) -> Board:
+        """get-data, products and valid plays; the draws from the kiosk search, the products'
+        own events and the banca's draws file (``board``). Without products, the file's."""
         data = await self._read("get-data", "/gaming/get-data", {})
-        products = await self._read("products", "/gaming/products/search", {})
+        draws = load_draws_file(self._draws_file)
+        try:
+            products = await self._read("products", "/gaming/products/search", {})
+        except ProviderUnavailable:
+            if draws is None:
+                raise
+            products = file_products(draws)
         template = await self._read("template", "/gaming/inventory/template", {})
         try:
             products, template = list(products or []), list(template or [])
             tz = self._base.timezone
             categories = sorted({str(p.get("game_category")) for p in products})
             today = self._clock().astimezone(tz).date()
+            kiosk = [e for category in categories for day in (today, today + timedelta(days=1))
+                     for e in await self._kiosk(category, day, tz)]
             oldest = self._clock() - EVENTS_KEPT  # old tickets read back by event name instead
-            self._events = {k: e for k, e in self._events.items() if e.at >= oldest}
-            for category in categories:
-                for day in (today, today + timedelta(days=1)):
-                    await self._load_events(category, day, tz)
+            self._events = merge_events(
+                kiosk, product_events(products, tz, self._base),
+                file_events(draws, tz, self._base) if draws else [],
+                [e for e in self._events.values() if e.at >= oldest])
             return read_board(self._base, data or {}, products, template, self._events)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ProviderUnavailable(f"banklot data: unexpected shape ({type(exc).__name__})"
                                       ) from None
 
-    async def _load_events(self, category: str, day: date, tz: Any) -> None:
+    async def _kiosk(self, category: str, day: date, tz: Any) -> list[EventInfo]:
+        """One day's open draws of a category; none when the search answers none (the seed's
+        only example) or fails (the products' events still count)."""
         body = {"filter": {"between_created_at": day_span(day, day, tz),
                            "game_category": category, "status": "open"},
                 "sort": {"game_category": "desc", "event_timestamp": "desc", "display_order": "0"}}
-        for item in await self._read("kiosk", "/gaming/events/search/kiosk", body) or []:
-            info = event_info(item, tz)
-            self._events[info.id] = info
+        try:
+            reply = await self._read_reply("kiosk", "/gaming/events/search/kiosk", body)
+        except ProviderUnavailable as exc:
+            log.warning("banklot kiosk search failed", extra={"detail": exc.detail})
+            return []
+        out = []
+        answer = reply.response if reply.response is not None else reply.body
+        for item in kiosk_items(answer if reply.ok else None):
+            try:
+                out.append(event_info(item, tz))
+            except (KeyError, TypeError, ValueError):
+                continue
+        return out
 
     # -- selling ---------------------------------------------------------------------------
     async def validate(self, wagers: Sequence[Wager], now: datetime) -> list[WagerRejection]:
@@ -214,7 +244,7 @@ class BanklotProvider(BanklotExtras):
             return None if view is None else await self._ticket(board, reference, view,
                                                                entry.extra or {})
         if last_first:
-            last = await self._read_reply("last", "/user/ticket/last", None)
+            last = await self._read_reply("last", "/user/ticket/last", {})
             if last.ok and isinstance(last.response, dict):
                 found = await self._match(board, entry, [last.response])
                 if found is not None:

@@ -81,7 +81,8 @@ class BanklotExtras:
 
     async def last_ticket(self) -> dict[str, Any] | None:
         """This terminal's last ticket as banklot shows it (seed: ``POST /user/ticket/last``)."""
-        reply = await self._read_reply("last", "/user/ticket/last", None)
+        # the seed: "Content-Type: application/json", "No body is required": an empty object
+        reply = await self._read_reply("last", "/user/ticket/last", {})
         return reply.response if reply.ok and isinstance(reply.response, dict) else None
 
     async def list_tickets(self, since: datetime, until: datetime, *, status: str | None = None,

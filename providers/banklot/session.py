@@ -4,6 +4,11 @@
 header. When the auth layer refuses it (HTTP 401/403: expired or logged out) a read is retried once
 after a fresh login; a change (create, cancel, pay…) is not: ``AuthExpired`` goes back to the
 caller, which logs in again and asks what happened before deciding to send it again.
+
+The seeds also answer business errors with 401 in the body (revert: ``{"status": 401, "error":
+"ticket already rejected by user"}``), and a server may send that status on HTTP too. So a
+401/403 is a refused token only when its body says so (words of tokens, sessions, logins) or
+says nothing readable; a 401/403 whose ``error`` is about something else is that answer.
 """
 
 from __future__ import annotations
@@ -20,6 +25,9 @@ from providers.http import CallFailed, Stage, call, decode_object
 
 log = logging.getLogger("providers.banklot")
 AUTH_FAILURES = (401, 403)
+#: words of a refused token's message; any other message at 401/403 is a business answer
+AUTH_WORDS = ("token", "jwt", "auth", "session", "login", "logged", "credential", "unauthori",
+              "forbidden", "signature")
 
 
 class AuthExpired(ProviderUnavailable):
@@ -90,19 +98,19 @@ class BanklotSession:
     async def request(self, op: str, method: str, path: str, body: Any = None, *,
                       mutating: bool = False) -> Reply:
         response = await self._send(op, method, path, body)
-        if response.status_code in AUTH_FAILURES:
+        if token_refused(response):
             if mutating:
                 raise AuthExpired(f"{op}: token refused")
             await self.relogin(response.request.headers.get("x-auth-token"))
             response = await self._send(op, method, path, body)
-            if response.status_code in AUTH_FAILURES:
+            if token_refused(response):
                 raise ProviderUnavailable(f"{op}: banklot refused a fresh token")
         return _reply(response, op)
 
     async def raw(self, op: str, path: str) -> httpx.Response:
         """A GET whose answer is not JSON (the printed ticket), with the same token handling."""
         response = await self._send(op, "GET", path, None)
-        if response.status_code in AUTH_FAILURES:
+        if token_refused(response):
             await self.relogin(response.request.headers.get("x-auth-token"))
             response = await self._send(op, "GET", path, None)
         return response
@@ -115,6 +123,21 @@ class BanklotSession:
                 raise CallFailed(f"{op}: {exc.detail}", Stage.NOT_SENT, exc.status) from None
         return await call(self._http, method, path, log=log, op=op, json=body,
                           headers={"x-auth-token": self._token or ""})
+
+
+def token_refused(response: httpx.Response) -> bool:
+    """A 401/403 from the auth layer, told from a business 401 by its body."""
+    if response.status_code not in AUTH_FAILURES:
+        return False
+    try:
+        data = response.json()
+    except ValueError:
+        return True
+    text = data.get("error") or data.get("message") if isinstance(data, dict) else None
+    if not isinstance(text, str) or not text.strip():
+        return True
+    lowered = text.lower()
+    return any(word in lowered for word in AUTH_WORDS) and "ticket" not in lowered
 
 
 def _reply(response: httpx.Response, op: str) -> Reply:

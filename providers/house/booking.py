@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog
+from lottery.controls import Controls, Kind
 from lottery.plays import Wager
 from lottery.plays import messages as M
 from lottery.ticket_codes import new_serial
@@ -33,6 +34,12 @@ from providers.base import (
     WagerRejection,
 )
 from providers.house import messages as HM
+from providers.house.controls_check import (
+    control_rejections,
+    seller_amounts,
+    seller_key,
+    seller_number_rejection,
+)
 from providers.house.records import draw_days, to_ticket, wager_doc
 from providers.house.rules import (
     TopeItem,
@@ -54,6 +61,7 @@ from storage.repositories.number_sales import (
     reserve_many,
     reserve_number_sales,
 )
+from storage.repositories.seller_sales import reserve_seller, seller_totals
 
 _SERIAL_ATTEMPTS = 5
 
@@ -75,6 +83,9 @@ class Sale:
     customer_name: str | None = None
     actor_id: int | None = None
     rejected: dict[int, WagerRejection] = field(default_factory=dict)
+    #: the seller's own limit per number was in force: their totals count this sale (and a
+    #: cancel gives it back)
+    seller_counted: bool = False
 
 
 def refuse(rejections: dict[int, WagerRejection], n: int, partial: bool) -> None:
@@ -89,11 +100,15 @@ def refuse(rejections: dict[int, WagerRejection], n: int, partial: bool) -> None
     raise ProviderError(refusal_code(listed), detail, rejections=listed)
 
 
-async def book(session: AsyncSession, catalog: Catalog, sale: Sale) -> ProviderTicket:
+async def book(session: AsyncSession, catalog: Catalog, sale: Sale,
+               controls: Controls | None = None) -> ProviderTicket:
     """Run the sale in ``session``'s transaction (the caller commits, or rolls back on error).
+    ``controls``: the banca's, read in this transaction (checked again here, not trusted from
+    the preview).
 
     Raises ``ProviderError`` (definite refusal) or ``Replay``.
     """
+    controls = controls or Controls()
     wagers, now = sale.wagers, sale.now
     rejected = dict(sale.rejected)
     valid = [i for i in range(len(wagers)) if i not in rejected]
@@ -105,10 +120,17 @@ async def book(session: AsyncSession, catalog: Catalog, sale: Sale) -> ProviderT
             assert draw is not None  # static checks passed
             rejected[i] = WagerRejection(i, ErrorCode.CLOSED_DRAW,
                                          closed_message(lottery, draw, now), readable=True)
+    if controls.items:
+        rejected.update(control_rejections(
+            catalog, controls, wagers, [i for i in valid if i not in rejected], sale.actor_id))
     refuse(rejected, len(wagers), sale.partial)
+    seller_limit = controls.seller_limit(Kind.SELLER_NUMBER, sale.actor_id)
+    if seller_limit is not None:
+        sale = replace(sale, seller_counted=True)
     draw_ids = {key: value[0] for key, value in rows.items()}
     booking = await _claim(session, catalog, sale, draw_ids, rejected)
-    items = tope_items(catalog, wagers, [i for i in range(len(wagers)) if i not in rejected])
+    items = tope_items(catalog, wagers, [i for i in range(len(wagers)) if i not in rejected],
+                       controls)
     if sale.partial:
         refused = await _reserve_each(session, catalog, wagers, items, draw_ids)
         if refused:
@@ -120,6 +142,9 @@ async def book(session: AsyncSession, catalog: Catalog, sale: Sale) -> ProviderT
             booking = reread
     else:
         await _reserve_all(session, catalog, wagers, items, draw_ids)
+    if seller_limit is not None and sale.actor_id is not None:
+        await _reserve_seller(session, catalog, sale.actor_id, seller_limit, wagers,
+                              [i for i in range(len(wagers)) if i not in rejected], draw_ids)
     await log_activity(
         session, "TICKET_SELL", actor_id=sale.actor_id, target_type="TICKET",
         target_id=booking.serial, at=now,
@@ -142,6 +167,9 @@ def _docs(
                   rejection=rejected[i].code if i in rejected else None)
         for i, w in enumerate(sale.wagers)
     ]
+    if sale.seller_counted:
+        for doc in docs:
+            doc["seller_counted"] = True
     return docs, sum(d["amount"] for d in docs if d["sold"])
 
 
@@ -250,3 +278,20 @@ async def _reserve_each(
             taken = await number_sales_total(session, r.draw_id, r.game, r.number, r.sign)
             refused[it.index] = sold_out_rejection(catalog, wagers, it, taken)
     return refused
+
+
+async def _reserve_seller(
+    session: AsyncSession, catalog: Catalog, seller_id: int, limit: int,
+    wagers: Sequence[Wager], indexes: list[int], draw_ids: dict[DrawKey, int],
+) -> None:
+    """The seller's own limit per number, reserved like the tope (all or nothing: the caller
+    rolls the transaction back on the refusal)."""
+    amounts = seller_amounts(catalog, wagers, indexes, draw_ids)
+    refused = await reserve_seller(session, seller_id, amounts, limit)
+    if refused is None:
+        return
+    taken = (await seller_totals(session, seller_id, [refused[0]], [refused[2]])).get(refused, 0)
+    rejections = {
+        i: seller_number_rejection(catalog, wagers[i], i, limit, taken) for i in indexes
+        if seller_key(wagers[i], draw_ids[_dkey(wagers[i])]) == refused}
+    refuse(rejections, len(wagers), partial=False)

@@ -20,6 +20,7 @@ from providers.house.records import doc_wager, sold_docs, to_ticket
 from storage.models import Draw, DrawStatus, HouseBooking, HouseBookingState
 from storage.repositories.activity import log_activity
 from storage.repositories.number_sales import NumberReservation, release_many
+from storage.repositories.seller_sales import release_seller
 
 
 def _refused(msgid: str, **params: object) -> ProviderError:
@@ -66,6 +67,11 @@ async def cancel(
         NumberReservation(d["draw_id"], d["game"], d["number"], d["sign"], int(d["amount"]), 0)
         for d in sold_docs(booking.wagers)
     ])
+    counted = [d for d in sold_docs(booking.wagers) if d.get("seller_counted")]
+    if counted and booking.actor_id is not None:  # the seller's own limit counted this sale
+        await release_seller(session, booking.actor_id, [
+            ((d["draw_id"], d["game"], d["number"], d["sign"] or ""), int(d["amount"]))
+            for d in counted])
     await log_activity(
         session, "TICKET_CANCEL", actor_id=actor_id, target_type="TICKET", target_id=serial,
         at=now, details={"reference": reference, "total": booking.total,

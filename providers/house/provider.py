@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from lottery.catalog import Catalog
 from lottery.clock import Clock, system_clock
+from lottery.controls import Kind, LiveControls
 from lottery.plays import Wager
 from lottery.plays import messages as M
 from lottery.ticket_codes import PinHasher, new_pin
@@ -32,6 +33,7 @@ from providers.base import DrawResult as ProviderDrawResult
 from providers.house import messages as HM
 from providers.house.booking import Replay, Sale, book, refuse
 from providers.house.cancelling import cancel
+from providers.house.controls_check import control_rejections, seller_rejections
 from providers.house.paying import record_paid
 from providers.house.records import to_ticket
 from providers.house.reports import sales_report
@@ -44,7 +46,9 @@ from providers.house.rules import (
     tope_items,
 )
 from storage.models import DrawStatus, HouseBooking
+from storage.repositories.controls import refresh
 from storage.repositories.draw_rows import find_draw_rows, sold_totals
+from storage.repositories.seller_sales import seller_totals
 
 
 class HouseProvider:
@@ -65,11 +69,17 @@ class HouseProvider:
         *,
         pin_hasher: PinHasher,
         clock: Clock = system_clock,
+        controls: LiveControls | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
-        self._catalog = catalog
+        self._live = controls or LiveControls(catalog)
         self._clock = clock
         self._pins = pin_hasher
+
+    @property
+    def _catalog(self) -> Catalog:
+        """The bundled catalog with the banca's overrides, as last read."""
+        return self._live.catalog
 
     @property
     def pin_hasher(self) -> PinHasher:
@@ -79,18 +89,30 @@ class HouseProvider:
     async def catalog(self) -> Catalog:
         return self._catalog
 
+    @property
+    def controls(self) -> LiveControls:
+        """The banca's controls this provider sells under (shared with the app)."""
+        return self._live
+
     async def validate(self, wagers: Sequence[Wager], now: datetime) -> list[WagerRejection]:
         async with self._sessionmaker() as session:
             return await self.validate_in(session, wagers, now)
 
     async def validate_in(
-        self, session: AsyncSession, wagers: Sequence[Wager], now: datetime
+        self, session: AsyncSession, wagers: Sequence[Wager], now: datetime, *,
+        actor_id: int | None = None,
     ) -> list[WagerRejection]:
-        """Limits, open draws (by the clock and in the database) and tope headroom, read only:
-        nothing is created or reserved. Wagers of one number count against each other."""
+        """Limits, the banca's controls, open draws (by the clock and in the database) and tope
+        headroom, read only: nothing is created or reserved. Wagers of one number count against
+        each other."""
+        controls = await refresh(session, self._live)
+        catalog = self._catalog
         wagers = list(wagers)
-        found = static_rejections(self._catalog, wagers, now)
+        found = static_rejections(catalog, wagers, now)
         valid = [i for i in range(len(wagers)) if i not in found]
+        if valid and controls.items:
+            found.update(control_rejections(catalog, controls, wagers, valid, actor_id))
+            valid = [i for i in valid if i not in found]
         if valid:
             rows = await find_draw_rows(
                 session, {(wagers[i].lottery, wagers[i].draw) for i in valid})
@@ -99,12 +121,17 @@ class HouseProvider:
                 if row is not None and row[1] is not DrawStatus.OPEN:
                     found[i] = self._closed(wagers[i], i, now)
             open_ = [i for i in valid if i not in found]
-            items = tope_items(self._catalog, wagers, open_)
-            totals = await sold_totals(
-                session, {key: row[0] for key, row in rows.items()},
-                {wagers[i].number for i in open_})
-            for rejection in sold_out(self._catalog, wagers, items, totals):
+            items = tope_items(catalog, wagers, open_, controls)
+            draw_ids = {key: row[0] for key, row in rows.items()}
+            totals = await sold_totals(session, draw_ids, {wagers[i].number for i in open_})
+            for rejection in sold_out(catalog, wagers, items, totals):
                 found[rejection.index] = rejection
+            limit = controls.seller_limit(Kind.SELLER_NUMBER, actor_id)
+            if limit is not None and actor_id is not None:
+                left = [i for i in open_ if i not in found]
+                taken = await seller_totals(session, actor_id, draw_ids.values(),
+                                            {wagers[i].number for i in left})
+                found.update(seller_rejections(catalog, wagers, left, limit, draw_ids, taken))
         return [found[i] for i in sorted(found)]
 
     async def create_ticket(self, request: TicketRequest, now: datetime) -> ProviderTicket:
@@ -116,7 +143,8 @@ class HouseProvider:
         sale, pin = self._sale(request, now)
         try:
             async with self._sessionmaker() as session, session.begin():
-                ticket = await book(session, self._catalog, sale)
+                controls = await refresh(session, self._live)
+                ticket = await book(session, self._catalog, sale, controls)
         except Replay:
             replayed = await self.find_ticket(request.reference)
             assert replayed is not None
@@ -131,8 +159,9 @@ class HouseProvider:
 
         Raises ``ProviderError`` (the caller rolls back) or ``Replay`` when the reference was
         booked meanwhile (the caller rolls back and reads the ticket booked first)."""
+        controls = await refresh(session, self._live)  # in the sale's transaction
         sale, pin = self._sale(request, now)
-        return _with_pin(await book(session, self._catalog, sale), pin)
+        return _with_pin(await book(session, self._catalog, sale, controls), pin)
 
     def _sale(self, request: TicketRequest, now: datetime) -> tuple[Sale, str]:
         """The request after the checks that need no database; raises ``ProviderError``."""

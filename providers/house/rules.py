@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from lottery.catalog import Catalog, Lottery
+from lottery.controls import Controls
 from lottery.limits import check_wagers, shown
 from lottery.money import from_minor, to_minor
 from lottery.plays import Wager
@@ -19,6 +20,7 @@ from lottery.plays import messages as M
 from lottery.schedule import Draw, draw_at, is_open, local_date
 from providers.base import ErrorCode, WagerRejection
 from providers.house import messages as HM
+from providers.house.controls_check import layered_cap
 
 #: Cap used where the catalog sets no tope: sales are still counted (exposure), never refused.
 NO_CAP = 2**62
@@ -98,12 +100,15 @@ class TopeItem:
     cap: int
 
 
-def tope_items(catalog: Catalog, wagers: Sequence[Wager], indexes: Iterable[int]
-               ) -> list[TopeItem]:
+def tope_items(catalog: Catalog, wagers: Sequence[Wager], indexes: Iterable[int],
+               controls: Controls | None = None) -> list[TopeItem]:
+    """``controls``: the banca's topes set from the chat, over the catalog's."""
     items = []
     for i in indexes:
         w = wagers[i]
         cap = cap_minor(catalog, catalog.lottery(w.lottery), w.game)
+        if controls is not None and controls.items:
+            cap = layered_cap(catalog, controls, w, cap)
         items.append(TopeItem(i, tope_key(w), to_minor(w.amount, catalog.currency), cap))
     return items
 
@@ -145,11 +150,14 @@ def sold_out_rejection(
 ) -> WagerRejection:
     wager = wagers[item.index]
     lottery = catalog.lottery(wager.lottery)
-    left = from_minor(max(item.cap - taken, 0), catalog.currency)
-    detail = M.render_message(HM.SOLD_OUT, {
-        "text": shown(wager), "lottery": lottery.name,
-        "time": wager.draw.astimezone(lottery.timezone), "left": left})
-    return WagerRejection(item.index, ErrorCode.SOLD_OUT, detail, readable=True)
+    free = max(item.cap - taken, 0)
+    params = {"text": shown(wager), "lottery": lottery.name,
+              "time": wager.draw.astimezone(lottery.timezone),
+              "left": from_minor(free, catalog.currency),
+              "cap": from_minor(item.cap, catalog.currency)}
+    msgid = HM.SOLD_OUT if free == 0 else HM.OVER_TOPE if taken == 0 else HM.TOPE_LEFT
+    return WagerRejection(item.index, ErrorCode.SOLD_OUT, M.render_message(msgid, params),
+                          readable=True, cap=item.cap, available=free)
 
 
 def refusal_code(rejections: Sequence[WagerRejection]) -> ErrorCode:

@@ -24,6 +24,10 @@ class RemoteSettings(BaseModel):
     #: fields the adapter cannot work without
     required: ClassVar[tuple[str, ...]] = ()
 
+    #: the banca's draws file (``providers.http.draws_file``): draws and plays where the
+    #: provider's document gives no way to list them, or its answer cannot be read
+    draws_file: str | None = None
+
     @model_validator(mode="before")
     @classmethod
     def _empty_is_unset(cls, data: Any) -> Any:
@@ -38,6 +42,14 @@ class RemoteSettings(BaseModel):
     def missing(self) -> list[str]:
         """The environment names of the required settings left unset."""
         return [self.env_name(name) for name in self.required if getattr(self, name) is None]
+
+    def run_refusal(self) -> str | None:
+        """Why ``taquilla run`` must not start with these settings (None: it may)."""
+        return None
+
+    def warning(self) -> str | None:
+        """What a person starting the bot (console, demos) must see about these settings."""
+        return None
 
     def need(self, field: str) -> str:
         """A required setting's value (a secret unwrapped); ``ValueError`` names a missing one."""

@@ -8,10 +8,20 @@ decimals), ``betcard_code``, ``prize`` and ``bonus_prizes``; the answer's ``stak
 money in cents), ``created`` in UTC as ``2024-01-28T14:33:01.000000``; statuses 200, 400 (error
 code in the body), 403, 422.
 
-Assumptions where the seed is silent (shared with the simulator,
-``tests/fakes/providers/jackpot.py``):
-- ``GET /be/betcards?operator=…`` and ``GET /be/tickets?operator=…`` with
-  ``Authorization: Bearer <token>`` list the open betcards (``code``, ``name``, ``status``,
+What the adapter needs beyond that one operation, and where it gets it:
+- The betcards on sale (codes, events, bets, odds, prize, price): from the banca's draws file
+  (``JACKPOT_DRAWS_FILE``, ``providers.http.draws_file``), since the seed lists none.
+- ``approved: false`` in the answer is not a sale (``ErrorCode.NOT_APPROVED``).
+- "Ticket odds changed" is recognised by its text anywhere in an error body
+  (``providers.jackpot.errors``).
+- A lost create answer cannot be looked up with the seed's operation alone: the answer of each
+  create is kept in the journal, and a create without one stays pending (``OutcomeUnknown``)
+  for a person to check with the operator; nothing is ever sent twice.
+
+Assumptions kept for operators that offer more (shared with the simulator,
+``tests/fakes/providers/jackpot.py``); where the operator answers 404/405 they are not used:
+- ``GET /be/betcards?operator=…`` (only without a draws file) and ``GET /be/tickets?operator=…``
+  with ``Authorization: Bearer <token>`` list the open betcards (``code``, ``name``, ``status``,
   ``closes``, ``price`` of one line, ``prize``, ``bonus_prizes``, ``wht``, ``ext``, ``ext_type``,
   ``events`` of ``id``/``name``/``starts``/``bets`` of ``id``/``name``/``odds``) and the player's
   tickets, newest first, in the create answer's shape plus the ``events`` they were bought with.

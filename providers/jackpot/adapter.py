@@ -41,6 +41,8 @@ from providers.http import (
     make_client,
     settle_create,
 )
+from providers.http.draws_file import load_draws_file
+from providers.jackpot.errors import read_refusal
 from providers.jackpot.models import (
     GAME,
     Betcard,
@@ -50,20 +52,15 @@ from providers.jackpot.models import (
     from_cents,
     picks_of,
     quote,
+    units,
     wager_for,
 )
 from providers.jackpot.settings import JackpotSettings
 
 log = logging.getLogger("providers.jackpot")
 STAMP = "%Y-%m-%dT%H:%M:%S.%f"
-#: 400 ``detail.code`` → our code (the codes are an assumption, see ``__init__``)
-REFUSALS = {
-    "BETCARD_NOT_FOUND": ErrorCode.CLOSED_DRAW, "BETCARD_CLOSED": ErrorCode.CLOSED_DRAW,
-    "INVALID_CURRENCY": ErrorCode.INVALID_AMOUNT, "INVALID_PRICE": ErrorCode.INVALID_AMOUNT,
-    "INCOMPLETE_BETCARD": ErrorCode.INVALID_NUMBER, "INVALID_BET": ErrorCode.INVALID_NUMBER,
-    "ODDS_CHANGED": ErrorCode.ODDS_CHANGED, "PRIZE_CHANGED": ErrorCode.ODDS_CHANGED,
-    "INSUFFICIENT_FUNDS": ErrorCode.INSUFFICIENT_FUNDS,
-}
+#: what an operator without the (undocumented) ticket list answers GET /be/tickets with
+NOT_OFFERED = (404, 405, 501)
 STATES = {"won": TicketState.WINNER, "lost": TicketState.LOSER}
 
 
@@ -87,9 +84,10 @@ class JackpotProvider:
         clock: Clock, timeout: float = 10.0, odds_diff: Decimal = Decimal(0),
         source: str = "web", atag: str | None = None, journal: Journal | None = None,
         betcards_ttl: timedelta = timedelta(seconds=30),
-        match_window: timedelta = timedelta(minutes=15),
+        match_window: timedelta = timedelta(minutes=15), draws_file: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        self._draws_file = draws_file
         self._operator, self._token, self.currency = operator, token, currency.upper()
         self._base, self._clock = base_catalog, clock
         self._odds_diff, self._source, self._atag = odds_diff, source, atag
@@ -110,7 +108,7 @@ class JackpotProvider:
                    token=settings.need("token"), currency=settings.currency or catalog.currency,
                    odds_diff=settings.odds_diff, source=settings.source, atag=settings.atag,
                    base_catalog=catalog, clock=clock, timeout=timeout, journal=journal,
-                   transport=transport)
+                   draws_file=settings.draws_file, transport=transport)
 
     def __repr__(self) -> str:
         return f"JackpotProvider(base_url={str(self._http.base_url)!r}, currency={self.currency!r})"
@@ -141,9 +139,16 @@ class JackpotProvider:
                                                       priced.currency), now)
 
     async def _load_betcards(self) -> dict[str, Betcard]:
-        data = await self._get("betcards", "/be/betcards")
+        """The betcards on sale: the banca's draws file (seed 003 documents no way to list
+        them), or, without one, ``GET /be/betcards`` where an operator offers it."""
         try:
-            return {c.code: c for c in (betcard_from(i, self._time) for i in data["betcards"])}
+            draws = load_draws_file(self._draws_file)
+            if draws is not None:
+                cards = [betcard_from(i, self._file_time, units) for i in draws.betcards]
+            else:
+                data = await self._get("betcards", "/be/betcards")
+                cards = [betcard_from(i, self._time) for i in data["betcards"]]
+            return {c.code: c for c in cards}
         except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
             raise ProviderUnavailable(f"betcards: unexpected shape ({type(exc).__name__})"
                                       ) from None
@@ -199,7 +204,11 @@ class JackpotProvider:
             except CallFailed as failure:
                 return await settle_create(failure, request.reference, self.find_ticket, log)
         if response.status_code == 200 and data.get("id"):
-            await self._journal.claim(request.reference, str(data["id"]))
+            # the answer is kept: the document has no way to read a ticket again
+            await self._journal.claim(request.reference, str(data["id"]), {"answer": data})
+            if data.get("approved") is False:
+                raise ProviderError(ErrorCode.NOT_APPROVED, "the operator did not approve it",
+                                    [WagerRejection(0, ErrorCode.NOT_APPROVED)])
             return self._ticket(request.reference, data, wager)
         if response.status_code == 200:
             failure = CallFailed("create: answer without a ticket id", Stage.ANSWERED)
@@ -211,17 +220,16 @@ class JackpotProvider:
         if status == 403:
             return ProviderUnavailable("jackpot: the operator refused the token (403)")
         detail = data.get("detail")
-        if status == 400 and isinstance(detail, Mapping):
-            code = REFUSALS.get(str(detail.get("code")), ErrorCode.LIMIT)
-            message = str(detail.get("message", ""))
-            if code is ErrorCode.ODDS_CHANGED:
-                self._cards.invalidate()
-                return OddsChanged(message, await self._fresh_card(betcard_code))
-            return ProviderError(code, message, [WagerRejection(0, code, message)])
+        code, message = read_refusal(data)
+        if code is ErrorCode.ODDS_CHANGED:
+            self._cards.invalidate()
+            return OddsChanged(message, await self._fresh_card(betcard_code))
         if status == 422 and isinstance(detail, list):
             where = ", ".join(".".join(map(str, d.get("loc", []))) for d in detail
                               if isinstance(d, Mapping))
             return ProviderError(ErrorCode.LIMIT, f"jackpot rejected the request: {where}")
+        if status == 400:
+            return ProviderError(code, message, [WagerRejection(0, code, message)])
         return ProviderError(ErrorCode.LIMIT, f"jackpot refused the ticket (HTTP {status})")
 
     async def _fresh_card(self, code: str) -> Betcard | None:
@@ -231,14 +239,23 @@ class JackpotProvider:
             return None
 
     async def find_ticket(self, reference: str) -> ProviderTicket | None:
+        """From the operator's ticket list where it offers one (seed 003 documents none);
+        otherwise the create's own answer, kept in the journal, or ``ProviderUnavailable``
+        when there is none: the sale stays pending until a person checks with the operator.
+        A ticket answered ``approved: false`` was not sold."""
         entry = await self._journal.get(reference)
         if entry is None:
             return None
-        data = await self._get("list", "/be/tickets")
+        data = await self._list()
+        if data is None:
+            answer = (entry.extra or {}).get("answer")
+            if entry.provider_id is not None and isinstance(answer, Mapping):
+                return self._approved(reference, answer)
+            raise ProviderUnavailable("jackpot: the operator's document has no ticket lookup")
         tickets = [t for t in data.get("tickets") or [] if isinstance(t, dict)]
         if entry.provider_id is not None:
             mine = next((t for t in tickets if str(t.get("id")) == entry.provider_id), None)
-            return None if mine is None else self._ticket(reference, mine)
+            return None if mine is None else self._approved(reference, mine)
         code, price, picks = entry.content
         earliest, latest = entry.sent_at - timedelta(minutes=2), entry.sent_at + self._window
         for ticket in sorted(tickets, key=lambda t: str(t.get("created"))):
@@ -248,8 +265,18 @@ class JackpotProvider:
             if (ticket.get("betcard_code"), ticket.get("price"), seen) == (code, price, picks) \
                     and earliest <= created <= latest \
                     and await self._journal.claim(reference, str(ticket.get("id"))):
-                return self._ticket(reference, ticket)
+                return self._approved(reference, ticket)
         return None
+
+    def _approved(self, reference: str, data: Mapping[str, Any]) -> ProviderTicket | None:
+        return None if data.get("approved") is False else self._ticket(reference, data)
+
+    async def _list(self) -> dict[str, Any] | None:
+        """``GET /be/tickets`` (not in seed 003); None when the operator does not offer it."""
+        try:
+            return await self._get("list", "/be/tickets")
+        except _NotOffered:
+            return None
 
     def _ticket(self, reference: str, data: Mapping[str, Any], wager: Wager | None = None
                 ) -> ProviderTicket:
@@ -287,7 +314,9 @@ class JackpotProvider:
         raise ProviderError(ErrorCode.NOT_SUPPORTED, "jackpot prizes go to the player's wallet")
 
     async def sales_report(self, since: date, until: date) -> SalesReport:
-        data = await self._get("list", "/be/tickets")
+        data = await self._list()
+        if data is None:
+            raise ProviderError(ErrorCode.NOT_SUPPORTED, "the operator lists no tickets")
         lines: dict[tuple[date, str], Decimal] = {}
         for ticket in data.get("tickets") or []:
             day = self._time(ticket.get("created")).date()
@@ -308,9 +337,16 @@ class JackpotProvider:
                               headers={"Authorization": f"Bearer {self._token}"})
         if response.status_code == 403:
             raise ProviderUnavailable(f"{op}: the operator refused the token (403)")
+        if response.status_code in NOT_OFFERED:
+            raise _NotOffered(f"{op}: HTTP {response.status_code}")
         if response.status_code != 200:
             raise ProviderUnavailable(f"{op}: HTTP {response.status_code}")
         return decode_object(response, op)
+
+    def _file_time(self, raw: Any) -> datetime:
+        """A time in the banca's draws file: ISO 8601, in the market's zone unless it says."""
+        stamp = datetime.fromisoformat(str(raw))
+        return stamp if stamp.tzinfo else stamp.replace(tzinfo=self._base.timezone)
 
     def _time(self, raw: Any) -> datetime:
         """Seed 003's UTC stamps (``2024-01-28T14:33:01.000000``) in the market's time zone."""
@@ -319,3 +355,7 @@ class JackpotProvider:
         except ValueError:
             stamp = self._clock()
         return stamp.astimezone(self._base.timezone)
+
+
+class _NotOffered(ProviderUnavailable):
+    """The operator has no such (undocumented) operation."""

@@ -130,7 +130,14 @@ def from_cents(raw: Any) -> Decimal:
     return (Decimal(int(raw or 0)) / 100).quantize(CENT)
 
 
-def betcard_from(item: Mapping[str, Any], parse_time: Any) -> Betcard:
+def units(raw: Any) -> Decimal:
+    """An amount the banca wrote in its draws file, in the currency's units (``"2.00"``)."""
+    return Decimal(str(raw or 0)).quantize(CENT)
+
+
+def betcard_from(item: Mapping[str, Any], parse_time: Any, money: Any = from_cents) -> Betcard:
+    """A betcard as the operator lists it (money in cents) or as the banca's draws file writes
+    it (``money=units``)."""
     events = tuple(JackpotEvent(
         int(e["id"]), str(e.get("name", "")), parse_time(e["starts"]) if e.get("starts") else None,
         tuple(Bet(int(b["id"]), str(b.get("name", "")), Decimal(str(b["odds"])))
@@ -138,8 +145,8 @@ def betcard_from(item: Mapping[str, Any], parse_time: Any) -> Betcard:
     return Betcard(
         code=str(item["code"]), name=str(item.get("name", item["code"])),
         open=str(item.get("status", "open")) == "open", closes_at=parse_time(item["closes"]),
-        price=from_cents(item.get("price", 0)), prize=from_cents(item.get("prize", 0)),
-        bonus_prizes=tuple(from_cents(p) for p in item.get("bonus_prizes") or []),
+        price=money(item.get("price", 0)), prize=money(item.get("prize", 0)),
+        bonus_prizes=tuple(money(p) for p in item.get("bonus_prizes") or []),
         wht=Decimal(str(item.get("wht", 0))), ext=Decimal(str(item.get("ext", 0))),
         ext_type=str(item.get("ext_type", "price")), events=events,
     )

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -32,6 +33,9 @@ from providers.base import (
 )
 from providers.http import (
     CallFailed,
+    Journal,
+    MemoryJournal,
+    SentCreate,
     Stage,
     TTLCache,
     call,
@@ -39,13 +43,16 @@ from providers.http import (
     make_client,
     settle_create,
 )
-from providers.soportex.board import JUGADA_ERRORS, Board, read_board
+from providers.http.draws_file import load_draws_file
+from providers.soportex.board import JUGADA_ERRORS, Board, board_from_file, items_of, read_board
 from providers.soportex.settings import SoportexSettings
 
 log = logging.getLogger("providers.soportex")
 STATES = {"0": TicketState.SOLD, "1": TicketState.VOID, "2": TicketState.WINNER,
           "3": TicketState.PAID, "4": TicketState.LOSER}
 CENT = Decimal("0.01")
+#: the seed's ``"ticket": "12345678"``: our ticket numbers have its eight digits
+TICKET_DIGITS = 8
 
 
 class TokenRefused(ProviderUnavailable):
@@ -61,12 +68,15 @@ class SoportexProvider:
     def __init__(
         self, *, base_url: str, token: str, base_catalog: Catalog,
         clock: Clock, timeout: float = 10.0,
-        catalog_ttl: timedelta = timedelta(minutes=15),
+        catalog_ttl: timedelta = timedelta(minutes=15), journal: Journal | None = None,
+        draws_file: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._token = token
         self._base = base_catalog
         self._clock = clock
+        self._journal: Journal = journal or MemoryJournal()
+        self._draws_file = draws_file
         self._http = make_client(base_url, timeout, transport=transport)
         self._board_cache: TTLCache[Board] = TTLCache(
             self._load_board, ttl=catalog_ttl, clock=clock, name="soportex.sorteos")
@@ -77,10 +87,11 @@ class SoportexProvider:
     @classmethod
     def from_settings(cls, settings: SoportexSettings, *, timeout: float,
                       catalog_ttl: timedelta, clock: Clock, catalog: Catalog,
+                      journal: Journal | None = None,
                       transport: httpx.AsyncBaseTransport | None = None) -> SoportexProvider:
         return cls(base_url=settings.url, token=settings.token.get_secret_value(),
                    base_catalog=catalog, clock=clock, timeout=timeout, catalog_ttl=catalog_ttl,
-                   transport=transport)
+                   journal=journal, draws_file=settings.draws_file, transport=transport)
 
     def __repr__(self) -> str:
         url = str(self._http.base_url)
@@ -101,12 +112,46 @@ class SoportexProvider:
         return board
 
     async def _load_board(self) -> Board:
-        sorteos = await self._post("sorteos", {"token": self._token})
-        simbolos = await self._post("simbolos", {"token": self._token})
+        """sorteos and simbolos (any shape, see ``board``); when they cannot be asked or read,
+        the banca's draws file. A refused token is not hidden behind the file."""
+        today = self._clock().astimezone(self._base.timezone).date()
+        simbolos: Any = None
         try:
-            return read_board(self._base, sorteos, simbolos)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ProviderUnavailable(f"sorteos: unexpected shape ({type(exc).__name__})") from None
+            sorteos = await self._read_json("sorteos", {"token": self._token})
+            simbolos = await self._read_json("simbolos", {"token": self._token}, optional=True)
+            return read_board(self._base, sorteos, simbolos, today)
+        except TokenRefused:
+            raise
+        except (ProviderUnavailable, KeyError, TypeError, ValueError) as exc:
+            detail = exc.detail if isinstance(exc, ProviderUnavailable) \
+                else "sorteos: nothing readable"
+            draws = load_draws_file(self._draws_file)
+            if draws is None:
+                raise ProviderUnavailable(f"{detail}; set SOPORTEX_DRAWS_FILE to list the draws"
+                                          ) from None
+            log.warning("soportex draws from the banca's file", extra={"detail": detail})
+            return board_from_file(self._base, draws, today, simbolos)
+
+    async def _read_json(self, op: str, body: Mapping[str, Any], *, optional: bool = False
+                         ) -> Any:
+        """A discovery answer as it comes (list or object); None for an optional one that
+        failed."""
+        try:
+            response = await call(self._http, "POST", f"/monitor/{op}", log=log, op=op,
+                                  json=body)
+            if response.status_code != 200:
+                raise ProviderUnavailable(f"{op}: HTTP {response.status_code}")
+            try:
+                data = response.json()
+            except ValueError:
+                raise ProviderUnavailable(f"{op}: not JSON") from None
+        except ProviderUnavailable:
+            if optional:
+                return None
+            raise
+        if isinstance(data, dict) and str(data.get("respuesta")) == "2":
+            raise TokenRefused(f"{op}: soportex refused the token")
+        return data
 
     # -- selling ---------------------------------------------------------------------------
     async def validate(self, wagers: Sequence[Wager], now: datetime) -> list[WagerRejection]:
@@ -153,7 +198,8 @@ class SoportexProvider:
         if not jugadas or (unsent and not request.partial):
             raise _refusal(list(unsent.values()))
         op = "registrarticketparcial" if request.partial else "registrarticket"
-        body = {"token": self._token, "ticket": request.reference, "jugadas": jugadas}
+        number = await self._number(request.reference, now)
+        body = {"token": self._token, "ticket": number, "jugadas": jugadas}
         try:
             data = await self._post(op, body)
         except TokenRefused:
@@ -170,6 +216,9 @@ class SoportexProvider:
                 if code is not None:
                     rejections[i] = WagerRejection(i, code, str(item.get("numero", "")))
             raise _refusal([rejections[k] for k in sorted(rejections)])
+        if answer in JUGADA_ERRORS:  # the document's codes, for the whole ticket
+            raise _refusal(_top_level(answer, sent, unsent, data),
+                           str(data.get("mensaje") or "soportex refused the ticket"))
         if answer == "3":  # the id exists: our own earlier attempt, never someone else's
             found = await self.find_ticket(request.reference)
             if found is None:
@@ -207,8 +256,33 @@ class SoportexProvider:
         lottery = catalog.get_lottery(lottery_id)
         return lottery.close_minutes if lottery else catalog.close_minutes
 
+    async def _number(self, reference: str, now: datetime) -> str:
+        """The ticket number soportex knows this sale by: numeric, the seed's eight digits,
+        unique (a journal claim guards it, across workers with the database journal), and the
+        same on every attempt of the same sale."""
+        known = await self._known_number(reference)
+        if known is not None:
+            return known
+        for _attempt in range(20):
+            first = 10 ** (TICKET_DIGITS - 1)
+            number = str(first + secrets.randbelow(9 * first))
+            await self._journal.record(SentCreate(reference, {"ticket": number}, now))
+            if await self._journal.claim(reference, number):
+                return number
+        raise ProviderUnavailable("soportex: no free ticket number")
+
+    async def _known_number(self, reference: str) -> str | None:
+        entry = await self._journal.get(reference)
+        content = entry.content if entry is not None else None
+        if isinstance(content, Mapping) and content.get("ticket"):
+            return str(content["ticket"])
+        return None
+
     async def find_ticket(self, reference: str) -> ProviderTicket | None:
-        data = await self._post("consultarticket", {"token": self._token, "ticket": reference})
+        """By our ticket number; a sale from before numbers were journalled went under the
+        reference itself."""
+        number = await self._known_number(reference) or reference
+        data = await self._post("consultarticket", {"token": self._token, "ticket": number})
         answer = str(data.get("respuesta"))
         if answer == "4":
             return None
@@ -240,7 +314,8 @@ class SoportexProvider:
 
     async def cancel_ticket(self, ticket: ProviderTicket, now: datetime, *,
                             actor_id: int | None = None) -> ProviderTicket:
-        body = {"token": self._token, "ticket": ticket.reference}
+        number = await self._known_number(ticket.reference) or ticket.reference
+        body = {"token": self._token, "ticket": number}
         try:
             data = await self._post("reversarticket", body)
         except TokenRefused:
@@ -266,17 +341,18 @@ class SoportexProvider:
     # -- reports ---------------------------------------------------------------------------
     async def results(self, day: date, lottery: str | None = None) -> list[DrawResult]:
         board = await self._board()
-        data = await self._post("resultados", {"fecha": day.isoformat(), "sorteo": ""})
+        data = await self._read_json("resultados", {"fecha": day.isoformat(), "sorteo": ""})
         grouped: dict[tuple[str, datetime], dict[str, str]] = {}
-        for item in data.get("resultados") or []:
-            sorteo = board.by_code.get(str(item.get("codigo")))
+        for item in items_of(data, "resultados"):
+            sorteo = board.by_code.get(str(item.get("codigo") or item.get("sorteo") or ""))
             lottery_id = board.lottery_of(sorteo) if sorteo else None
             if sorteo is None or lottery_id is None or lottery not in (None, lottery_id):
                 continue
             draw = datetime.combine(day, sorteo.hora,
                                     tzinfo=board.catalog.lottery(lottery_id).timezone)
+            numero = str(item.get("numero") or item.get("resultado") or "")
             _merge(grouped.setdefault((lottery_id, draw), {}), sorteo.tipo, sorteo.sorteo,
-                   str(item.get("numero", "")), board.signs)
+                   numero, board)
         return [DrawResult(lot, draw, values) for (lot, draw), values in sorted(grouped.items())]
 
     async def sales_report(self, since: date, until: date) -> SalesReport:
@@ -306,8 +382,7 @@ class SoportexProvider:
         return data
 
 
-def _merge(values: dict[str, str], tipo: str, sorteo: str, numero: str,
-           signs: Mapping[str, str]) -> None:
+def _merge(values: dict[str, str], tipo: str, sorteo: str, numero: str, board: Board) -> None:
     """Result values: A → number, B → number_b, C → sign (+ sign_number), D → ab; animals."""
     if tipo == "animalito":
         values["animal"] = numero
@@ -317,7 +392,7 @@ def _merge(values: dict[str, str], tipo: str, sorteo: str, numero: str,
         values["number_b"] = numero
     elif sorteo == "C":
         number, _, sign = numero.partition("-")
-        values["sign"] = signs.get(sign, sign)
+        values["sign"] = board.sign(sign)
         values["sign_number"] = number
     elif sorteo == "D":
         values["ab"] = numero
@@ -328,9 +403,24 @@ def _jugadas(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [i for i in items if isinstance(i, Mapping)] if isinstance(items, list) else []
 
 
-def _refusal(rejections: Sequence[WagerRejection]) -> ProviderError:
+def _refusal(rejections: Sequence[WagerRejection], detail: str = "soportex refused the ticket"
+             ) -> ProviderError:
     code = rejections[0].code if rejections else ErrorCode.CLOSED_DRAW
-    return ProviderError(code, "soportex refused the ticket", rejections)
+    return ProviderError(code, detail, rejections)
+
+
+def _top_level(answer: str, sent: Sequence[int], unsent: Mapping[int, WagerRejection],
+               data: Mapping[str, Any]) -> list[WagerRejection]:
+    """A ticket refused by a top-level ``respuesta`` -1…-4: the jugadas it marks, or, when it
+    marks none, every play sent."""
+    code = JUGADA_ERRORS[answer]
+    marked = {i: JUGADA_ERRORS[str(item.get("id"))]
+              for i, item in zip(sent, _jugadas(data), strict=False)
+              if str(item.get("id")) in JUGADA_ERRORS}
+    chosen = marked or dict.fromkeys(sent, code)
+    out = {**unsent, **{i: WagerRejection(i, c, str(data.get("mensaje") or ""))
+                        for i, c in chosen.items()}}
+    return [out[k] for k in sorted(out)]
 
 
 def _money(raw: Any) -> Decimal:

@@ -95,7 +95,7 @@ async def enqueue_personal(
     *,
     messages: Mapping[int, str],
     now: datetime,
-    kind: BroadcastKind = BroadcastKind.WINNER,
+    kind: BroadcastKind = BroadcastKind.PERSONAL,
     created_by: int | None = None,
     paid: bool = False,
     progress_chat: int | None = None,

@@ -103,6 +103,9 @@ def _totals_block(report: SalesReport, fmt: Formatter) -> str:
             "banca (negative: what the banca owes).</i>"
         )
     )
+    if report.scope.seller is None:  # the whole banca: its profit (/utilidad has the rest)
+        lines.append(_("<b>Profit (utilidad): {amount}</b>").format(
+            amount=fmt.money(f.sales - f.prizes - f.commission)))
     return "\n".join(lines)
 
 

@@ -10,6 +10,7 @@ Conventions:
 """
 
 from storage.models.base import NAMING_CONVENTION, Base
+from storage.models.controls import BancaControl, SellerNumberSales
 from storage.models.core import (
     APPEND_ONLY_TABLES,
     ActivityLog,
@@ -41,11 +42,21 @@ from storage.models.messaging import (
     OutboxState,
     ProviderJournalEntry,
 )
+from storage.models.money import (
+    Account,
+    LedgerEntry,
+    Reason,
+    RequestState,
+    TopUpRequest,
+    Withdrawal,
+)
 
 __all__ = [
     "APPEND_ONLY_TABLES",
     "NAMING_CONVENTION",
+    "Account",
     "ActivityLog",
+    "BancaControl",
     "Base",
     "Broadcast",
     "BroadcastDelivery",
@@ -59,17 +70,23 @@ __all__ = [
     "HouseBooking",
     "HouseBookingState",
     "Lease",
+    "LedgerEntry",
     "NumberSales",
     "OutboxMessage",
     "OutboxState",
     "PaidHow",
     "ProcessedUpdate",
     "ProviderJournalEntry",
+    "Reason",
+    "RequestState",
+    "SellerNumberSales",
     "Subscription",
     "Ticket",
     "TicketStatus",
+    "TopUpRequest",
     "User",
     "UserRole",
     "Wager",
     "WagerOutcome",
+    "Withdrawal",
 ]

@@ -67,7 +67,6 @@ class User(Base):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("balance >= 0", name="balance_not_negative"),
-        CheckConstraint("credit_used >= 0", name="credit_used_not_negative"),
         CheckConstraint("credit_limit >= 0", name="credit_limit_not_negative"),
         Index(None, "role"),
     )
@@ -84,7 +83,11 @@ class User(Base):
     currency: Mapped[str] = mapped_column(String(3))
     balance: Mapped[int] = mapped_column(BigInteger, default=0, server_default=text("0"))
     credit_limit: Mapped[int] = mapped_column(BigInteger, default=0, server_default=text("0"))
+    #: What a seller owes the banca (negative: the banca owes them), capped by ``credit_limit``:
+    #: the sum of their ``seller`` ledger account.
     credit_used: Mapped[int] = mapped_column(BigInteger, default=0, server_default=text("0"))
+    #: A player's seller (they joined through the seller's invitation), else NULL.
+    seller_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: Seller commission in basis points (1000 = 10 %); NULL = the market's default.
     commission_bp: Mapped[int | None] = mapped_column(Integer)
     last_lottery_id: Mapped[str | None] = mapped_column(String(32))
@@ -211,6 +214,9 @@ class Wager(Base):
     number: Mapped[str] = mapped_column(String(1024))
     sign: Mapped[str | None] = mapped_column(String(16))
     amount: Mapped[int] = mapped_column(BigInteger)
+    #: The game's payout multiplier when it was sold: a later change applies to later tickets
+    #: only. NULL on tickets sold before it was stored (settled at the catalog's).
+    payout: Mapped[int | None] = mapped_column(Integer)
     prize: Mapped[int | None] = mapped_column(BigInteger)
     outcome: Mapped[WagerOutcome] = mapped_column(
         _str_enum(WagerOutcome, "wager_outcome"),
@@ -297,7 +303,7 @@ class FsmRecord(Base):
 
 
 #: Tables whose rows may never be updated or deleted (enforced by triggers in the migrations).
-APPEND_ONLY_TABLES = ("activity_log", "draw_results")
+APPEND_ONLY_TABLES = ("activity_log", "draw_results", "ledger_entries")
 
 
 class HouseBookingState(enum.StrEnum):

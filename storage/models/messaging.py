@@ -28,7 +28,8 @@ from storage.types import BigIntId, JSONDoc, UTCDateTime
 class BroadcastKind(enum.StrEnum):
     RESULTS = "results"
     ANNOUNCEMENT = "announcement"  # an admin's /difundir
-    WINNER = "winner"  # one personal text per chat
+    #: one personal text per chat (the banca's alerts); stored as "winner", its first use
+    PERSONAL = "winner"
 
 
 class BroadcastStatus(enum.StrEnum):

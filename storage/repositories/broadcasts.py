@@ -27,7 +27,7 @@ from storage.models import (
 from storage.repositories._dialect import upsert_insert
 
 #: Lower runs first: a winner must not wait behind a 100,000-chat announcement.
-PRIORITY = {BroadcastKind.WINNER: 0, BroadcastKind.RESULTS: 1, BroadcastKind.ANNOUNCEMENT: 2}
+PRIORITY = {BroadcastKind.PERSONAL: 0, BroadcastKind.RESULTS: 1, BroadcastKind.ANNOUNCEMENT: 2}
 _ACTIVE = (BroadcastStatus.QUEUED, BroadcastStatus.RUNNING)
 _D = BroadcastDelivery
 

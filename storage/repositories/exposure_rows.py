@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Draw, Ticket, TicketStatus, Wager
@@ -26,6 +26,10 @@ class SoldPlay:
     number: str
     sign: str | None
     amount: int  # minor units, summed over the day's tickets
+    #: what those wagers pay if the play wins, at the payout stored with each (minor units)
+    priced: int = 0
+    #: the part of ``amount`` sold before payouts were stored: it pays the catalog's payout
+    unpriced: int = 0
 
 
 async def sold_plays(session: AsyncSession, day: date, lottery_id: str | None = None
@@ -33,7 +37,8 @@ async def sold_plays(session: AsyncSession, day: date, lottery_id: str | None = 
     """Every play sold on the draws of ``day`` (the draws' own local day), summed per play."""
     stmt = (
         select(Draw.id, Draw.lottery_id, Draw.draw_at, Wager.game, Wager.number, Wager.sign,
-               func.sum(Wager.amount))
+               func.sum(Wager.amount), func.sum(Wager.amount * func.coalesce(Wager.payout, 0)),
+               func.sum(case((Wager.payout.is_(None), Wager.amount), else_=0)))
         .join(Wager, Wager.draw_id == Draw.id)
         .join(Ticket, Ticket.id == Wager.ticket_id)
         .where(Draw.local_date == day, Ticket.status.not_in(_NOT_SOLD))
@@ -42,4 +47,5 @@ async def sold_plays(session: AsyncSession, day: date, lottery_id: str | None = 
     )
     if lottery_id is not None:
         stmt = stmt.where(Draw.lottery_id == lottery_id)
-    return [SoldPlay(*row[:6], int(row[6])) for row in await session.execute(stmt)]
+    return [SoldPlay(*row[:6], int(row[6]), int(row[7] or 0), int(row[8] or 0))
+            for row in await session.execute(stmt)]

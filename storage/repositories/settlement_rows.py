@@ -42,6 +42,7 @@ class WagerRow:
     amount: int
     outcome: WagerOutcome
     prize: int | None
+    payout: int | None = None  # the multiplier stored at sale (None: sold before it was)
 
 
 @dataclass
@@ -109,7 +110,7 @@ async def wager_rows(session: AsyncSession, draw: Draw) -> list[WagerRow]:
     """The wagers the draw decides, of tickets in ``LOOKED_AT``, ticket by ticket."""
     stmt = (
         select(Wager.id, Wager.ticket_id, Wager.lottery_id, Draw.draw_at, Wager.game,
-               Wager.number, Wager.sign, Wager.amount, Wager.outcome, Wager.prize)
+               Wager.number, Wager.sign, Wager.amount, Wager.outcome, Wager.prize, Wager.payout)
         .join(Draw, Draw.id == Wager.draw_id)
         .join(Ticket, Ticket.id == Wager.ticket_id)
         .where(_depends_on(draw), Ticket.status.in_(list(LOOKED_AT)))

@@ -19,6 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from lottery.catalog import Catalog
+from lottery.money import to_minor
+from lottery.plays import Wager as PlayedWager
+from lottery.settlement import stored_payout
 from speed.orm_sync import attach_loaded, autoflush, refresh_loaded
 from speed.prepared import Prepared, run_core
 from storage.models import Draw, PaidHow, Ticket, TicketStatus, Wager, WagerOutcome
@@ -40,6 +44,14 @@ class NewWager:
     number: str
     sign: str | None
     amount: int  # minor units, in the ticket's currency
+    payout: int | None = None  # the game's multiplier at sale time
+
+
+def new_wager(wager: PlayedWager, draw_id: int, catalog: Catalog, currency: str) -> NewWager:
+    """A parsed play as stored, with the payout its game has in ``catalog`` now."""
+    return NewWager(wager.lottery, draw_id, wager.game, wager.number, wager.sign,
+                    to_minor(wager.amount, currency),
+                    stored_payout(catalog, wager.lottery, wager.game))
 
 
 def _with_wagers() -> Any:
@@ -140,6 +152,7 @@ async def create_ticket(
                 "number": w.number,
                 "sign": w.sign,
                 "amount": w.amount,
+                "payout": w.payout,
                 "outcome": WagerOutcome.PENDING,
             }
             for position, w in enumerate(wagers, start=1)
@@ -156,7 +169,8 @@ _TICKET_COLUMNS = (
     "updated_at",
 )
 _WAGER_COLUMNS = (
-    "ticket_id", "position", "lottery_id", "draw_id", "game", "number", "sign", "amount", "outcome",
+    "ticket_id", "position", "lottery_id", "draw_id", "game", "number", "sign", "amount", "payout",
+    "outcome",
 )
 _INSERT_WAGERS = Prepared(insert(Wager.__table__).values(bound(_WAGER_COLUMNS)))
 

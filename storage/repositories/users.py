@@ -1,7 +1,10 @@
 """Users: registration, roles, preferences, and atomic money movements.
 
 Money movements are single conditional UPDATE statements, so two concurrent sales can never
-spend the same balance (or credit) twice, on SQLite or PostgreSQL, without explicit locks.
+spend the same balance (or credit) twice, on SQLite or PostgreSQL, without explicit locks. Each
+one that moves money appends its ledger row (``entry`` says why) in the same transaction: these
+are the only writers of ``balance`` and ``credit_used``, so both stay the sums of their ledger
+accounts.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from speed.orm_sync import attach_loaded, autoflush, loaded, refresh_loaded
 from speed.prepared import Prepared, run_core
-from storage.models import User, UserRole
+from storage.models import Account, User, UserRole
+from storage.repositories import ledger
 from storage.repositories._dialect import id_chunks, upsert_insert
+from storage.repositories.ledger import ADJUSTMENT, Entry
 from storage.types import utcnow
 
 
@@ -158,7 +163,9 @@ _DEBIT = Prepared(
 )
 
 
-async def debit_balance(session: AsyncSession, user_id: int, amount: int, currency: str) -> bool:
+async def debit_balance(
+    session: AsyncSession, user_id: int, amount: int, currency: str, entry: Entry = ADJUSTMENT
+) -> bool:
     """Take ``amount`` from the player's balance if it covers it.
 
     False when the balance is short, the user is unknown, or the currency differs: the balance
@@ -173,10 +180,13 @@ async def debit_balance(session: AsyncSession, user_id: int, amount: int, curren
     if new_balance is None:
         return False
     refresh_loaded(session, User, user_id, balance=new_balance)
+    await ledger.append(session, user_id, Account.BALANCE, -amount, currency, entry)
     return True
 
 
-async def credit_balance(session: AsyncSession, user_id: int, amount: int, currency: str) -> int:
+async def credit_balance(
+    session: AsyncSession, user_id: int, amount: int, currency: str, entry: Entry = ADJUSTMENT
+) -> int:
     """Add ``amount`` to the balance and return the new balance.
 
     Raises ``LookupError`` when the user does not exist or holds another currency.
@@ -194,10 +204,13 @@ async def credit_balance(session: AsyncSession, user_id: int, amount: int, curre
     if new_balance is None:
         raise LookupError(f"no user {user_id} holding {currency}")
     refresh_loaded(session, User, user_id, balance=new_balance)
+    await ledger.append(session, user_id, Account.BALANCE, amount, currency, entry)
     return new_balance
 
 
-async def reserve_credit(session: AsyncSession, user_id: int, amount: int, currency: str) -> bool:
+async def reserve_credit(
+    session: AsyncSession, user_id: int, amount: int, currency: str, entry: Entry = ADJUSTMENT
+) -> bool:
     """Use ``amount`` of a seller's *cupo* if ``credit_used + amount <= credit_limit``."""
     _check_amount(amount)
     result = await run_core(session, _RESERVE_CREDIT, {
@@ -207,6 +220,7 @@ async def reserve_credit(session: AsyncSession, user_id: int, amount: int, curre
     if used is None:
         return False
     refresh_loaded(session, User, user_id, credit_used=used)
+    await ledger.append(session, user_id, Account.SELLER, amount, currency, entry)
     return True
 
 
@@ -224,17 +238,26 @@ _RESERVE_CREDIT = Prepared(
 )
 
 
-async def release_credit(session: AsyncSession, user_id: int, amount: int, currency: str) -> bool:
-    """Give back ``amount`` of *cupo* (a voided sale, or the seller settled cash with the banca).
-
-    False (nothing changed) if that would take ``credit_used`` below zero.
-    """
+async def release_credit(
+    session: AsyncSession, user_id: int, amount: int, currency: str, entry: Entry = ADJUSTMENT
+) -> bool:
+    """Take ``amount`` off what a seller owes (a voided sale, a prize paid from their till, cash
+    handed to the banca). It may go below zero: then the banca owes the seller. False (nothing
+    changed) when the user is unknown or holds another currency."""
     _check_amount(amount)
+    return await move_seller(session, user_id, -amount, currency, entry)
+
+
+async def move_seller(
+    session: AsyncSession, user_id: int, amount: int, currency: str, entry: Entry
+) -> bool:
+    """Add the signed ``amount`` to what a seller owes, with its ledger row; no cap (the cupo
+    caps sales only, :func:`reserve_credit`)."""
     result = await run_core(
         session,
         update(User)
-        .where(User.id == user_id, User.currency == currency, User.credit_used >= amount)
-        .values(credit_used=User.credit_used - amount)
+        .where(User.id == user_id, User.currency == currency)
+        .values(credit_used=User.credit_used + amount)
         .execution_options(synchronize_session=False)
         .returning(User.credit_used)
     )
@@ -242,7 +265,18 @@ async def release_credit(session: AsyncSession, user_id: int, amount: int, curre
     if used is None:
         return False
     refresh_loaded(session, User, user_id, credit_used=used)
+    await ledger.append(session, user_id, Account.SELLER, amount, currency, entry)
     return True
+
+
+async def set_seller(session: AsyncSession, user_id: int, seller_id: int | None) -> bool:
+    """Attach a player to a seller (None: to nobody, the admins)."""
+    return await _set(session, user_id, seller_id=seller_id)
+
+
+async def players_of(session: AsyncSession, seller_id: int) -> Sequence[User]:
+    stmt = select(User).where(User.seller_id == seller_id).order_by(User.id)
+    return (await session.scalars(stmt)).all()
 
 
 async def users_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, User]:

@@ -101,6 +101,13 @@ class RunningBot:
         await self.handled.wait(update_id)
         return answer
 
+    async def edit(self, user_id: int, message_id: int, text: str) -> SentMessage:
+        """The user edits an earlier message; returns the bot's next message to that chat."""
+        update_id = self.tg.edit_user_message(user_id, message_id, text)
+        answer = await self.tg.next_message(user_id)
+        await self.handled.wait(update_id)
+        return answer
+
     async def press(self, user_id: int, message: SentMessage, text: str) -> SentMessage:
         update_id = self.tg.press_button(user_id, message, text=text)
         answer = await self.tg.next_message(user_id)

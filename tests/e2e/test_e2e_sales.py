@@ -253,6 +253,8 @@ async def test_admin_tops_up_sets_limits_and_roles_others_are_refused(
         await run.say(ADMIN, "/start")
         topped = await run.say(ADMIN, "/recargar @ana 250,50")
         assert "Bs. 250,50" in topped.content
+        told = await tg.next_message(PLAYER)  # the player hears of it (the outbox)
+        assert "Se abonaron Bs. 250,50 a tu saldo" in told.content
         assert "Bs. 250,50" in (await run.say(PLAYER, "/saldo")).content
         assert "vendedor" in (await run.say(ADMIN, f"/rol {SELLER} vendedor")).content
         assert "5.000,00" in (await run.say(ADMIN, "/cupo @luis 5000")).content
@@ -271,7 +273,7 @@ async def test_correct_offers_the_plays_as_text_and_cancel_sells_nothing(
         await run.fund(PLAYER, balance=10_000)
         preview = await run.say(PLAYER, "zulia 12:45\n123 456 x5")
         hint = await run.press(PLAYER, preview, "✏️ Corregir")
-        assert "Copia esto" in hint.content
+        assert "Cópialo, corrígelo y envíalo" in hint.content
         assert "zulia" in hint.content and "123 456 x5" in hint.content
         cancelled = await run.press(PLAYER, preview, "✖️ Cancelar")
         assert "no se vendió nada" in cancelled.content

@@ -24,6 +24,8 @@ async def test_a_top_up_the_admin_was_not_told_of_is_not_made(
         assert APOLOGY in failed.content
         assert "Bs. 0,00" in (await run.say(PLAYER, "/saldo", username="ana")).content
         assert await run.logged(action="BALANCE_TOP_UP") == []
+        # nor announced: the player's news was in the transaction that was rolled back
+        assert not [m for m in tg.messages(PLAYER) if "Se abonaron" in (m.content or "")]
 
         again = await run.say(ADMIN, "/recargar @ana 250")
         assert "Bs. 250,00" in again.content

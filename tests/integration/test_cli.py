@@ -74,6 +74,23 @@ def test_a_bad_setting_stops_start_up_with_one_line_naming_it(tmp_path: Path) ->
     assert result.returncode == 2 and "PORT" in result.stderr
 
 
+def test_run_refuses_soportex_test_environment_unless_the_banca_asks_for_it(
+    tmp_path: Path,
+) -> None:
+    """An empty SOPORTEX_TOKEN sells into soportex's test environment (seed 000): nothing real
+    is sold, so `taquilla run` stops unless SOPORTEX_TEST_ENVIRONMENT says it is wanted."""
+    env = {"PROVIDER": "soportex", "BOT_TOKEN": "123:abc", "SOPORTEX_TOKEN": "",
+           "SOPORTEX_URL": "http://127.0.0.1:9"}
+    result = _run(["run"], tmp_path, **env)
+    assert result.returncode == 2
+    assert "SOPORTEX_TOKEN" in result.stderr and "SOPORTEX_TEST_ENVIRONMENT" in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+
+    console = _run(["console"], tmp_path, stdin="", **{**env, "BOT_TOKEN": ""})
+    assert console.returncode == 0
+    assert "WARNING: SOPORTEX_TOKEN is empty" in console.stderr.splitlines()[0]
+
+
 def test_migrate_creates_the_database(tmp_path: Path) -> None:
     result = _run(["migrate"], tmp_path)
     assert result.returncode == 0, result.stderr

@@ -142,7 +142,7 @@ async def test_all_or_nothing_refuses_the_ticket_when_one_number_is_sold_out(
         await house.create_ticket(order(bet("456", "5"), bet("123", "5"), ref="b"), NOW)
     assert refused.value.code is ErrorCode.SOLD_OUT
     assert [(r.index, r.code) for r in refused.value.rejections] == [(1, ErrorCode.SOLD_OUT)]
-    assert "«123» is sold out" in refused.value.rejections[0].detail
+    assert "«123» does not fit the tope" in refused.value.rejections[0].detail
     assert "2 left" in refused.value.rejections[0].detail
     assert await sold(sessionmaker, bet("456")) == 0  # nothing reserved
     assert await sold(sessionmaker, bet("123")) == 9_800

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from lottery.catalog import bundled_catalog_path, load_catalog
+from lottery.controls import Kind
 from lottery.i18n import current_locale
 from lottery.plays import Wager
 from providers.base import ErrorCode, ProviderError, TicketRequest, TicketState
@@ -21,6 +22,7 @@ from providers.house import HouseProvider, PinHasher
 from storage.models import HouseBooking
 from storage.repositories import draws
 from storage.repositories.activity import list_activity
+from storage.repositories.controls import add_control
 from storage.repositories.number_sales import number_sales_total
 
 CARACAS = ZoneInfo("America/Caracas")
@@ -187,3 +189,19 @@ async def test_the_booth_pays_and_the_house_ledger_records_it_once(
         assert not await house.record_payment_in(s, ticket.reference, NOW)  # paid once
         assert not await house.record_payment_in(s, "no-such-reference", NOW)
     assert (await house.find_ticket(ticket.reference)).state is TicketState.PAID  # type: ignore[union-attr]
+
+
+async def test_a_cancel_gives_the_seller_their_own_limit_back(
+    house: HouseProvider, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessionmaker() as s, s.begin():
+        await add_control(s, Kind.SELLER_NUMBER, at=NOW, actor_id=None, user_id=77,
+                          amount=1_000)  # 10.00 per number and draw
+    full = await house.create_ticket(replace(order(bet("555", "10")), actor_id=77), NOW)
+    with pytest.raises(ProviderError) as refused:
+        await house.create_ticket(replace(order(bet("555", "1"), ref="b"), actor_id=77), NOW)
+    assert "you may sell at most 10" in refused.value.rejections[0].detail
+    await house.cancel_ticket(full, NOW + timedelta(seconds=60), actor_id=77)
+    again = await house.create_ticket(replace(order(bet("555", "10"), ref="c"), actor_id=77),
+                                      NOW + timedelta(seconds=90))
+    assert again.state is TicketState.SOLD

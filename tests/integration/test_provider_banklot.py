@@ -56,6 +56,28 @@ async def test_create_sends_the_seed_shape(backend: Backend) -> None:
     assert ticket.cancel_deadline == MORNING + timedelta(seconds=180)
 
 
+async def test_the_last_ticket_is_asked_with_the_documented_content_type(backend: Backend
+                                                                       ) -> None:
+    """View Last Ticket: "Content-Type: application/json", "No body is required"."""
+    ticket = await sell(backend, "ref-last", "zulia 16:45 123 x5")
+    last = await provider_of(backend).last_ticket()
+    assert last is not None and str(last["ticket_number"]) == ticket.provider_ticket_id
+    assert sent(backend, "last") == [{}]
+
+
+async def test_a_business_401_is_an_answer_not_an_expired_token(backend: Backend) -> None:
+    """Revert of a reverted ticket: the seed's 401 "ticket already rejected by user" refuses
+    the revert, with no second login."""
+    ticket = await sell(backend, "ref-rev", "zulia 16:45 123 x5")
+    await provider_of(backend).revert_ticket(ticket, backend.clock.now())
+    logins = backend.sim.ops().count("login")
+    with pytest.raises(ProviderError) as refused:
+        await provider_of(backend).revert_ticket(ticket, backend.clock.now())
+    assert refused.value.code is ErrorCode.NOT_CANCELLABLE
+    assert "already rejected" in refused.value.detail
+    assert backend.sim.ops().count("login") == logins
+
+
 async def test_catalog_and_limits_come_from_get_data(backend: Backend) -> None:
     catalog = await backend.provider.catalog()
     assert set(catalog.lottery_ids) == {"zulia", "zamorano", "triple_dorado", "activo"}

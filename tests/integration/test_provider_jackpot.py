@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import httpx
 import pytest
@@ -84,6 +85,23 @@ async def test_odds_that_moved_beyond_the_tolerance_refuse_the_ticket(backend: B
     assert changed.value.betcard.event(101).bet(1001).odds == Decimal("2.15")
     assert await backend.booked() == 0
     assert await jackpot(backend).find_ticket("ref-1") is None
+
+
+@pytest.mark.parametrize("body", [
+    lambda code, message: {"detail": message},
+    lambda code, message: {"error": message},
+    lambda code, message: {"errors": [{"msg": message}]},
+], ids=["detail string", "error", "list of errors"])
+async def test_ticket_odds_changed_is_known_by_its_text_in_any_shape(
+        backend: Backend, body: Any) -> None:
+    """The seed names the text, not the body: any shape carrying it is an odds change."""
+    quote = await favourites(backend)
+    backend.sim.set_odds(101, 1001, "2.15")
+    backend.sim.error_body = body
+    with pytest.raises(OddsChanged) as changed:
+        await jackpot(backend).buy(quote, "ref-1", backend.clock.now())
+    assert changed.value.code is ErrorCode.ODDS_CHANGED
+    assert await backend.booked() == 0
 
 
 async def test_a_tolerance_accepts_small_moves(backend: Backend) -> None:

@@ -27,7 +27,8 @@ from tests.fakes.providers.soportex import SoportexSimulator
 
 ENV = {
     "SOPORTEX_URL": "http://127.0.0.1:9", "SOPORTEX_TOKEN": "sx-secret-1",
-    "banklot_email": "taquilla@banklot.net", "BANKLOT_PASSWORD": "bk-secret-2",
+    "BANKLOT_URL": "http://127.0.0.1:9", "banklot_email": "taquilla@banklot.net",
+    "BANKLOT_PASSWORD": "bk-secret-2",
     "JACKPOT_URL": "http://127.0.0.1:9", "JACKPOT_OPERATOR": "taquilla",
     "JACKPOT_TOKEN": "jp-secret-3", "JACKPOT_CURRENCY": "usd", "JACKPOT_ODDS_DIFF": "0.05",
 }
@@ -93,27 +94,34 @@ def test_a_missing_setting_is_named_by_its_environment_name(
     unused_db: async_sessionmaker[AsyncSession],
 ) -> None:
     """``load_settings`` refuses it first; built without that check, the adapter still names it."""
-    unchecked = Settings(_env_file=None, provider="banklot", banklot_email="a@b.c")
+    unchecked = Settings(_env_file=None, provider="banklot", banklot_url="http://127.0.0.1:9",
+                         banklot_email="a@b.c")
     with pytest.raises(ValueError, match="missing setting BANKLOT_PASSWORD"):
         make_provider(unchecked, sessionmaker=unused_db, catalog=VE, pin_hasher=PINS,
                       clock=FakeClock())
 
 
 async def test_a_provider_from_settings_sells(
-    tmp_path: Path, unused_db: async_sessionmaker[AsyncSession]
+    tmp_path: Path, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
+    """Soportex journals its ticket numbers (the seed's eight digits) in the database."""
     clock = FakeClock()
     async with SoportexSimulator(clock=clock, token="sx-secret-1") as sim:
         provider = make_provider(
             settings(tmp_path, PROVIDER="soportex", SOPORTEX_URL=sim.base_url,
                      PROVIDER_TIMEOUT="0.5"),
-            sessionmaker=unused_db, catalog=VE, pin_hasher=PINS, clock=clock)
+            sessionmaker=sessionmaker, catalog=VE, pin_hasher=PINS, clock=clock)
         try:
             request = await plays_request(provider, clock, "ref-1", "zulia 16:45 123 x5")
             ticket = await provider.create_ticket(request, clock.now())
-            assert ticket.state is TicketState.SOLD and sim.booked("ref-1") == 1
+            [booked] = sim.tickets
+            assert ticket.state is TicketState.SOLD and len(booked.ticket) == 8
         finally:
             await provider.close()
+    async with sessionmaker() as session:
+        rows = (await session.scalars(select(ProviderJournalEntry))).all()
+    assert [(r.reference, r.provider, r.provider_id) for r in rows] == [
+        ("ref-1", "soportex", booked.ticket)]
 
 
 async def test_a_banklot_sale_is_journalled_in_the_database(

@@ -41,11 +41,16 @@ async def sell(backend: Backend, reference: str, text: str, *, partial: bool = F
     return await backend.provider.create_ticket(request, backend.clock.now())
 
 
-async def test_registrarticket_carries_our_reference_and_the_seed_formats(backend: Backend) -> None:
+async def test_registrarticket_carries_a_seed_ticket_number_and_the_seed_formats(
+        backend: Backend) -> None:
+    """The seed's ``"ticket": "12345678"``: eight digits, not our own reference."""
     await sell(backend, "ref-000123", "zulia 16:45 123 x5 123-ari x2 45-leo x1\n"
                                       "chance 16:30 000-999 x1 00-99 x1\nactivo 11am leon x3")
-    [body] = sent(backend, "registrarticket")
-    assert body["token"] == backend.sim.token and body["ticket"] == "ref-000123"
+    await sell(backend, "ref-000124", "zulia 16:45 124 x5")
+    [body, other] = sent(backend, "registrarticket")
+    assert body["token"] == backend.sim.token
+    assert body["ticket"].isdigit() and len(body["ticket"]) == 8
+    assert other["ticket"].isdigit() and other["ticket"] != body["ticket"]
     assert [(j["numero"], j["monto"]) for j in body["jugadas"]] == [
         ("123", "5.00"), ("123-ARI", "2.00"), ("45-LEO", "1.00"), ("000-999", "1.00"),
         ("00-99", "1.00"), ("5", "3.00")]

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from lottery.catalog import bundled_catalog_path, load_catalog
+from lottery.controls import Kind
 from lottery.plays import Wager
 from lottery.ticket_codes import PinHasher
 from providers.house import HouseProvider
@@ -17,6 +18,7 @@ from services.draft import SaleDraft, new_reference
 from services.sales import Outcome, confirm_sale
 from storage.models import Ticket, TicketStatus, User, UserRole
 from storage.repositories import users as users_repo
+from storage.repositories.controls import add_control
 
 VE = load_catalog(bundled_catalog_path("ve"))
 NOW = datetime(2026, 11, 23, 13, 30, tzinfo=UTC)  # 09:30 in Caracas, a Monday
@@ -85,3 +87,29 @@ async def test_one_player_spending_twice_at_once_never_goes_negative(
     async with sm() as session:
         user = await session.get(User, 7)
         assert user is not None and user.balance == 0
+
+
+async def test_one_seller_racing_under_their_own_limit_per_number(
+    concurrent_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Thirty sales at once by one seller whose own limit on a number is 10: ten are sold,
+    and a second seller is not held by the first one's limit."""
+    sm = concurrent_sessionmaker
+    house = HouseProvider(sm, VE, pin_hasher=PINS)
+    for seller in (21, 22):
+        async with sm() as session, session.begin():
+            await users_repo.ensure_user(session, seller, currency="VES", role=UserRole.SELLER)
+            await users_repo.set_credit_limit(session, seller, 1_000_000)
+            await add_control(session, Kind.SELLER_NUMBER, at=NOW, actor_id=None,
+                              user_id=seller, amount=1_000)
+    outcomes = await asyncio.gather(*(_buy(sm, house, 21, _draft("123", "1"))
+                                      for _ in range(30)))
+    assert outcomes.count(Outcome.SOLD) == 10
+    assert outcomes.count(Outcome.REFUSED) == 20
+    assert await _buy(sm, house, 22, _draft("123", "10")) is Outcome.SOLD
+    async with sm() as session:
+        sold = await session.scalar(select(func.coalesce(func.sum(Ticket.total), 0)).where(
+            Ticket.status == TicketStatus.SOLD, Ticket.seller_id == 21))
+        seller = await session.get(User, 21)
+    assert sold == 1_000  # never past the seller's own limit
+    assert seller is not None and seller.credit_used == 1_000  # the refused took no credit

@@ -58,7 +58,7 @@ def test_provider_settings_are_typed_and_read_from_the_environment(
     assert settings.soportex.token.get_secret_value() == "sx-token-abc123"
     assert settings.banklot.email is not None
     assert settings.banklot.email.get_secret_value() == "taquilla@banklot.net"
-    assert settings.banklot.url == "https://staging.loterias24.com"  # the default
+    assert settings.banklot.url is None  # no default host: the seeds name two test ones
     assert settings.jackpot.odds_diff == Decimal("0.05") and settings.jackpot.currency == "usd"
     assert settings.provider_timeout == 3
     assert "abc123" not in repr(settings)
@@ -98,8 +98,10 @@ def test_env_example_documents_every_setting_and_loads_as_it_is(tmp_path: Path) 
         ({"JACKPOT_ODDS_DIFF": "a lot"}, "Invalid setting JACKPOT_ODDS_DIFF: "),
         ({"PROVIDER_TIMEOUT": "0"}, "Invalid setting PROVIDER_TIMEOUT: "),
         ({"PROVIDER": "lotto"}, "Invalid setting PROVIDER: "),
-        ({"PROVIDER": "banklot", "BANKLOT_EMAIL": "a@b.c"},
+        ({"PROVIDER": "banklot", "BANKLOT_URL": "https://bk.example", "BANKLOT_EMAIL": "a@b.c"},
          "Invalid setting BANKLOT_PASSWORD: required when PROVIDER=banklot"),
+        ({"PROVIDER": "banklot", "BANKLOT_EMAIL": "a@b.c", "BANKLOT_PASSWORD": "x"},
+         "Invalid setting BANKLOT_URL: required when PROVIDER=banklot"),
         ({"PROVIDER": "jackpot", "JACKPOT_URL": ""},
          "Invalid setting JACKPOT_URL: required when PROVIDER=jackpot"),
     ],
@@ -125,7 +127,8 @@ def _run(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_provider_without_its_credentials_stops_start_up_with_one_line(tmp_path: Path) -> None:
-    result = _run(tmp_path, PROVIDER="banklot", BANKLOT_EMAIL="taquilla@banklot.net")
+    result = _run(tmp_path, PROVIDER="banklot", BANKLOT_URL="https://bk.example",
+                  BANKLOT_EMAIL="taquilla@banklot.net")
     assert result.returncode == 2, result.stderr
     assert result.stderr.strip() == (
         "taquilla: Invalid setting BANKLOT_PASSWORD: required when PROVIDER=banklot")

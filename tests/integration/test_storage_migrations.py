@@ -7,10 +7,10 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, inspect, select, text
 
-from storage.db import alembic_config, downgrade, make_engine, migrate
-from storage.models import Base
+from storage.db import alembic_config, downgrade, make_engine, make_sessionmaker, migrate
+from storage.models import Base, LedgerEntry
 
 
 def _diff(connection: Connection) -> list[object]:
@@ -88,3 +88,36 @@ async def test_sqlite_engine_uses_wal_and_enforces_foreign_keys(tmp_path: Path) 
             assert (await conn.scalar(text("PRAGMA busy_timeout"))) == 0
     finally:
         await engine.dispose()
+
+
+async def test_the_ledger_migration_carries_todays_balances_as_opening_rows(
+    empty_db_url: str,
+) -> None:
+    """A banca upgrading with money already on its books: each balance becomes its account's
+    opening row, so the ledger's sums equal the columns from the first day."""
+    await migrate(empty_db_url, "0006")
+    engine = make_engine(empty_db_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text(
+                "INSERT INTO users (id, role, locale, currency, balance, credit_limit, "
+                "credit_used, created_at, updated_at) VALUES "
+                "(1, 'player', 'es', 'VES', 12345, 0, 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP), "
+                "(2, 'seller', 'es', 'VES', 0, 50000, 700, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP), "
+                "(3, 'player', 'es', 'VES', 0, 0, 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    finally:
+        await engine.dispose()
+    await migrate(empty_db_url)
+    engine = make_engine(empty_db_url)
+    try:
+        async with engine.connect() as conn:
+            rows = (await conn.execute(text(
+                "SELECT user_id, account, amount, reason, currency FROM ledger_entries "
+                "ORDER BY user_id"))).all()
+        async with make_sessionmaker(engine)() as session:  # statements read them back
+            entry = await session.scalar(select(LedgerEntry).limit(1))
+            assert entry is not None and entry.at.tzinfo is not None
+    finally:
+        await engine.dispose()
+    assert [tuple(r) for r in rows] == [(1, "balance", 12345, "opening", "VES"),
+                                        (2, "seller", 700, "opening", "VES")]

@@ -88,11 +88,20 @@ class BanklotSimulator(SimulatorServer):
         self.expire_tokens()
         return None
 
+    async def on_business_refusal(self, op: str, request: web.Request, body: Any,
+                                  handler: Any) -> web.StreamResponse:
+        """The seed's business 401 (revert's example), sent with HTTP 401 too; nothing booked."""
+        return web.json_response({"status": 401, "error": "ticket already rejected by user"},
+                                 status=401)
+
     def _authed(self, handler: Callable[..., Any]) -> Callable[..., Any]:
         async def check(request: web.Request, body: Any) -> web.StreamResponse:
             if request.headers.get("x-auth-token") not in self.tokens:
                 return web.json_response({"status": 401, "error": "invalid or expired jwt"},
                                          status=401)
+            if request.method == "POST" and request.content_type != "application/json":
+                # every operation of the seeds lists "Content-Type: application/json"
+                return ok_json({"status": 400, "error": "content-type must be application/json"})
             return await handler(request, body if isinstance(body, dict) else {})
 
         return check
@@ -280,7 +289,9 @@ class BanklotSimulator(SimulatorServer):
         if ticket is None:
             return ok_json({"status": 400, "error": NO_ROWS})
         if ticket.status == "canceled":
-            return ok_json({"status": 401, "error": "ticket already rejected by user"})
+            # the seed's body; sent with HTTP 401 too, as a server that mirrors it would
+            return web.json_response({"status": 401, "error": "ticket already rejected by user"},
+                                     status=401)
         now = self.clock()
         if window and now.timestamp() - ticket.created > self.world.seconds_to_cancel:
             return ok_json({"status": 400, "error": "time to cancel has expired"})

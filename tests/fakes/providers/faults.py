@@ -40,6 +40,9 @@ class Fault(enum.StrEnum):
     SLOW = "slow"
     LATE = "late"
     EXPIRED_TOKEN = "expired_token"
+    #: the provider's own refusal in its document's shape (soportex: a top-level respuesta;
+    #: banklot: a business 401; jackpot: a ticket answered approved: false)
+    BUSINESS = "business"
 
 
 @dataclass

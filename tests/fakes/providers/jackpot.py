@@ -87,10 +87,15 @@ class JackpotSimulator(SimulatorServer):
         self.balance = balance
         self.betcards = {b.code: b for b in (betcards or default_betcards(self.clock()))}
         self.booked: list[Booked] = []
+        self._approve = True
+        #: the body of a 400, from (code, message): the seed shows none
+        self.error_body: Callable[[str, str], Any] = lambda code, message: {
+            "detail": {"code": code, "message": message}}
 
     @property
     def tickets(self) -> list[dict[str, Any]]:
-        return [b.ticket for b in self.booked]
+        """The sales: tickets answered ``approved: false`` are not."""
+        return [b.ticket for b in self.booked if b.ticket["approved"]]
 
     def set_odds(self, event_id: int, bet_id: int, odds: str) -> None:
         for card in self.betcards.values():
@@ -103,6 +108,15 @@ class JackpotSimulator(SimulatorServer):
         return [("POST", "/be/tickets", "create", self._create),
                 ("GET", "/be/tickets", "list", self._list),
                 ("GET", "/be/betcards", "betcards", self._betcards)]
+
+    async def on_business_refusal(self, op: str, request: web.Request, body: Any,
+                                  handler: Any) -> web.StreamResponse:
+        """The ticket is created but answered ``approved: false``."""
+        self._approve = False
+        try:
+            return await handler(request, body)
+        finally:
+            self._approve = True
 
     async def on_expired_token(self, op: str, request: web.Request, body: Any
                                ) -> web.StreamResponse | None:
@@ -135,7 +149,7 @@ class JackpotSimulator(SimulatorServer):
         refusal = self._refusal(body, card, now)
         if refusal is not None:
             code, message = refusal
-            return web.json_response({"detail": {"code": code, "message": message}}, status=400)
+            return web.json_response(self.error_body(code, message), status=400)
         assert card is not None
         self.balance -= body["price"]
         ticket = self._ticket(body, card, now)
@@ -185,7 +199,8 @@ class JackpotSimulator(SimulatorServer):
             "stake": stake, "currency": body["currency"], "gross_payout": gross,
             "net_payout": gross - wht_amount, "wht_amount": wht_amount, "wht": card.wht,
             "ext_amount": ext_amount, "ext": card.ext, "ext_type": card.ext_type,
-            "status": "open", "result": "pending", "approved": True, "source": body["source"],
+            "status": "open", "result": "pending", "approved": self._approve,
+            "source": body["source"],
             "type": "jackpot", "atag": body.get("atag"), "user_id": "pam-864", "created": utc,
             "operator_time_created": local, "updated": utc, "operator_time_updated": local,
             "odds": float(odds.quantize(Decimal("0.01"))), "betcard_code": card.code,

@@ -56,6 +56,11 @@ class SimulatorServer:
         the handler see the invalid credentials."""
         return None
 
+    async def on_business_refusal(self, op: str, request: web.Request, body: Any,
+                                  handler: Handler) -> web.StreamResponse:
+        """The provider's own refusal of this call, in its document's shape (Fault.BUSINESS)."""
+        raise NotImplementedError
+
     # -- lifecycle -------------------------------------------------------------------------
     async def __aenter__(self) -> Self:
         app = web.Application()
@@ -139,6 +144,8 @@ class SimulatorServer:
             self._background.add(task)
             task.add_done_callback(self._finished)
             return await asyncio.shield(task)
+        if fault.kind is Fault.BUSINESS:
+            return await self.on_business_refusal(op, request, body, handler)
         override = await self.on_expired_token(op, request, body)
         return override if override is not None else await handler(request, body)
 

@@ -135,6 +135,11 @@ class SoportexSimulator(SimulatorServer):
                                ) -> web.StreamResponse | None:
         return ok_json({"respuesta": "2", "mensaje": "token no valido"})
 
+    async def on_business_refusal(self, op: str, request: web.Request, body: Any,
+                                  handler: Any) -> web.StreamResponse:
+        """The issue's example: the error code as the top-level respuesta; nothing booked."""
+        return ok_json({"respuesta": "-2", "mensaje": "numero no es valido"})
+
     def _mode(self, body: Any) -> bool | None:
         """True for test mode (empty token), False for the real token, None when refused."""
         token = body.get("token") if isinstance(body, dict) else None

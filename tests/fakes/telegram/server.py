@@ -222,6 +222,23 @@ class FakeTelegram:
         chat = self.world.ensure_chat(chat_id if chat_id is not None else user_id)
         return self._push({"message": self.world.user_message(user, chat, text)})
 
+    def edit_user_message(self, user_id: int, message_id: int, text: str,
+                          *, chat_id: int | None = None) -> int:
+        """The user edits their message ``message_id`` to ``text``: an ``edited_message``
+        update (same message id, an ``edit_date``); returns the ``update_id``."""
+        chat = self.world.chat(chat_id if chat_id is not None else user_id)
+        original = self.world.user_messages.get(chat.id, {}).get(message_id)
+        if original is None:
+            raise LookupError(f"no user message {message_id} in chat {chat.id}")
+        edited = {**copy.deepcopy(original), "text": text, "edit_date": self.world.now()}
+        edited.pop("entities", None)
+        self.world.user_messages[chat.id][message_id] = edited
+        return self._push({"edited_message": edited})
+
+    def last_user_message_id(self, user_id: int, *, chat_id: int | None = None) -> int:
+        """The id of the last message the user wrote in ``chat_id`` (default: their chat)."""
+        return max(self.world.user_messages[chat_id if chat_id is not None else user_id])
+
     def press_button(
         self,
         user_id: int,
