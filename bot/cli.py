@@ -42,7 +42,12 @@ def _moment(text: str) -> datetime:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="taquilla", description=__doc__)
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="run the bot (console mode when BOT_TOKEN is not set)")
+    run = sub.add_parser("run", help="run the bot (console mode when BOT_TOKEN is not set)")
+    run.add_argument(
+        "--workers", type=int, default=1, metavar="N",
+        help="webhook worker processes on one port (WEBHOOK_URL, PostgreSQL and REDIS_URL "
+        "needed when N > 1; see docs/deploy.md)",
+    )
     console = sub.add_parser(
         "console",
         help="talk to the bot from this terminal (or a pipe)",
@@ -167,6 +172,24 @@ async def _console(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def workers_refused(settings: Settings, workers: int) -> str | None:
+    """Why ``run --workers N`` cannot start, in one line; None when it can."""
+    if workers < 1:
+        return "--workers: at least 1"
+    if workers == 1:
+        return None
+    if not settings.webhook_url:
+        return ("--workers: polling is one process per token; set WEBHOOK_URL (and "
+                "WEBHOOK_SECRET) to run webhook workers")
+    if not settings.database_url.startswith("postgresql"):
+        return ("--workers: webhook workers need PostgreSQL (DATABASE_URL=postgresql+asyncpg://"
+                "…); SQLite serves one process")
+    if not settings.redis_url:
+        return ("--workers: webhook workers need Redis (REDIS_URL) for the conversations and "
+                "each person's lock")
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["parse"]:
@@ -186,6 +209,10 @@ def main(argv: list[str] | None = None) -> int:
         print("BOT_TOKEN is not set: starting console mode (type /start).", file=sys.stderr)
         args = _parser().parse_args(["console"])
         command = "console"
+    workers = getattr(args, "workers", 1)
+    if command == "run" and (refused := workers_refused(settings, workers)):
+        print(f"taquilla: {refused}", file=sys.stderr)
+        return 2
     remote = settings.remote()
     if command == "run" and remote is not None and (refusal := remote.run_refusal()):
         print(f"taquilla: {refusal}", file=sys.stderr)
@@ -198,6 +225,12 @@ def main(argv: list[str] | None = None) -> int:
         except SettingsError as exc:
             print(f"taquilla: {exc}", file=sys.stderr)
             return 2
+    if command == "run" and workers == 1:
+        from bot.runtime import running_elsewhere
+
+        if refused := asyncio.run(running_elsewhere(settings)):
+            print(f"taquilla: {refused}", file=sys.stderr)
+            return 2
     setup_logging("WARNING" if command == "console" else settings.log_level)
 
     if command == "migrate":
@@ -208,10 +241,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if command == "console":
         return asyncio.run(_console(settings, args))
-    from bot.runtime import run_bot
+    if workers > 1:
+        from bot.workers import supervise
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run_bot(settings))
+        asyncio.run(supervise(settings, workers))
+        return 0
+    from bot.runtime import AlreadyRunning, run_bot
+
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run_bot(settings))
+    except AlreadyRunning as exc:
+        print(f"taquilla: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -35,7 +35,10 @@ def create_dispatcher(
     storage = storage or make_fsm_storage(app.settings.redis_url, app.sessionmaker)
     isolation: BaseEventIsolation
     if isinstance(storage, RedisStorage):
-        isolation = RedisEventIsolation(storage.redis)
+        # A worker killed while it holds a person's lock leaves it until it expires.
+        isolation = RedisEventIsolation(
+            storage.redis, lock_kwargs={"timeout": app.settings.user_lock_seconds}
+        )
     else:
         isolation = SimpleEventIsolation()
     # aiogram's FSM middleware is replaced by one that reads the state inside the unit of work

@@ -10,6 +10,12 @@ middleware does it): the record is then read once per update (state and data tog
 changes are written when, and only if, that session commits (``storage.deferred_writes``).
 Without it, on SQLite, a state change made while the unit of work holds the write lock would
 wait for that lock on a second connection until ``busy_timeout``, i.e. deadlock.
+
+On Redis (:class:`UnitRedisStorage`, the webhook workers') the same rule holds: a change made in
+the unit of work reaches Redis only if the unit commits, as it stood at its last commit, written
+by :func:`flush_fsm` before the person's lock is let go. A worker killed between a sale's commit
+and its answer thus leaves no cleared draft behind an unsold sale, and Telegram's redelivery of
+the confirm finds the draft, or finds the update handled.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from aiogram.fsm.storage.base import (
     StorageKey,
 )
 from aiogram.fsm.storage.redis import RedisStorage
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
@@ -228,5 +234,83 @@ def make_fsm_storage(
     """
     builder = key_builder or default_key_builder()
     if redis_url:
-        return RedisStorage.from_url(redis_url, key_builder=builder)
+        return UnitRedisStorage.from_url(redis_url, key_builder=builder)
     return SQLStorage(sessionmaker, key_builder=builder)
+
+
+_REDIS_VIEW = "taquilla.fsm_redis"
+_REDIS_COMMITTED = "taquilla.fsm_redis_committed"
+
+
+@dataclass
+class _Change:
+    state: str | None
+    data: dict[str, Any]
+    changed: bool = False
+
+
+class UnitRedisStorage(RedisStorage):
+    """aiogram's RedisStorage whose changes inside a unit of work (:func:`use_session`) wait for
+    its commit; outside one, it is RedisStorage."""
+
+    async def _view(self, unit: AsyncSession, key: StorageKey) -> _Change:
+        view: dict[StorageKey, _Change] = unit.sync_session.info.setdefault(_REDIS_VIEW, {})
+        change = view.get(key)
+        if change is None:
+            state = await super().get_state(key)
+            change = view[key] = _Change(state, await super().get_data(key))
+        return change
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        if (unit := _current_session.get()) is None:
+            return await super().set_state(key, state)
+        change = await self._view(unit, key)
+        change.state, change.changed = _state_name(state), True
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        if (unit := _current_session.get()) is None:
+            return await super().get_state(key)
+        return (await self._view(unit, key)).state
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        if (unit := _current_session.get()) is None:
+            return await super().set_data(key, data)
+        change = await self._view(unit, key)
+        change.data, change.changed = copy.deepcopy(dict(data)), True
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        if (unit := _current_session.get()) is None:
+            return await super().get_data(key)
+        return copy.deepcopy((await self._view(unit, key)).data)
+
+    async def update_data(self, key: StorageKey, data: Mapping[str, Any]) -> dict[str, Any]:
+        if (unit := _current_session.get()) is None:
+            return await super().update_data(key, data)
+        change = await self._view(unit, key)
+        change.data, change.changed = change.data | copy.deepcopy(dict(data)), True
+        return copy.deepcopy(change.data)
+
+    async def write_committed(self, session: AsyncSession) -> None:
+        """Write the changes as they stood at the unit's last commit (none if it never
+        committed)."""
+        committed: dict[StorageKey, _Change] = session.sync_session.info.pop(_REDIS_COMMITTED, {})
+        session.sync_session.info.pop(_REDIS_VIEW, None)
+        for key, change in committed.items():
+            await super().set_state(key, change.state)
+            await super().set_data(key, change.data)
+
+
+@event.listens_for(Session, "after_commit")
+def _redis_changes_committed(session: Session) -> None:
+    view: dict[StorageKey, _Change] | None = session.info.get(_REDIS_VIEW)
+    if view:
+        session.info[_REDIS_COMMITTED] = {
+            k: copy.deepcopy(v) for k, v in view.items() if v.changed
+        }
+
+
+async def flush_fsm(storage: BaseStorage, session: AsyncSession) -> None:
+    """At the end of the update's unit of work (its lock still held): what it committed of the
+    FSM reaches Redis (:class:`UnitRedisStorage`; SQL storage wrote it with the commit)."""
+    if isinstance(storage, UnitRedisStorage):
+        await storage.write_committed(session)

@@ -8,6 +8,7 @@ in a URL or an exception text we do not control.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -21,6 +22,8 @@ _RESERVED = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
 
 class RedactingFormatter(logging.Formatter):
     secrets: ClassVar[set[str]] = set()
+    #: Which of ``taquilla run --workers N``'s processes writes (``bot.workers``), on each line.
+    worker: ClassVar[str | None] = os.environ.get("TAQUILLA_WORKER") or None
 
     def format(self, record: logging.LogRecord) -> str:
         fields = {
@@ -29,6 +32,8 @@ class RedactingFormatter(logging.Formatter):
             "logger": record.name,
             "msg": record.getMessage(),
         }
+        if self.worker:
+            fields["worker"] = self.worker
         fields.update({k: v for k, v in vars(record).items() if k not in _RESERVED})
         line = " ".join(f"{key}={_quote(value)}" for key, value in fields.items())
         if record.exc_info:

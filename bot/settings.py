@@ -60,6 +60,13 @@ class Settings(BaseSettings):
     # Seconds a ticket or money notice is held by the process sending it before another process
     # (or this one, after a restart) sends it instead (services/outbox.py).
     outbox_lease: float = Field(default=30.0, gt=0)
+    # Seconds a process holds a piece of background work (draws job, broadcast, outbox sender)
+    # after its last renewal; another process takes it over after that (jobs/lease.py).
+    lease_ttl: float = Field(default=15.0, gt=0)
+    # Seconds a person's lock in Redis lasts when the worker holding it dies (aiogram: 60).
+    user_lock_seconds: float = Field(default=60.0, gt=0)
+    # Seconds between runs of the draws job (0: the default, a minute).
+    jobs_tick: float = Field(default=0.0, ge=0)
     # The banca's money (services/wallet.py, services/withdrawals.py): how players pay in
     # (TOPUP_METHODS, comma-separated words people type), the least a withdrawal may be (in the
     # catalog's currency) and the local hours withdrawals are taken ("08:00-20:00"; empty: any).
@@ -91,6 +98,10 @@ class Settings(BaseSettings):
                 out[group] = nested
                 del out[key]
         return out
+
+    def scales_out(self) -> bool:
+        """PostgreSQL and Redis: several webhook workers may share the banca (``bot.workers``)."""
+        return self.database_url.startswith("postgresql") and bool(self.redis_url)
 
     def remote(self) -> RemoteSettings | None:
         """The chosen remote provider's settings; None for the house."""

@@ -1,9 +1,11 @@
-"""Background jobs of one bot process: prizes expired on time; in house mode draws created
-ahead and closed on time; with a remote provider its catalog kept fresh, the pending tickets
-reconciled and the results fetched after each draw.
+"""Background jobs: prizes expired on time; in house mode draws created ahead and closed on
+time; with a remote provider the pending tickets reconciled and the results fetched after each
+draw (the draws job, one lease: ``jobs.lease``), and its catalog kept fresh (in every process:
+each one's parser reads its own copy).
 
-Each run is idempotent and safe from several workers at once, so no leader election is needed.
-A failing run is logged and retried on the next tick; it never stops the bot.
+Each run is idempotent, but with several workers the draws job runs in the one process that holds
+its lease, so a result is fetched, and broadcast, once. A failing run is logged and retried on the
+next tick; it never stops the bot.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from jobs.lease import Work, leased
 from jobs.reconcile import GRACE, reconcile_pending
 from jobs.results_feed import run_results_feed_once
 from providers.house import HouseProvider, close_due_draws, ensure_upcoming_draws
@@ -27,12 +30,30 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 60.0
+#: The lease of the draws job (and with it the results feed and reconciliation).
+JOBS_LEASE = "jobs"
+
+
+def _remote(app: AppContext) -> bool:
+    return not isinstance(app.provider, HouseProvider)
 
 
 async def run_draw_jobs_once(app: AppContext) -> None:
-    remote = not isinstance(app.provider, HouseProvider)
-    if remote and catalog_due(app):  # first, so the start-up run gives the parser its catalog
+    """Everything once, as a lone process does at start-up: the catalog, then the shared jobs."""
+    await refresh_catalog_once(app)
+    await run_shared_jobs_once(app)
+
+
+async def refresh_catalog_once(app: AppContext) -> None:
+    """This process's copy of a remote provider's catalog, when due."""
+    if _remote(app) and catalog_due(app):
         await load_provider_catalog(app)
+
+
+async def run_shared_jobs_once(app: AppContext) -> None:
+    """The work done for the whole banca (in the process holding ``JOBS_LEASE``)."""
+    remote = _remote(app)
+    log.info("job ran", extra={"job": JOBS_LEASE})
     now = app.clock()
     async with app.sessionmaker() as session, session.begin():
         if app.controls is not None:  # the banca's closing minutes close the draws below
@@ -101,22 +122,49 @@ async def reconcile_once(app: AppContext) -> None:
         app.wake_broadcaster()
 
 
-async def _loop(app: AppContext) -> None:
+def tick_seconds(app: AppContext) -> float:
+    return app.settings.jobs_tick or TICK_SECONDS
+
+
+async def _catalog_loop(app: AppContext) -> None:
     while True:
-        await asyncio.sleep(TICK_SECONDS)
+        await asyncio.sleep(tick_seconds(app))
         try:
-            await run_draw_jobs_once(app)
+            await refresh_catalog_once(app)
         except Exception:
-            log.exception("draws job failed; retrying on the next tick")
+            log.exception("catalog refresh failed; retrying on the next tick")
+
+
+def shared_jobs(app: AppContext, ran: asyncio.Event | None = None) -> Work:
+    """The draws job as leased work: a run at once (draws exist before the first sale; ``ran``
+    is set after it), then one every tick, until the lease is lost."""
+
+    async def work(lost: asyncio.Event) -> None:
+        while not lost.is_set():
+            try:
+                await run_shared_jobs_once(app)
+            except Exception:
+                log.exception("draws job failed; retrying on the next tick")
+            if ran is not None:
+                ran.set()
+            with suppress(TimeoutError):
+                await asyncio.wait_for(lost.wait(), tick_seconds(app))
+
+    return work
 
 
 @asynccontextmanager
 async def run_jobs(app: AppContext) -> AsyncIterator[None]:
-    await run_draw_jobs_once(app)  # draws exist before the first sale
-    task = asyncio.create_task(_loop(app), name="draw-jobs")
+    await refresh_catalog_once(app)  # first, so the parser has its catalog
+    catalog = asyncio.create_task(_catalog_loop(app), name="catalog")
+    ran = asyncio.Event()
+    work = {JOBS_LEASE: shared_jobs(app, ran)}
     try:
-        yield
+        async with leased(app.sessionmaker, work, ttl=app.settings.lease_ttl) as leases:
+            if leases[JOBS_LEASE].held:  # a lone process: draws exist before the first sale
+                await ran.wait()
+            yield
     finally:
-        task.cancel()
+        catalog.cancel()
         with suppress(asyncio.CancelledError):
-            await task
+            await catalog

@@ -22,7 +22,7 @@ from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.fsm_storage import use_session
+from bot.fsm_storage import flush_fsm, use_session
 from storage.repositories.updates import DuplicateUpdate
 
 log = logging.getLogger(__name__)
@@ -45,16 +45,22 @@ class DbSessionMiddleware(BaseMiddleware):
         async with self.sessionmaker() as session:
             data["session"] = session
             try:
-                # FSM writes join this unit of work (on SQLite a second writer would deadlock).
-                with use_session(session):
-                    result = await handler(event, data)
-            except BaseException:
-                await session.rollback()
-                raise
-            try:
-                await session.commit()
-            except DuplicateUpdate:  # another worker handled this update first
-                await session.rollback()
-                log.info("duplicate update rolled back", extra={"update_id": _update_id(event)})
-                return UNHANDLED
-            return result
+                try:
+                    # FSM writes join this unit of work (on SQLite a second writer would
+                    # deadlock; on Redis they wait for its commit).
+                    with use_session(session):
+                        result = await handler(event, data)
+                except BaseException:
+                    await session.rollback()
+                    raise
+                try:
+                    await session.commit()
+                except DuplicateUpdate:  # another worker handled this update first
+                    await session.rollback()
+                    log.info("duplicate update rolled back",
+                             extra={"update_id": _update_id(event)})
+                    return UNHANDLED
+                return result
+            finally:
+                if (storage := data.get("fsm_storage")) is not None:
+                    await flush_fsm(storage, session)

@@ -31,6 +31,7 @@ from storage.models.core import (
     Wager,
     WagerOutcome,
 )
+from storage.models.leases import Lease
 from storage.models.messaging import (
     Broadcast,
     BroadcastDelivery,
@@ -68,6 +69,7 @@ __all__ = [
     "FsmRecord",
     "HouseBooking",
     "HouseBookingState",
+    "Lease",
     "LedgerEntry",
     "NumberSales",
     "OutboxMessage",

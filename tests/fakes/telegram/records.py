@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -79,6 +80,8 @@ class SentMessage:
     edit_date: int | None = None
     deleted: bool = False
     history: list[dict[str, Any]] = field(default_factory=list)
+    #: When the fake received it (wall clock, comparable across processes: benchmarks).
+    sent_at: float = field(default_factory=time.time, compare=False)
 
     @property
     def chat_id(self) -> int:
@@ -170,6 +173,7 @@ class SentMessage:
             "edits": len(self.history),
             "file_size": len(self.file.data) if self.file else None,
             "api": self.api(),
+            "sent_at": self.sent_at,
         }
 
 

@@ -476,6 +476,11 @@ class FakeTelegram:
             update = {"update_id": self._queue.next_id(), **update}
         return await self._deliverer.post(update, url=target, secret_token=secret)
 
+    def retry_webhooks(self, after: float | None) -> None:
+        """Post a queued update whose delivery failed again after ``after`` seconds, as
+        Telegram does (None, the default: never)."""
+        self._deliverer.retry_after = after
+
     def _record_delivery(self, delivery: WebhookDelivery) -> None:
         self.webhook_deliveries.append(delivery)
         self._notifier.notify()

@@ -2,9 +2,11 @@
 
 Deliveries for different chats run in parallel (up to ``max_connections``, like Telegram) while
 one chat's updates go one at a time, in order. A failed delivery is recorded (status, error)
-and shown in getWebhookInfo's ``last_error_message``; it is not retried, so a test that sends
-a wrong secret sees exactly one rejected POST. A webhook answer that carries a method
-(aiogram's "reply into webhook") is executed like a normal call.
+and shown in getWebhookInfo's ``last_error_message``; it is not retried (a test that sends
+a wrong secret sees exactly one rejected POST) unless ``retry_after`` is set: then, as Telegram
+does, the update is posted again after that many seconds, its chat's later updates waiting.
+A webhook answer that carries a method (aiogram's "reply into webhook") is executed like a
+normal call.
 """
 
 from __future__ import annotations
@@ -65,6 +67,8 @@ class WebhookDeliverer:
         self._session: aiohttp.ClientSession | None = None
         self._loop_task: asyncio.Task[None] | None = None
         self._in_flight: dict[asyncio.Task[None], int | None] = {}
+        #: Seconds before a failed delivery of a queued update is tried again (None: never).
+        self.retry_after: float | None = None
 
     async def start(self) -> None:
         self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self._timeout))
@@ -96,7 +100,12 @@ class WebhookDeliverer:
         self._notifier.notify()
 
     async def _deliver_queued(self, update: dict[str, Any]) -> None:
-        await self.post(update, url=self.config.url, secret_token=self.config.secret_token)
+        while True:
+            delivery = await self.post(update, url=self.config.url,
+                                       secret_token=self.config.secret_token)
+            if delivery.error is None or self.retry_after is None or not self.config.url:
+                return
+            await asyncio.sleep(self.retry_after)
 
     async def post(
         self, update: dict[str, Any], *, url: str, secret_token: str | None
