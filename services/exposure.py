@@ -8,6 +8,7 @@ tickets (``storage.repositories.exposure_rows``), the worst case from ``lottery.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Set
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -144,7 +145,7 @@ def _blocked(controls: Controls | None, lottery: Lottery, at: datetime,
 
 
 def _top_plays(catalog: Catalog, lottery: Lottery, at: datetime, plays: list[Play],
-               fmt: Formatter, blocked: set[str]) -> list[str]:
+               fmt: Formatter, blocked: Set[str] = frozenset()) -> list[str]:
     lines = []
     for play in plays[:TOP_PLAYS]:
         wager = Wager(lottery.id, at, play.game, play.number, play.sign, Decimal(0))
