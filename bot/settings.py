@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     # Remote providers (PROVIDER=soportex|banklot|jackpot); see providers/registry.py.
     provider_timeout: float = Field(default=10.0, gt=0)
     provider_catalog_ttl: float = Field(default=900.0, gt=0)
+    # Minutes a remote provider may not answer before the banca's alert chat is told (once per
+    # outage; services/provider_watch.py). The draws job probes it every tick.
+    provider_down_minutes: float = Field(default=5.0, gt=0)
     # NoDecode: a variable named just JACKPOT is no setting of ours (not JSON to decode).
     soportex: Annotated[SoportexSettings, NoDecode] = Field(default_factory=SoportexSettings)
     banklot: Annotated[BanklotSettings, NoDecode] = Field(default_factory=BanklotSettings)

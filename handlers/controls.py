@@ -18,26 +18,34 @@ from providers.base import Capability
 from services import alert_commands as ac
 from services import control_commands as cc
 from services import draw_controls as dc
-from services.controls import refresh_app
+from services.controls import read_live, refresh_app
 from storage.models import User
 
 Action = Callable[[cc.Ctx, str | None], Awaitable[str]]
 
 
-def _run(action: Action) -> Callable[..., Awaitable[None]]:
+def _run(action: Action, *, anywhere: bool = False) -> Callable[..., Awaitable[None]]:
+    """``anywhere``: also with a remote provider (the alerts: its watchdog tells that chat),
+    on the controls read from the database for this update."""
+
     async def handler(message: Message, command: CommandObject, session: AsyncSession,
                       user: User, fmt: Formatter, app: AppContext) -> None:
-        if app.controls is None:
+        if app.controls is not None:
+            await refresh_app(session, app)
+            live = app.controls
+        elif anywhere:
+            live = await read_live(session, app.catalog)
+        else:
             await not_here(message)
             return
-        await refresh_app(session, app)
-        ctx = cc.Ctx(session, app.controls, user, app.clock(), fmt, message.chat.id)
+        ctx = cc.Ctx(session, live, user, app.clock(), fmt, message.chat.id)
         try:
             text = await action(ctx, command.args)
         except (ControlInputError, ValueError) as exc:
             text = "⚠️ " + (exc.message if isinstance(exc, ControlInputError) else _(
                 "That amount has too many decimals."))
-        app.catalog = app.controls.catalog
+        if app.controls is not None:
+            app.catalog = app.controls.catalog
         await message.answer(text)
 
     handler.__name__ = action.__name__
@@ -49,12 +57,13 @@ async def not_here(message: Message) -> None:
                            "mode): here the lottery system sets them."))
 
 
-def _spec(action: Action, names: tuple[str, ...], menu: str, order: int, help_: str
-          ) -> CommandSpec:
+def _spec(action: Action, names: tuple[str, ...], menu: str, order: int, help_: str, *,
+          anywhere: bool = False) -> CommandSpec:
     """Only /limites goes in the menu (it lists the others' effect); /help lists them all."""
-    return CommandSpec(_run(action), names, menu if names[0] == "limites" else "",
-                       roles=ADMINS, order=order, needs=Capability.ENTERS_RESULTS,
-                       otherwise=not_here, help=help_)
+    return CommandSpec(_run(action, anywhere=anywhere), names,
+                       menu if names[0] == "limites" else "", roles=ADMINS, order=order,
+                       needs=None if anywhere else Capability.ENTERS_RESULTS,
+                       otherwise=None if anywhere else not_here, help=help_)
 
 
 TOPE = _spec(cc.tope, ("tope",), N_("Set the tope per number"), 261,
@@ -84,7 +93,7 @@ CLOSING = _spec(dc.closing_minutes, ("cierre", "closing"), N_("Minutes before a 
                 N_("/cierre zamorano 10 closes sales 10 minutes before each draw"))
 ALERTS = _spec(ac.alerts, ("alertas", "alerts"), N_("Where the banca's alerts go"), 271,
                N_("/alertas aqui sends the banca's alerts to this chat; /alertas ticket 500, "
-                  "/alertas riesgo 80 set what raises them"))
+                  "/alertas riesgo 80 set what raises them"), anywhere=True)
 GAME = _spec(cc.game, ("juego", "game"), N_("Stop or resume selling a game"), 272,
              N_("/juego zamorano terminal no stops selling a game in a lottery (si: sells it "
                 "again)"))

@@ -17,7 +17,9 @@ from services.exposure import risk_report
 
 async def show_risk(message: Message, command: CommandObject, session: AsyncSession,
                     fmt: Formatter, app: AppContext) -> None:
-    for text in await risk_report(session, app.catalog, command.args, app.clock(), fmt):
+    controls = app.controls.controls if app.controls is not None else None
+    for text in await risk_report(session, app.catalog, command.args, app.clock(), fmt,
+                                  controls):
         await message.answer(text)
 
 

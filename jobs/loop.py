@@ -1,6 +1,7 @@
 """Background jobs: prizes expired on time; in house mode draws created ahead and closed on
 time; with a remote provider the pending tickets reconciled and the results fetched after each
-draw (the draws job, one lease: ``jobs.lease``), and its catalog kept fresh (in every process:
+draw (the draws job, one lease: ``jobs.lease``; it also watches that the provider answers,
+``services.provider_watch``), and its catalog kept fresh (in every process:
 each one's parser reads its own copy).
 
 Each run is idempotent, but with several workers the draws job runs in the one process that holds
@@ -20,9 +21,11 @@ from typing import TYPE_CHECKING
 from jobs.lease import Work, leased
 from jobs.reconcile import GRACE, reconcile_pending
 from jobs.results_feed import run_results_feed_once
+from providers.base import ProviderError, ProviderUnavailable
 from providers.house import HouseProvider, close_due_draws, ensure_upcoming_draws
 from services.controls import refresh_app
 from services.payments import expire_prizes
+from services.provider_watch import note_probe
 
 if TYPE_CHECKING:
     from bot.context import AppContext
@@ -62,6 +65,7 @@ async def run_shared_jobs_once(app: AppContext) -> None:
     if expired:
         log.info("prizes expired", extra={"tickets": expired})
     if remote:
+        await watch_provider(app)
         await reconcile_once(app)
         await run_results_feed_once(app)
         return
@@ -69,6 +73,32 @@ async def run_shared_jobs_once(app: AppContext) -> None:
     closed = await close_due_draws(app.sessionmaker, app.catalog, now)
     if created or closed:
         log.info("draws job", extra={"draws_created": created, "draws_closed": len(closed)})
+
+
+async def watch_provider(app: AppContext) -> None:
+    """Ask the remote provider whether it answers (its catalog, no stale copy) and note the
+    outcome: an alert once it has not answered for PROVIDER_DOWN_MINUTES."""
+    probe = getattr(app.provider, "probe", None)
+    if not callable(probe):
+        return
+    answered = True  # a refusal (ProviderError) is an answer
+    try:
+        await probe()
+    except ProviderUnavailable as exc:
+        log.warning("provider not answering", extra={"provider": app.provider.name,
+                                                    "detail": exc.detail})
+        answered = False
+    except ProviderError:
+        pass
+    except Exception:  # never let the watchdog stop the reconciliation and the results
+        log.exception("provider probe failed")
+        return
+    after = timedelta(minutes=app.settings.provider_down_minutes)
+    async with app.sessionmaker() as session, session.begin():
+        queued = await note_probe(session, app.catalog, app.provider.name, answered=answered,
+                                  now=app.clock(), after=after)
+    if queued:
+        app.wake_broadcaster()
 
 
 def catalog_due(app: AppContext) -> bool:

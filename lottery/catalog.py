@@ -12,7 +12,7 @@ import json
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import MappingProxyType
@@ -65,6 +65,9 @@ class Lottery:
     animals: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     payouts: Mapping[str, Decimal] = field(default_factory=lambda: MappingProxyType({}))
     tope: Mapping[str, Decimal] = field(default_factory=lambda: MappingProxyType({}))
+    #: Draws the banca suspended or closed early (``lottery.controls.effective_catalog``): the
+    #: next draw a line falls on skips them; a line naming one is refused with the reason.
+    stopped: frozenset[datetime] = frozenset()
     _animal_by_name: Mapping[str, str] = field(
         default_factory=lambda: MappingProxyType({}), repr=False
     )

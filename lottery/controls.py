@@ -107,8 +107,11 @@ class Controls:
 
 def effective_catalog(base: Catalog, controls: Controls) -> Catalog:
     """``base`` with the lottery-wide overrides applied: payouts, minutes before close, games
-    not sold. Everything reading a catalog (parser, schedule, settlement at sale) sees them."""
-    overrides = controls.of(Kind.PAYOUT, Kind.CLOSE_MINUTES, Kind.GAME_OFF)
+    not sold, and the draws suspended or closed early (``Lottery.stopped``: the parser's next
+    draw skips them). Everything reading a catalog (parser, schedule, settlement at sale) sees
+    them."""
+    overrides = controls.of(Kind.PAYOUT, Kind.CLOSE_MINUTES, Kind.GAME_OFF) + [
+        c for c in controls.of(Kind.SUSPEND, Kind.CLOSE_EARLY) if c.draw_at is not None]
     if not overrides:
         return base
     lotteries = tuple(_lottery(lot, overrides) for lot in base.lotteries)
@@ -124,6 +127,7 @@ def _lottery(lottery: Lottery, overrides: Iterable[Control]) -> Lottery:
     payouts = dict(lottery.payouts)
     close = lottery.close_minutes
     off: set[str] = set()
+    stopped: set[datetime] = set()
     for c in mine:
         if c.kind is Kind.PAYOUT and c.game is not None and c.amount is not None:
             payouts[c.game] = Decimal(c.amount)
@@ -131,8 +135,11 @@ def _lottery(lottery: Lottery, overrides: Iterable[Control]) -> Lottery:
             close = int(c.amount)
         elif c.kind is Kind.GAME_OFF and c.game is not None:
             off.add(c.game)
+        elif c.kind in (Kind.SUSPEND, Kind.CLOSE_EARLY) and c.draw_at is not None:
+            stopped.add(c.draw_at)
     return replace(lottery, payouts=MappingProxyType(payouts), close_minutes=close,
-                   games=tuple(g for g in lottery.games if g not in off))
+                   games=tuple(g for g in lottery.games if g not in off),
+                   stopped=frozenset(stopped))
 
 
 class LiveControls:

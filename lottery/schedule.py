@@ -64,13 +64,14 @@ def open_draws_today(catalog: Catalog | None, lottery: Lottery | str, now: datet
 
 
 def next_open_draw(catalog: Catalog | None, lottery: Lottery | str, now: datetime) -> Draw | None:
-    """The first draw still open at ``now``: today's, else tomorrow's or later; ``None`` if none."""
+    """The first draw still open at ``now`` and not stopped by the banca (``Lottery.stopped``):
+    today's, else tomorrow's or later; ``None`` if none."""
     lot = _lottery(catalog, lottery)
     now = _aware(now, lot)
     day = local_date(lot, now)
     for offset in range(HORIZON_DAYS + 1):
         for draw in draws_on(lot, day + timedelta(days=offset)):
-            if is_open(draw, now):
+            if is_open(draw, now) and not (lot.stopped and draw.at in lot.stopped):
                 return draw
     return None
 

@@ -39,6 +39,8 @@ CORRECTED = N_("🔔 The result of {lottery} {time} was corrected: {before} → 
 LATE_CANCEL = N_("🔔 Ticket {serial} ({amount} {currency}) was cancelled at {at}, in the last "
                  "minute before {lottery} {time} closed.")
 PROVIDER_DOWN = N_("🔔 The lottery system {name} has not answered since {since}.")
+PROVIDER_BACK = N_("✅ The lottery system {name} answers again (it had not answered since "
+                   "{since}).")
 TOPUP_WAITING = N_("🔔 A top-up of {amount} {currency} from {who} waits for a decision.")
 WITHDRAWAL_WAITING = N_("🔔 A withdrawal of {amount} {currency} by {who} waits to be paid.")
 
@@ -132,11 +134,20 @@ async def cancelled(session: AsyncSession, catalog: Catalog, ticket: Ticket, clo
 
 
 async def provider_down(session: AsyncSession, catalog: Catalog, name: str, since: datetime,
-                        now: datetime) -> None:
-    """The hook for a lottery system that stopped answering (one alert per outage)."""
-    await send(session, await _controls(session, catalog), catalog,
-               f"down:{name}:{since.isoformat()}", PROVIDER_DOWN,
-               {"name": name, "since": since.astimezone(catalog.timezone)}, now)
+                        now: datetime) -> bool:
+    """A lottery system that stopped answering at ``since`` (``services.provider_watch``): the
+    key holds ``since``, so one alert per outage."""
+    return await send(session, await _controls(session, catalog), catalog,
+                      f"down:{name}:{since.isoformat()}", PROVIDER_DOWN,
+                      {"name": name, "since": since.astimezone(catalog.timezone)}, now)
+
+
+async def provider_back(session: AsyncSession, catalog: Catalog, name: str, since: datetime,
+                        now: datetime) -> bool:
+    """The same lottery system answers again (once per outage)."""
+    return await send(session, await _controls(session, catalog), catalog,
+                      f"up:{name}:{since.isoformat()}", PROVIDER_BACK,
+                      {"name": name, "since": since.astimezone(catalog.timezone)}, now)
 
 
 async def money_waiting(session: AsyncSession, catalog: Catalog, key: str, who: str,

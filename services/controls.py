@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lottery.catalog import Catalog
 from lottery.controls import Control, Controls, Kind, LiveControls
 from storage.repositories.activity import log_activity
 from storage.repositories.controls import add_control, end_controls, refresh, same_scope
@@ -28,6 +29,13 @@ async def refresh_app(session: AsyncSession, app: AppContext) -> Controls:
     controls = await refresh(session, app.controls)
     app.catalog = app.controls.catalog
     return controls
+
+
+async def read_live(session: AsyncSession, catalog: Catalog) -> LiveControls:
+    """The controls in force, read now, for a process that keeps none (a remote provider's)."""
+    live = LiveControls(catalog)
+    await refresh(session, live, force=True)
+    return live
 
 
 @dataclass(frozen=True)

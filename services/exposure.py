@@ -8,6 +8,7 @@ tickets (``storage.repositories.exposure_rows``), the worst case from ``lottery.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Set
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -16,6 +17,7 @@ from html import escape
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lottery.catalog import Catalog, Lottery
+from lottery.controls import Controls
 from lottery.day_input import parse_day
 from lottery.exposure import Play, plays_by_payout, worst_result
 from lottery.i18n import _, ngettext
@@ -60,16 +62,20 @@ def read_risk_query(catalog: Catalog, args: str | None, now: datetime) -> RiskQu
 
 
 async def risk_report(session: AsyncSession, catalog: Catalog, args: str | None,
-                      now: datetime, fmt: Formatter) -> list[str]:
-    """The report as Telegram messages, written for ``fmt``'s reader."""
+                      now: datetime, fmt: Formatter, controls: Controls | None = None
+                      ) -> list[str]:
+    """The report as Telegram messages, written for ``fmt``'s reader; with the banca's
+    ``controls`` (house mode) each draw says whether it is suspended or closed early and which
+    of its numbers are blocked."""
     query = read_risk_query(catalog, args, now)
     if query.problem:
         return [query.problem]
     rows = await sold_plays(session, query.day, query.lottery.id if query.lottery else None)
-    return split_text(render_risk(catalog, query, rows, fmt))
+    return split_text(render_risk(catalog, query, rows, fmt, controls))
 
 
-def render_risk(catalog: Catalog, query: RiskQuery, rows: list[SoldPlay], fmt: Formatter) -> str:
+def render_risk(catalog: Catalog, query: RiskQuery, rows: list[SoldPlay], fmt: Formatter,
+                controls: Controls | None = None) -> str:
     title = _("<b>Risk</b> · {day}").format(day=fmt.date(query.day))
     if not rows:
         if query.lottery is not None:
@@ -95,14 +101,19 @@ def render_risk(catalog: Catalog, query: RiskQuery, rows: list[SoldPlay], fmt: F
             continue
         clock = fmt.clock(at, lottery.timezone)
         worst = worst_result(catalog, lottery, sold, pays[draw])
-        lines += ["", f"<b>{escape(lottery.name)}</b> {clock}",
+        state = _draw_state(controls, lottery, at)
+        lines += ["", f"<b>{escape(lottery.name)}</b> {clock}" + (f" · {state}" if state else ""),
                   _("Sold: {amount}").format(amount=fmt.minor(sum(sold.values())))]
+        blocked = _blocked(controls, lottery, at, sold)
+        if blocked:
+            lines.append(_("🚫 Blocked: {numbers}").format(numbers=", ".join(sorted(blocked))))
         if worst is not None:
             lines.append(_("Worst result: {result}, pays {amount}").format(
                 result=escape(result_text(lottery, worst.shown)), amount=fmt.minor(worst.pays)))
         if query.lottery is not None:
             lines += _top_plays(catalog, lottery, at,
-                                plays_by_payout(catalog, lottery, sold, pays[draw]), fmt)
+                                plays_by_payout(catalog, lottery, sold, pays[draw]), fmt,
+                                blocked)
     if query.lottery is None:
         first = catalog.get_lottery(rows[0].lottery_id) or catalog.lotteries[0]
         lines += ["", _("/riesgo {lottery} lists the plays that would pay the most.").format(
@@ -110,14 +121,38 @@ def render_risk(catalog: Catalog, query: RiskQuery, rows: list[SoldPlay], fmt: F
     return "\n".join(lines)
 
 
+def _draw_state(controls: Controls | None, lottery: Lottery, at: datetime) -> str:
+    """"suspended" (with its reason) or "closed early", as the banca set it; else empty."""
+    if controls is None:
+        return ""
+    day = at.astimezone(lottery.timezone).date()
+    if (c := controls.suspension(lottery.id, at, day)) is not None:
+        return (_("⛔ suspended: {reason}").format(reason=escape(c.reason)) if c.reason
+                else _("⛔ suspended"))
+    if controls.closed_early(lottery.id, at) is not None:
+        return _("🔒 closed early")
+    return ""
+
+
+def _blocked(controls: Controls | None, lottery: Lottery, at: datetime,
+             sold: dict[tuple[str, str, str | None], int]) -> set[str]:
+    """The numbers sold on the draw that the banca has blocked on it."""
+    if controls is None:
+        return set()
+    day = at.astimezone(lottery.timezone).date()
+    return {number for _game, number, _sign in sold
+            if controls.block(lottery.id, number, at, day) is not None}
+
+
 def _top_plays(catalog: Catalog, lottery: Lottery, at: datetime, plays: list[Play],
-               fmt: Formatter) -> list[str]:
+               fmt: Formatter, blocked: Set[str] = frozenset()) -> list[str]:
     lines = []
     for play in plays[:TOP_PLAYS]:
         wager = Wager(lottery.id, at, play.game, play.number, play.sign, Decimal(0))
-        lines.append(_("{play} · {game}: {sold} → pays {pays}").format(
+        line = _("{play} · {game}: {sold} → pays {pays}").format(
             play=escape(play_text(wager, catalog)), game=escape(game_name(play.game)),
-            sold=fmt.minor(play.sold), pays=fmt.minor(play.pays)))
+            sold=fmt.minor(play.sold), pays=fmt.minor(play.pays))
+        lines.append(line + (" 🚫" if play.number in blocked else ""))
     if len(plays) > TOP_PLAYS:
         more = len(plays) - TOP_PLAYS
         lines.append(ngettext("… and {count} more play.", "… and {count} more plays.",

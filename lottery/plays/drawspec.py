@@ -74,6 +74,8 @@ class DrawFinder:
         for _ in range(HORIZON_DAYS + 1):
             for draw, close in _day(lot, day):
                 if now < close:
+                    if lot.stopped and draw.at in lot.stopped:  # the banca stopped it: skip
+                        continue
                     found = draw
                     break
             if found is not None:

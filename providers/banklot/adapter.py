@@ -106,6 +106,11 @@ class BanklotProvider(BanklotExtras):
     async def refresh(self) -> Catalog:
         return (await self._board_cache.refresh()).catalog
 
+    async def probe(self) -> None:
+        """Whether the lottery system answers now (``services.provider_watch``): its get-data
+        call only, not the whole board (products, valid plays, kiosk searches)."""
+        await self._read("get-data", "/gaming/get-data", {})
+
     async def _board(self) -> Board:
         return await self._board_cache.get()
 

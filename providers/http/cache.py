@@ -68,6 +68,14 @@ class TTLCache(Generic[T]):
         async with self._lock:
             return await self._reload()
 
+    async def probe(self) -> T:
+        """Reload now, and raise when the provider does not answer: no stale value (the
+        watchdog's question is whether the provider answers, not whether we have data)."""
+        async with self._lock:
+            value = await self._load()
+            self._value, self._loaded_at, self._expired = value, self._clock(), False
+            return value
+
     def invalidate(self) -> None:
         """The next ``get`` reloads (the old value still serves if that reload fails)."""
         self._expired = True

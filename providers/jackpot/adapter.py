@@ -158,6 +158,10 @@ class JackpotProvider:
         """Jackpot sells betcards, not lottery draws: the market's catalog stays as it is."""
         return self._base
 
+    async def probe(self) -> None:
+        """Whether the lottery system answers now (``services.provider_watch``)."""
+        await self._cards.probe()
+
     async def validate(self, wagers: Sequence[Wager], now: datetime) -> list[WagerRejection]:
         cards = await self._cards.get()
         out = []

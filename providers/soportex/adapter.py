@@ -105,6 +105,11 @@ class SoportexProvider:
         """Reload sorteos now (the scheduled refresh)."""
         return (await self._board_cache.refresh()).catalog
 
+    async def probe(self) -> None:
+        """Whether the lottery system answers now (``services.provider_watch``): one sorteos
+        call, not the board (which falls back to the banca's draws file)."""
+        await self._read_json("sorteos", {"token": self._token})
+
     async def _board(self) -> Board:
         board = await self._board_cache.get()
         if board.day != self._clock().astimezone(board.catalog.timezone).date():
