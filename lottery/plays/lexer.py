@@ -14,6 +14,7 @@ once per catalog, keeping the result, since the chunks people write are few and 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import chain
 
 NUM, WORD, TIME, HOUR, DASH, STAR, BAD = range(7)
@@ -168,6 +169,7 @@ def _lone_mark(folded: str, piece: str, start: int) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)  # "4 pm" is read again on every line that writes it so
 def _clock(piece: str, glued: bool) -> Token:
     """A number with ``:MM`` or am/pm: a time, an hour, or (``123pm``, ``2.5pm``) nonsense."""
     m = _CLOCK.fullmatch(piece)

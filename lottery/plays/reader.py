@@ -239,9 +239,13 @@ class Reader:
         toks, n = self.toks, self.n
         for words, meaning in options:
             k = len(words)
-            if i + k <= n and all(
-                toks[i + m][0] == WORD and toks[i + m][1] == words[m] for m in range(1, k)
-            ):
+            if i + k > n:
+                continue
+            for m in range(1, k):
+                tok = toks[i + m]
+                if tok[0] != WORD or tok[1] != words[m]:
+                    break
+            else:
                 return meaning, i + k
         return None
 
