@@ -57,7 +57,7 @@ def has_decimals(raw: str) -> bool:
 
 
 def digit_count(raw: str) -> int:
-    return sum(c.isdigit() for c in raw)
+    return sum(map(str.isdigit, raw))
 
 
 def has_leading_zero(raw: str) -> bool:

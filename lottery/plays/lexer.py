@@ -14,6 +14,7 @@ once per catalog, keeping the result, since the chunks people write are few and 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import chain
 
 NUM, WORD, TIME, HOUR, DASH, STAR, BAD = range(7)
@@ -85,18 +86,32 @@ def tokenize(folded: str, words: dict[str, object], cache: dict[str, tuple[Token
     make one token out of two chunks; anything odder there goes to the reference.
     """
     chunks = folded.split()
-    parts = list(map(cache.get, chunks))
-    if None in parts:
-        if len(cache) >= _CHUNK_CACHE_LIMIT:
-            cache.clear()
-        for k, part in enumerate(parts):
-            if part is None:
-                chunk = chunks[k]
-                parts[k] = cache[chunk] = tuple(
-                    tok for tok, _, _ in tokenize_reference(chunk, words))
+    toks: list[Token] = []
+    get = cache.get
+    for chunk in chunks:  # the usual line: every chunk seen before, tokens joined as they come
+        part = get(chunk)
+        if part is None:
+            return _with_new_chunks(folded, words, cache, chunks)
+        toks += part  # type: ignore[arg-type]
     if "m" in folded and _ACROSS.search(folded) is not None:
-        return _across(folded, words, chunks, parts)  # type: ignore[arg-type]
-    return list(chain.from_iterable(parts))  # type: ignore[arg-type]
+        return _across(folded, words, chunks, list(map(get, chunks)))  # type: ignore[arg-type]
+    return toks
+
+
+def _with_new_chunks(folded: str, words: dict[str, object], cache: dict[str, tuple[Token, ...]],
+                     chunks: list[str]) -> list[Token]:
+    """``tokenize`` for a line with chunks not read before: reads and keeps them."""
+    if len(cache) >= _CHUNK_CACHE_LIMIT:
+        cache.clear()
+    parts = []
+    for chunk in chunks:
+        part = cache.get(chunk)
+        if part is None:
+            part = cache[chunk] = tuple(tok for tok, _, _ in tokenize_reference(chunk, words))
+        parts.append(part)
+    if "m" in folded and _ACROSS.search(folded) is not None:
+        return _across(folded, words, chunks, parts)
+    return list(chain.from_iterable(parts))
 
 
 def _across(folded: str, words: dict[str, object], chunks: list[str],
@@ -154,6 +169,7 @@ def _lone_mark(folded: str, piece: str, start: int) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)  # "4 pm" is read again on every line that writes it so
 def _clock(piece: str, glued: bool) -> Token:
     """A number with ``:MM`` or am/pm: a time, an hour, or (``123pm``, ``2.5pm``) nonsense."""
     m = _CLOCK.fullmatch(piece)

@@ -37,24 +37,16 @@ _UNITS = frozenset({W.BS, W.UNIT})
 #: Words that continue an amount (2 mil, 5 bs, 500 colones).
 _AMOUNT_TAIL = frozenset({W.MIL, W.MILUNIT, W.UNIT, W.BS, W.SYMBOL, W.FOREIGN})
 _FOREIGN_CODE = "wrong_currency"
+_NO_GROUPS: list[Any] = []  # (replaced, never mutated)
 
 
 class Reader:
     """One line: its tokens, what was read from them, and (once planned) what the line is."""
 
-    # Rarely set attributes are class-level defaults (a line is built for every line of every
-    # message; most never get an error, a total, "todos" or a quoted fragment).
-    _positions: list[tuple[int, int]] | None = None
-    allday: tuple[int, int] | None = None
-    total: Decimal | None = None
-    error: LineError | None = None
-    #: the line's day word (v2), if it has one
-    day: Day | None = None
-    #: hour phrases ("4 de la tarde"): index of the time token → index after the phrase
-    spans: dict[int, int] | None = None
-    #: set by ``lines.plan_line``: what the line is (plays, header, total…) and its groups
-    kind = -1
-    groups: list[Any] = []  # noqa: RUF012  (replaced, never mutated)
+    # Slots: a reader is built for every line of every message, and its fields are read for
+    # every token (docs/speed.md, "The plays parser").
+    __slots__ = ("_positions", "allday", "clocks", "day", "error", "folded", "groups", "kind",
+                 "lots", "n", "shown", "spans", "stream", "tables", "toks", "total")
 
     def __init__(self, toks: list[Token], tables: Tables, shown: str, folded: str,
                  example_lottery: str = "zulia") -> None:
@@ -67,6 +59,17 @@ class Reader:
         self.stream: list[Item] = []
         self.lots: list[tuple[str, int, int]] = []
         self.clocks: list[WrittenTimeSpan] = []
+        self._positions: list[tuple[int, int]] | None = None
+        self.allday: tuple[int, int] | None = None
+        self.total: Decimal | None = None
+        self.error: LineError | None = None
+        #: the line's day word (v2), if it has one
+        self.day: Day | None = None
+        #: hour phrases ("4 de la tarde"): index of the time token → index after the phrase
+        self.spans: dict[int, int] | None = None
+        #: set by ``lines.plan_line``: what the line is (plays, header, total…) and its groups
+        self.kind = -1
+        self.groups: list[Any] = _NO_GROUPS
         if "la" in folded and may_have_phrases(folded):  # "4 de la tarde", "en la mañana"
             self.spans = read_hour_phrases(toks)
         self.read()
@@ -239,9 +242,13 @@ class Reader:
         toks, n = self.toks, self.n
         for words, meaning in options:
             k = len(words)
-            if i + k <= n and all(
-                toks[i + m][0] == WORD and toks[i + m][1] == words[m] for m in range(1, k)
-            ):
+            if i + k > n:
+                continue
+            for m in range(1, k):
+                tok = toks[i + m]
+                if tok[0] != WORD or tok[1] != words[m]:
+                    break
+            else:
                 return meaning, i + k
         return None
 
