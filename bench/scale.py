@@ -16,6 +16,11 @@ For 1 and then 2 workers:
 - saturation: ``--burst`` sales offered at once; sales per second from the first message to the
   last ticket.
 
+Noise (other work on the machine, the fake's growing history) must not decide the comparison:
+the two worker counts run in ``--rounds`` interleaved rounds, their order alternating (1 2, 2 1,
+1 2…), each on a fresh database; saturation is the median of the rounds, latencies and CPU per
+sale are pooled over them.
+
 Duplicates and losses are counted on what the fake received: each sale must bring one preview and
 one ticket. The machine's cores are shared (PostgreSQL, Redis, the fake server, this driver);
 on two of them a second worker cannot add much throughput: what this shows is that coordination
@@ -32,6 +37,7 @@ import os
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -246,46 +252,79 @@ class Bench:
     _webhooks_set = 0
 
 
-def _report(workers: int, fixed: Phase, burst: Phase) -> tuple[float, float]:
-    rate = burst.sales / burst.seconds if burst.seconds > 0 else float("nan")
+def _pooled(phases: list[Phase]) -> Phase:
+    """The rounds' samples of one worker count as one phase."""
+    pooled = Phase()
+    for p in phases:
+        pooled.sales += p.sales
+        pooled.preview_ms += p.preview_ms
+        pooled.ticket_ms += p.ticket_ms
+        pooled.duplicates += p.duplicates
+        pooled.lost += p.lost
+        pooled.seconds += p.seconds
+        pooled.cpu_s += p.cpu_s
+    return pooled
+
+
+def _rate(burst: Phase) -> float:
+    return burst.sales / burst.seconds if burst.seconds > 0 else float("nan")
+
+
+def _report(
+    workers: int, fixed: Phase, burst: Phase, label: str = "", bursts: int = 1
+) -> float:
     cpu_ms = 1000 * fixed.cpu_s / fixed.sales if fixed.sales else float("nan")
+    load = os.getloadavg()[0]
     print(
-        f"{workers} worker(s): offered {fixed.sales} sales in {fixed.seconds:.1f} s: preview "
-        f"p50={_pct(fixed.preview_ms, 0.5):.0f} ms p99={_pct(fixed.preview_ms, 0.99):.0f} ms; "
-        f"ticket p50={_pct(fixed.ticket_ms, 0.5):.0f} ms p99={_pct(fixed.ticket_ms, 0.99):.0f} "
-        f"ms; bot CPU {cpu_ms:.1f} ms/sale; saturation {burst.sales} sales at once: "
-        f"{rate:.1f} sales/s (ticket p50={_pct(burst.ticket_ms, 0.5):.0f} ms); duplicates "
-        f"{fixed.duplicates + burst.duplicates}, lost {fixed.lost + burst.lost}",
+        f"{label}{workers} worker(s): offered {fixed.sales} sales in {fixed.seconds:.1f} s: "
+        f"preview p50={_pct(fixed.preview_ms, 0.5):.0f} ms p99={_pct(fixed.preview_ms, 0.99):.0f}"
+        f" ms; ticket p50={_pct(fixed.ticket_ms, 0.5):.0f} ms "
+        f"p99={_pct(fixed.ticket_ms, 0.99):.0f} ms; bot CPU {cpu_ms:.1f} ms/sale; saturation "
+        f"({burst.sales} sales offered in {bursts} burst(s)): {_rate(burst):.1f} sales/s (ticket "
+        f"p50={_pct(burst.ticket_ms, 0.5):.0f} ms); duplicates "
+        f"{fixed.duplicates + burst.duplicates}, lost {fixed.lost + burst.lost}; load {load:.2f}",
         flush=True,
     )
-    return rate, cpu_ms
+    return cpu_ms
 
 
 async def main(args: argparse.Namespace) -> None:
     proc = _popen([sys.executable, "-c", _FAKE, "--port", "0"], stdout=subprocess.PIPE,
                   text=True)
+    fixed: dict[int, list[Phase]] = {1: [], 2: []}
+    bursts: dict[int, list[Phase]] = {1: [], 2: []}
     try:
         assert proc.stdout is not None
         base_url = proc.stdout.readline().strip()
         async with FakeTelegramClient(base_url, timeout=180) as client:
             token = (await client.info())["token"]
             bench = Bench(client, base_url, token, args)
-            one = await bench.run(1)
-            rate_1, cpu_1 = _report(1, *one)
-            two = await bench.run(2)
-            rate_2, cpu_2 = _report(2, *two)
+            for n in range(args.rounds):
+                for workers in (1, 2) if n % 2 == 0 else (2, 1):
+                    one_fixed, one_burst = await bench.run(workers)
+                    _report(workers, one_fixed, one_burst, label=f"round {n + 1}: ")
+                    fixed[workers].append(one_fixed)
+                    bursts[workers].append(one_burst)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    fixed = two[0]
+    rates = {w: [_rate(b) for b in bursts[w]] for w in (1, 2)}
+    cpu = {w: _report(w, _pooled(fixed[w]), _pooled(bursts[w]), label="all rounds: ",
+                      bursts=args.rounds) for w in (1, 2)}
+    wins = sum(r2 >= r1 for r1, r2 in zip(rates[1], rates[2], strict=True))
+    print(f"saturation per round (sales/s): 1 worker {' '.join(f'{r:.1f}' for r in rates[1])};"
+          f" 2 workers {' '.join(f'{r:.1f}' for r in rates[2])}; 2 ≥ 1 in {wins} of "
+          f"{args.rounds} rounds")
     print(f"load average (1, 5, 15 min): {' '.join(f'{x:.2f}' for x in os.getloadavg())} on "
           f"{os.cpu_count()} cores")
-    duplicates = sum(p.duplicates for p in (*one, *two))
-    lost = sum(p.lost for p in (*one, *two))
+    two = _pooled(fixed[2])
+    phases = [*fixed[1], *fixed[2], *bursts[1], *bursts[2]]
     print(
-        f"workers=2 sales_per_s_1={rate_1:.1f} sales_per_s_2={rate_2:.1f} "
-        f"cpu_ratio={cpu_2 / cpu_1:.2f} p99_preview_ms={_pct(fixed.preview_ms, 0.99):.0f} "
-        f"p99_ticket_ms={_pct(fixed.ticket_ms, 0.99):.0f} duplicates={duplicates} lost={lost}"
+        f"workers=2 sales_per_s_1={statistics.median(rates[1]):.1f} "
+        f"sales_per_s_2={statistics.median(rates[2]):.1f} "
+        f"cpu_ratio={cpu[2] / cpu[1]:.2f} p99_preview_ms={_pct(two.preview_ms, 0.99):.0f} "
+        f"p99_ticket_ms={_pct(two.ticket_ms, 0.99):.0f} "
+        f"duplicates={sum(p.duplicates for p in phases)} lost={sum(p.lost for p in phases)}"
     )
 
 
@@ -294,6 +333,8 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=20.0, help="offered sales/s (20)")
     parser.add_argument("--seconds", type=float, default=15.0, help="at that rate (15)")
     parser.add_argument("--burst", type=int, default=200, help="sales at once (200)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="interleaved rounds of 1 and 2 workers (3)")
     parser.add_argument("--pg-admin", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--pg-host", default="127.0.0.1:5432")
     parser.add_argument("--redis-url", default=os.environ.get(

@@ -256,9 +256,15 @@ class UnitRedisStorage(RedisStorage):
     async def _view(self, unit: AsyncSession, key: StorageKey) -> _Change:
         view: dict[StorageKey, _Change] = unit.sync_session.info.setdefault(_REDIS_VIEW, {})
         change = view.get(key)
-        if change is None:
-            state = await super().get_state(key)
-            change = view[key] = _Change(state, await super().get_data(key))
+        if change is None:  # state and data in one round trip (RedisStorage asks twice)
+            state, data = await self.redis.mget(
+                self.key_builder.build(key, "state"), self.key_builder.build(key, "data")
+            )
+            if isinstance(state, bytes):
+                state = state.decode("utf-8")
+            if isinstance(data, bytes):
+                data = data.decode("utf-8")
+            change = view[key] = _Change(state, self.json_loads(data) if data else {})
         return change
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
@@ -295,9 +301,23 @@ class UnitRedisStorage(RedisStorage):
         committed)."""
         committed: dict[StorageKey, _Change] = session.sync_session.info.pop(_REDIS_COMMITTED, {})
         session.sync_session.info.pop(_REDIS_VIEW, None)
-        for key, change in committed.items():
-            await super().set_state(key, change.state)
-            await super().set_data(key, change.data)
+        if not committed:
+            return
+        # One round trip for every key, as RedisStorage's set_state and set_data would write
+        # them one by one.
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for key, change in committed.items():
+                state_key = self.key_builder.build(key, "state")
+                data_key = self.key_builder.build(key, "data")
+                if change.state is None:
+                    pipe.delete(state_key)
+                else:
+                    pipe.set(state_key, change.state, ex=self.state_ttl)
+                if change.data:
+                    pipe.set(data_key, self.json_dumps(change.data), ex=self.data_ttl)
+                else:
+                    pipe.delete(data_key)
+            await pipe.execute()
 
 
 @event.listens_for(Session, "after_commit")

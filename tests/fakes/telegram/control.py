@@ -203,5 +203,6 @@ class _Control:
             description=body.get("description"),
             retry_after=body.get("retry_after"),
             executed=bool(body.get("executed", False)),
+            matching=body.get("matching"),
         )
         return web.json_response({"ok": True})

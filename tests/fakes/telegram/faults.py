@@ -8,6 +8,8 @@ the work but the answer never arrived.
 from __future__ import annotations
 
 import asyncio
+import re
+from typing import Any
 
 from .errors import DEFAULT_DESCRIPTIONS, BotAPIError, too_many_requests
 from .records import Call, Fault
@@ -32,6 +34,7 @@ class Faults:
         description: str | None,
         retry_after: int | None,
         executed: bool,
+        matching: str | None = None,
     ) -> None:
         if isinstance(status, str) and status not in ("timeout", "drop"):
             raise ValueError(f"unknown fault {status!r}: use an HTTP status, 'timeout' or 'drop'")
@@ -44,18 +47,24 @@ class Faults:
             retry_after=retry_after,
             times=times,
             executed=executed,
+            matching=matching,
         )
         self._armed.setdefault(method.lower(), []).append(fault)
 
-    def take(self, method: str) -> Fault | None:
+    def take(self, method: str, params: dict[str, Any] | None = None) -> Fault | None:
+        """The first fault armed for ``method`` that applies to this call, consumed once."""
         armed = self._armed.get(method.lower())
         if not armed:
             return None
-        fault = armed[0]
-        fault.times -= 1
-        if fault.times <= 0:
-            armed.pop(0)
-        return fault
+        text = " ".join(str((params or {}).get(key) or "") for key in ("text", "caption"))
+        for index, fault in enumerate(armed):
+            if fault.matching is not None and not re.search(fault.matching, text):
+                continue
+            fault.times -= 1
+            if fault.times <= 0:
+                armed.pop(index)
+            return fault
+        return None
 
     def clear(self) -> None:
         self._armed.clear()

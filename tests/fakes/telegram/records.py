@@ -259,3 +259,4 @@ class Fault:
     retry_after: int | None = None
     times: int = 1
     executed: bool = False  # run the method first, then fail (the answer is lost)
+    matching: str | None = None  # only calls whose text or caption this regex finds

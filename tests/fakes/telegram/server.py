@@ -163,7 +163,7 @@ class FakeTelegram:
         call.via_webhook_reply = via_webhook_reply
         self.calls.append(call)
         self.world.counters.per_method[name] += 1
-        fault = self._faults.take(name)
+        fault = self._faults.take(name, call.params)
         try:
             if fault is not None and not fault.executed:
                 await trigger(fault, call, self._closed)
@@ -433,6 +433,7 @@ class FakeTelegram:
         description: str | None = None,
         retry_after: int | None = None,
         executed: bool = False,
+        matching: str | None = None,
     ) -> None:
         """Make the next ``times`` calls to ``method`` fail.
 
@@ -440,7 +441,8 @@ class FakeTelegram:
         ``"timeout"`` (hold the request without answering until the client gives up: give
         the bot a short request timeout) or ``"drop"`` (close the connection unanswered).
         ``executed=True`` runs the method first, so the message *is* sent but the bot never
-        learns it (a lost answer).
+        learns it (a lost answer). ``matching``: only calls whose text or caption this
+        regex finds (a ticket's PIN, not the preview before it); others go through.
         """
         self._faults.arm(
             self.api.canonical(method),
@@ -449,6 +451,7 @@ class FakeTelegram:
             description=description,
             retry_after=retry_after,
             executed=executed,
+            matching=matching,
         )
 
     def clear_faults(self) -> None:
