@@ -46,9 +46,21 @@ async def _fresh_database() -> str:
     return f"postgresql+asyncpg://postgres@127.0.0.1:5432/{DB}"
 
 
-async def _say(tg: FakeTelegramClient, user: int, text: str) -> dict[str, object]:
-    await tg.send_user_message(user, text, first_name="Banca" if user == ADMIN else "Ana")
+HANDLED = re.compile(r'msg="Update id=(\d+) is handled.*worker=(\d)')
+
+
+async def _say(tg: FakeTelegramClient, user: int, text: str, log: Path) -> dict[str, object]:
+    """Send ``text`` as ``user``; return the reply once its update is handled, i.e. committed
+    (a reply is sent before its unit of work commits, and the next update may go to the other
+    worker: an admin's /recargar must find the player that /start has just written)."""
+    update_id = await tg.send_user_message(user, text,
+                                           first_name="Banca" if user == ADMIN else "Ana")
     message = await tg.next_message(user, timeout=30)
+    for _ in range(300):
+        logged = await asyncio.to_thread(log.read_text)
+        if any(int(u) == update_id for u, _w in HANDLED.findall(logged)):
+            break
+        await asyncio.sleep(0.1)
     print(f"{user} > {text}\n{user} < {str(message['content']).splitlines()[0]}")
     return message
 
@@ -85,12 +97,13 @@ async def main() -> None:
                     break
                 await asyncio.sleep(0.1)
             print("webhook:", (await tg.info())["webhook_url"])
-            await _say(tg, ADMIN, "/start")
-            await _say(tg, PLAYER, "/start")
-            await _say(tg, ADMIN, f"/recargar {PLAYER} 100")
+            said = work / "workers.log"
+            await _say(tg, ADMIN, "/start", said)
+            await _say(tg, PLAYER, "/start", said)
+            await _say(tg, ADMIN, f"/recargar {PLAYER} 100", said)
             await asyncio.sleep(1)  # the player's notice of the top-up
             tg._cursors[PLAYER] = len(await tg.messages(PLAYER))
-            preview = await _say(tg, PLAYER, "123 x5 zulia")
+            preview = await _say(tg, PLAYER, "123 x5 zulia", said)
             await tg.press_button(PLAYER, int(str(preview["message_id"])), text="✅ Confirmar")
             ticket = await tg.next_message(PLAYER, timeout=30)
             lines = " | ".join(str(ticket["content"]).splitlines())
@@ -105,8 +118,7 @@ async def main() -> None:
             unit.wait()
         fake.terminate()
         fake.wait()
-    handled = re.findall(r'msg="Update id=(\d+) is handled.*worker=(\d)',
-                         (work / "workers.log").read_text())
+    handled = HANDLED.findall((work / "workers.log").read_text())
     print("update → worker:", ", ".join(f"{u}→{w}" for u, w in handled))
     print("nginx access log:\n" + (work / "access.log").read_text())
 
