@@ -20,9 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lottery.catalog import Catalog, Lottery
 from lottery.controls import Controls, Kind, LiveControls
 from lottery.i18n import N_
-from lottery.money import from_minor
 from lottery.plays import Wager as Play
 from lottery.plays import messages as M
+from presentation.formatting import Formatter
 from providers.house.controls_check import layered_cap
 from providers.house.rules import cap_minor
 from services.broadcast.queue import enqueue_personal
@@ -31,20 +31,29 @@ from storage.models import BroadcastKind, Ticket
 from storage.repositories.controls import refresh
 from storage.repositories.draw_rows import sold_totals
 
-BIG_TICKET = N_("🔔 Ticket {serial}: {amount} {currency} ({wagers} plays), above the "
-                "{limit} alert.")
-HOT_NUMBER = N_("🔔 {number} ({game}) on {lottery} {time} has sold {sold} {currency}, "
-                "{share} of its tope of {cap}.")
+BIG_TICKET = N_("🔔 Ticket {serial}: {amount} ({wagers} plays), above the {limit} alert.")
+HOT_NUMBER = N_("🔔 {number} ({game}) on {lottery} {time} has sold {sold}, {share} of its tope "
+                "of {cap}.")
 CORRECTED = N_("🔔 The result of {lottery} {time} was corrected: {before} → {after}.")
-LATE_CANCEL = N_("🔔 Ticket {serial} ({amount} {currency}) was cancelled at {at}, in the last "
+LATE_CANCEL = N_("🔔 Ticket {serial} ({amount}) was cancelled at {at}, in the last "
                  "minute before {lottery} {time} closed.")
 PROVIDER_DOWN = N_("🔔 The lottery system {name} has not answered since {since}.")
 PROVIDER_BACK = N_("✅ The lottery system {name} answers again (it had not answered since "
                    "{since}).")
-TOPUP_WAITING = N_("🔔 A top-up of {amount} {currency} from {who} waits for a decision.")
-WITHDRAWAL_WAITING = N_("🔔 A withdrawal of {amount} {currency} by {who} waits to be paid.")
+TOPUP_WAITING = N_("🔔 A top-up of {amount} from {who} waits for a decision.")
+WITHDRAWAL_WAITING = N_("🔔 A withdrawal of {amount} by {who} waits to be paid.")
 
 LATE = timedelta(minutes=1)
+
+
+def _money(catalog: Catalog, minor: int, currency: str) -> str:
+    """Amounts as everywhere else in the chat (the one money formatter), in the banca's
+    language: an alert goes to a chat, not to one reader."""
+    return Formatter.for_reader(_language(catalog), catalog).minor(minor, currency)
+
+
+def _language(catalog: Catalog) -> str:
+    return catalog.locale.split("_")[0]
 
 
 async def send(session: AsyncSession, controls: Controls, catalog: Catalog, key: str,
@@ -53,7 +62,7 @@ async def send(session: AsyncSession, controls: Controls, catalog: Catalog, key:
     chat = controls.setting(Kind.ALERT_CHAT)
     if chat is None:
         return False
-    text = M.render_message(msgid, params, catalog.locale.split("_")[0])
+    text = M.render_message(msgid, params, _language(catalog))
     await enqueue_personal(session, messages={chat: text}, now=now, kind=BroadcastKind.PERSONAL,
                            key=f"alert:{key}"[:128], audience_info={"alert": key})
     return True
@@ -71,9 +80,9 @@ async def after_sale(session: AsyncSession, live: LiveControls | None, ticket: T
     limit = controls.setting(Kind.ALERT_TICKET)
     if limit is not None and ticket.total > limit:
         await send(session, controls, catalog, f"ticket:{ticket.serial}", BIG_TICKET, {
-            "serial": ticket.serial, "amount": from_minor(ticket.total, ticket.currency),
-            "currency": M.Currency(ticket.currency), "wagers": str(len(ticket.wagers)),
-            "limit": from_minor(limit, ticket.currency)}, now)
+            "serial": ticket.serial, "amount": _money(catalog, ticket.total, ticket.currency),
+            "wagers": str(len(ticket.wagers)),
+            "limit": _money(catalog, limit, ticket.currency)}, now)
     share = controls.setting(Kind.ALERT_EXPOSURE)
     if share is not None:
         await _hot_numbers(session, controls, catalog, ticket, share, now)
@@ -96,9 +105,10 @@ async def _hot_numbers(session: AsyncSession, controls: Controls, catalog: Catal
         await send(session, controls, catalog,
                    f"hot:{w.draw_id}:{w.game}:{w.number}:{w.sign or ''}", HOT_NUMBER, {
                        "number": w.number, "game": M.Game(w.game), "lottery": lottery.name,
-                       "time": M.When(at, at.date()), "sold": from_minor(sold, ticket.currency),
-                       "currency": M.Currency(ticket.currency), "share": f"{sold * 100 // cap} %",
-                       "cap": from_minor(cap, ticket.currency)}, now)
+                       "time": M.When(at, at.date()),
+                       "sold": _money(catalog, sold, ticket.currency),
+                       "share": f"{sold * 100 // cap} %",
+                       "cap": _money(catalog, cap, ticket.currency)}, now)
 
 
 async def _controls(session: AsyncSession, catalog: Catalog) -> Controls:
@@ -127,8 +137,9 @@ async def cancelled(session: AsyncSession, catalog: Catalog, ticket: Ticket, clo
     at = first.draw.draw_at.astimezone(zone)
     await send(session, await _controls(session, catalog), catalog,
                f"late_cancel:{ticket.serial}", LATE_CANCEL, {
-                   "serial": ticket.serial, "amount": from_minor(ticket.total, ticket.currency),
-                   "currency": M.Currency(ticket.currency), "at": now.astimezone(zone),
+                   "serial": ticket.serial,
+                   "amount": _money(catalog, ticket.total, ticket.currency),
+                   "at": now.astimezone(zone),
                    "lottery": lottery.name if lottery else first.lottery_id,
                    "time": M.When(at, at.date())}, now)
 
@@ -157,5 +168,4 @@ async def money_waiting(session: AsyncSession, catalog: Catalog, key: str, who: 
     names the request, so it is alerted once."""
     await send(session, await _controls(session, catalog), catalog, f"money:{key}",
                WITHDRAWAL_WAITING if withdrawal else TOPUP_WAITING,
-               {"amount": from_minor(amount, currency), "currency": M.Currency(currency),
-                "who": who}, now)
+               {"amount": _money(catalog, amount, currency), "who": who}, now)

@@ -172,8 +172,10 @@ async def test_alerts_reach_the_banca_chat_once(tg: FakeTelegram, db_url: str) -
         first = await tg.next_message(ADMIN)
         second = await tg.next_message(ADMIN)
         texts = sorted([first.content, second.content])
-        assert any("555" in t and "55" in t and "tope" in t for t in texts), texts
-        assert any("por encima de la alerta" in t for t in texts), texts
+        assert any("555" in t and "lleva vendido Bs. 55,00" in t and "tope de Bs. 100,00" in t
+                   for t in texts), texts
+        assert any("Bs. 55,00 (2 jugadas), por encima de la alerta de Bs. 50,00" in t
+                   for t in texts), texts
         await run.buy(PLAYER, "zamorano 4pm 555 x5")  # 60 %: that number was alerted already
         await run.say(ADMIN, "/limites")  # a later answer: anything queued is out by now
         alerts = [m.content for m in tg.messages(ADMIN)
@@ -235,5 +237,5 @@ async def test_money_waiting_for_the_banca_is_alerted_once(tg: FakeTelegram, db_
         await run.say(ADMIN, "/limites")  # the queue had its chance to send anything more
         shown = alerts()
     assert len(shown) == 2, shown
-    assert "Una recarga de 500 bolívares" in shown[0] and "Ana (5201)" in shown[0], shown
-    assert "Un retiro de 300 bolívares" in shown[1] and "espera su pago" in shown[1], shown
+    assert "Una recarga de Bs. 500,00 de Ana (5201)" in shown[0], shown
+    assert "Un retiro de Bs. 300,00 de Ana (5201) espera su pago" in shown[1], shown
