@@ -139,8 +139,8 @@ class JackpotProvider:
                                                       priced.currency), now)
 
     async def _load_betcards(self) -> dict[str, Betcard]:
-        """The betcards on sale: the banca's draws file (seed 003 documents no way to list
-        them), or, without one, ``GET /be/betcards`` where an operator offers it."""
+        """The betcards on sale: the banca's draws file (its document lists none; see
+        docs/providers.md), or, without one, ``GET /be/betcards`` where an operator offers it."""
         try:
             draws = load_draws_file(self._draws_file)
             if draws is not None:
@@ -243,7 +243,7 @@ class JackpotProvider:
             return None
 
     async def find_ticket(self, reference: str) -> ProviderTicket | None:
-        """From the operator's ticket list where it offers one (seed 003 documents none);
+        """From the operator's ticket list where it offers one (its document lists none);
         otherwise the create's own answer, kept in the journal, or ``ProviderUnavailable``
         when there is none: the sale stays pending until a person checks with the operator.
         A ticket answered ``approved: false`` was not sold."""
@@ -276,7 +276,7 @@ class JackpotProvider:
         return None if data.get("approved") is False else self._ticket(reference, data)
 
     async def _list(self) -> dict[str, Any] | None:
-        """``GET /be/tickets`` (not in seed 003); None when the operator does not offer it."""
+        """``GET /be/tickets`` (not in its document); None when the operator does not offer it."""
         try:
             return await self._get("list", "/be/tickets")
         except _NotOffered:

@@ -77,8 +77,9 @@ def test_a_bad_setting_stops_start_up_with_one_line_naming_it(tmp_path: Path) ->
 def test_run_refuses_soportex_test_environment_unless_the_banca_asks_for_it(
     tmp_path: Path,
 ) -> None:
-    """An empty SOPORTEX_TOKEN sells into soportex's test environment (seed 000): nothing real
-    is sold, so `taquilla run` stops unless SOPORTEX_TEST_ENVIRONMENT says it is wanted."""
+    """An empty SOPORTEX_TOKEN sells into soportex's test environment (docs/providers.md):
+    nothing real is sold, so `taquilla run` stops unless SOPORTEX_TEST_ENVIRONMENT says it is
+    wanted."""
     env = {"PROVIDER": "soportex", "BOT_TOKEN": "123:abc", "SOPORTEX_TOKEN": "",
            "SOPORTEX_URL": "http://127.0.0.1:9"}
     result = _run(["run"], tmp_path, **env)

@@ -1,4 +1,4 @@
-"""Jackpot against a stub written from seed 003 alone (not the simulator): the operator offers
+"""Jackpot against a stub written from its document alone (not the simulator): the operator offers
 only ``POST /be/tickets``, so the betcards come from the banca's draws file; ``approved: false``
 is not a sale; "Ticket odds changed" is recognised by its text in any error shape."""
 

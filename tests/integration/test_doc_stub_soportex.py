@@ -1,4 +1,4 @@
-"""Soportex against a stub written from seed 000 alone (not the simulator): sorteos answer
+"""Soportex against a stub written from its document alone (not the simulator): sorteos answer
 nothing readable, so the banca's draws file lists the codes; the adapter sells, looks up,
 reverses and reads results; a top-level ``respuesta`` -1…-4 refuses the ticket."""
 

@@ -1,4 +1,4 @@
-"""Soportex's sorteos and simbolos in every shape seed 000 allows (it gives only their URLs)."""
+"""Soportex's sorteos and simbolos in every shape its document allows (it gives only their URLs)."""
 
 from __future__ import annotations
 
