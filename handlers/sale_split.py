@@ -14,7 +14,7 @@ message a second per chat; a closing message lists them all with the total.
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from aiogram import Bot, Router
 from aiogram.fsm.context import FSMContext
@@ -42,8 +42,7 @@ from services.tickets import ticket_by_reference
 from storage.models import User
 
 
-async def _current_plan(state: FSMContext, reference: str, app: AppContext) -> SplitPlan | None:
-    data = await state.get_data()
+def _current_plan(data: dict[str, Any], reference: str, app: AppContext) -> SplitPlan | None:
     stored = data.get(SPLIT_KEY)
     if not stored or data.get("draft", {}).get("reference") != reference:
         return None
@@ -54,7 +53,8 @@ async def on_split(
     query: CallbackQuery, callback_data: SplitButton, state: FSMContext, session: AsyncSession,
     user: User, app: AppContext,
 ) -> None:
-    plan = await _current_plan(state, callback_data.reference, app)
+    data = await state.get_data()
+    plan = _current_plan(data, callback_data.reference, app)
     if plan is None:
         sold = await ticket_by_reference(session, callback_data.reference)
         await query.answer(sale_text.stale_preview(sold), show_alert=True)
@@ -86,7 +86,7 @@ async def on_split(
     # every ticket tried: the plan is spent; the order is remembered as sold (an edit of one of
     # its messages is answered with its first ticket)
     await state.set_state(None)
-    await state.set_data(selling(await state.get_data(), plan.drafts[0]))
+    await state.set_data(selling(data, plan.drafts[0]))
     await close_preview(query)
     await send_text(bot, chat_id, split_outcome(sold, other, fmt))
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from bot.commands import commands_for
+from handlers import DECLARED
 from providers.banklot import BanklotProvider
 from providers.base import Capability
 from providers.house import HouseProvider
@@ -52,9 +55,5 @@ def test_each_roles_menu_in_order_and_in_each_language() -> None:
 def test_no_two_declarations_answer_to_one_command() -> None:
     """A name declared twice is routed to whichever module comes first: /cierre (the closing
     minutes) was once also the cuadre's, and the admin setting the minutes got the cuadre."""
-    from collections import Counter
-
-    from handlers import DECLARED
-
     names = Counter(name for spec in DECLARED for name in spec.names)
     assert [name for name, n in names.items() if n > 1] == []
