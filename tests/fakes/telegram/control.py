@@ -137,7 +137,8 @@ class _Control:
             sent = self.tg.messages(chat_id, include_deleted=True)
             return sent[index] if len(sent) > index else None
 
-        return web.json_response((await self.tg.wait_for(probe, timeout)).to_json())
+        found = await self.tg.wait_for(probe, timeout, chat_id=chat_id)
+        return web.json_response(found.to_json())
 
     async def last(self, request: web.Request) -> web.StreamResponse:
         message = self.tg.last_message(int(request.match_info["chat_id"]))

@@ -136,7 +136,7 @@ class FakeTelegram:
         """Answer waiting long polls with ``[]``, stop webhook deliveries, stop the server."""
         self._closing = True
         self._closed.set()
-        self._notifier.notify()
+        self._notifier.notify_all()
         await self._deliverer.close()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -178,7 +178,7 @@ class FakeTelegram:
                 self.world.counters.rate_limited += 1
             return error.code, error.payload()
         finally:
-            self._notifier.notify()
+            self._notifier.notify_chat(call.params.get("chat_id"))
         call.ok, call.result = True, result
         return 200, {"ok": True, "result": result}
 
@@ -366,10 +366,16 @@ class FakeTelegram:
 
     # -- waiting ---------------------------------------------------------------------------
 
-    async def wait_for(self, predicate: Callable[[], T], timeout: float = 5.0) -> T:  # noqa: ASYNC109
-        """Wait until ``predicate()`` is truthy (re-checked after every change); return it."""
+    async def wait_for(
+        self,
+        predicate: Callable[[], T],
+        timeout: float = 5.0,  # noqa: ASYNC109
+        chat_id: int | None = None,
+    ) -> T:
+        """Wait until ``predicate()`` is truthy (re-checked after every change, or with
+        ``chat_id`` after every call naming that chat: ``predicate`` reads only its messages)."""
         try:
-            return await self._notifier.wait_until(predicate, timeout)
+            return await self._notifier.wait_until(predicate, timeout, key=chat_id)
         except TimeoutError:
             recent = ", ".join(
                 f"{c.method}{'' if c.ok else f'→{c.error_code or c.fault}'}"
@@ -391,7 +397,7 @@ class FakeTelegram:
             cursor = self._cursors.get(chat_id, 0)
             return sent[cursor] if len(sent) > cursor else None
 
-        message = await self.wait_for(probe, timeout)
+        message = await self.wait_for(probe, timeout, chat_id=chat_id)
         self._cursors[chat_id] = self._cursors.get(chat_id, 0) + 1
         return message
 
@@ -502,4 +508,4 @@ class FakeTelegram:
         self.webhook_deliveries.clear()
         self._faults.clear()
         self._cursors.clear()
-        self._notifier.notify()
+        self._notifier.notify_all()

@@ -10,7 +10,7 @@ batch, so aiogram's ``offset = update_id + 1`` bookkeeping keeps working.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -21,29 +21,93 @@ _OFF_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reactio
 
 
 class Notifier:
-    """Wakes every waiter when something changes; no polling, no fixed sleeps."""
+    """Wakes waiters when something changes; no polling, no fixed sleeps.
+
+    A waiter's probe is re-evaluated after each change, once the code that made the change
+    has yielded (it may still be writing its record when it notifies). A waiter that names a
+    ``key`` (a chat id) is re-evaluated only when that key changes, or on ``notify_all``: two
+    hundred people waiting for their own chat's next message would otherwise re-read every
+    chat on every call the bot makes.
+    """
 
     def __init__(self) -> None:
-        self._event = asyncio.Event()
+        self._waiters: dict[Hashable, dict[asyncio.Future[Any], Callable[[], Any]]] = {}
+        self._changed: set[Hashable] = set()
+        self._everything = False
+        self._scheduled = False
 
-    def notify(self) -> None:
-        self._event.set()
-        self._event = asyncio.Event()
+    def notify(self, key: Hashable = None) -> None:
+        """Something changed: unkeyed waiters, and those of ``key`` if given, look again."""
+        if self._waiters:
+            self._changed.add(key)
+            self._schedule()
 
-    async def wait_until(self, probe: Callable[[], T], timeout: float | None) -> T:  # noqa: ASYNC109
-        """Re-evaluate ``probe`` after every change until truthy; TimeoutError otherwise."""
-        loop = asyncio.get_running_loop()
-        deadline = None if timeout is None else loop.time() + timeout
-        while True:
-            event = self._event
-            value = probe()
-            if value:
-                return value
-            remaining = None if deadline is None else deadline - loop.time()
-            if remaining is not None and remaining <= 0:
-                raise TimeoutError
-            async with asyncio.timeout(remaining):
-                await event.wait()
+    def notify_chat(self, chat_id: object) -> None:
+        """A Bot API call naming ``chat_id`` (or none) ran: only that chat's messages changed.
+        A chat named by ``@username`` wakes everyone (its waiters know it by number)."""
+        if chat_id is None:
+            self.notify()
+        elif isinstance(chat_id, int) or str(chat_id).lstrip("-").isdigit():
+            self.notify(int(chat_id))  # type: ignore[call-overload]
+        else:
+            self.notify_all()
+
+    def notify_all(self) -> None:
+        """Everything may have changed (a reset, the server closing): every waiter looks."""
+        if self._waiters:
+            self._everything = True
+            self._schedule()
+
+    def _schedule(self) -> None:
+        if self._scheduled:
+            return
+        self._scheduled = True
+        loop = next(iter(next(iter(self._waiters.values())))).get_loop()
+        try:
+            here = asyncio.get_running_loop() is loop
+        except RuntimeError:
+            here = False
+        (loop.call_soon if here else loop.call_soon_threadsafe)(self._look)
+
+    def _look(self) -> None:
+        self._scheduled = False
+        keys = list(self._waiters) if self._everything else [None, *self._changed]
+        self._changed.clear()
+        self._everything = False
+        for key in dict.fromkeys(keys):
+            for future, probe in list(self._waiters.get(key, {}).items()):
+                if future.done():
+                    continue
+                try:
+                    value = probe()
+                except Exception as exc:  # the waiter's own error, raised where it waits
+                    future.set_exception(exc)
+                    continue
+                if value:
+                    future.set_result(value)
+
+    async def wait_until(
+        self,
+        probe: Callable[[], T],
+        timeout: float | None,  # noqa: ASYNC109
+        key: Hashable = None,
+    ) -> T:
+        """Re-evaluate ``probe`` after every change until truthy; TimeoutError otherwise.
+
+        With a ``key``, ``probe`` must depend only on what ``notify(key)`` announces."""
+        value = probe()
+        if value:
+            return value
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        waiters = self._waiters.setdefault(key, {})
+        waiters[future] = probe
+        try:
+            async with asyncio.timeout(timeout):
+                return await future
+        finally:
+            del waiters[future]
+            if not waiters and self._waiters.get(key) is waiters:
+                del self._waiters[key]
 
 
 def update_type(update: dict[str, Any]) -> str:
