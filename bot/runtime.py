@@ -34,7 +34,7 @@ from lottery.ticket_codes import PinHasher
 from providers.registry import make_provider
 from services.broadcast import BroadcastWorker, Limits, install_rate_limiter, make_limiter
 from services.delivery import Deliverer
-from speed import pictures
+from speed import pictures, responses
 from storage.db import make_engine, make_sessionmaker, migrate
 
 log = logging.getLogger(__name__)
@@ -191,6 +191,7 @@ def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
     bot.session.middleware(StaleAnswersIgnored())
+    bot.session.middleware(responses.KeepResponseModels())
     return bot
 
 
