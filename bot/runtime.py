@@ -34,7 +34,7 @@ from lottery.ticket_codes import PinHasher
 from providers.registry import make_provider
 from services.broadcast import BroadcastWorker, Limits, install_rate_limiter, make_limiter
 from services.delivery import Deliverer
-from speed import pictures, responses
+from speed import heap, pictures, responses
 from storage.db import make_engine, make_sessionmaker, migrate
 
 log = logging.getLogger(__name__)
@@ -264,6 +264,7 @@ async def run_bot(settings: Settings) -> None:
     async with app_context(settings, single=single_process(settings)) as app:
         bot = create_bot(settings)
         dp = create_dispatcher(app)
+        heap.freeze_startup_heap()
         try:
             async with broadcasting(bot, app):
                 if settings.webhook_url:
