@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
-from speed import sqlite_cursor
+from speed import pg_ping, sqlite_cursor
 
 STORAGE_DIR = Path(__file__).resolve().parent
 ALEMBIC_INI = STORAGE_DIR / "alembic.ini"
@@ -57,7 +57,9 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     kwargs.setdefault("json_serializer", _json_dumps)
     if not is_sqlite(url):
         kwargs.setdefault("pool_pre_ping", True)
-        return create_async_engine(url, **kwargs)
+        engine = create_async_engine(url, **kwargs)
+        pg_ping.speed_up_ping(engine)
+        return engine
 
     database = make_url(url).database
     if database and database != ":memory:" and not database.startswith("file:"):
