@@ -8,9 +8,11 @@ raises its real exceptions. See :class:`FakeTelegram` for the in-process API and
 :class:`FakeTelegramClient` for driving an out-of-process server
 (``python -m tests.fakes.telegram_server``).
 
-Modules: ``server`` (HTTP + test API), ``methods`` (Bot API methods), ``text`` (HTML entities
-and length rules), ``params`` (form decoding, keyboards), ``updates`` (getUpdates queue),
-``webhook`` (deliveries), ``ratelimit``, ``state``, ``records``, ``control`` + ``client``.
+Modules: ``server`` (state, HTTP, one call), whose test API comes from ``user_side`` (the
+user's actions), ``bot_side`` (what the bot did), ``waiting`` and ``mishaps`` (flood control,
+blocked users, faults); ``methods`` (Bot API methods), ``text`` (HTML entities and length
+rules), ``params`` (form decoding, keyboards), ``updates`` (getUpdates queue), ``webhook``
+(deliveries), ``ratelimit``, ``state``, ``records``, ``control`` + ``client``.
 """
 
 from .client import FakeTelegramClient, FakeTelegramError
