@@ -22,6 +22,7 @@ from handlers.sale_view import (
     close_preview,
     current_draft,
     open_order,
+    order_places,
     show_order,
 )
 from lottery.i18n import _
@@ -97,7 +98,8 @@ async def offer_after_closed(
         rows.append([button(order_replies.move_button(), SaleAction.MOVE, draft.reference)])
     rows.append([button(_("✖️ Cancel"), SaleAction.CANCEL, draft.reference)])
     text = order_replies.closed_at_confirm(
-        result.rejected, open_draft.total if open_draft else None, app.catalog, user)
+        result.rejected, open_draft.total if open_draft else None, app.catalog, user,
+        order_places(data))
     sent = await answer(query, text, InlineKeyboardMarkup(inline_keyboard=rows))
     offer = {"open": open_draft.to_data() if open_draft else None,
              "closed": [[lot, at.isoformat()] for lot, at in closed]}

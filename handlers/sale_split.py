@@ -25,7 +25,7 @@ from bot.context import AppContext
 from handlers.callbacks import SplitButton
 from handlers.filters import buttons
 from handlers.order_buttons import selling
-from handlers.sale_view import SPLIT_KEY, close_preview
+from handlers.sale_view import SPLIT_KEY, close_preview, order_places
 from presentation import sale_text
 from presentation.formatting import Formatter
 from presentation.preview_summary import (
@@ -65,13 +65,15 @@ async def on_split(
     fmt = Formatter.for_reader(user.locale, app.catalog)
     sold: list[SoldTicket] = []
     other: list[str] = []
+    places = order_places(data)
     for number, draft in enumerate(plan.drafts, start=1):
         result = await confirm_sale(
             session, provider=app.provider, catalog=app.catalog, user=user, draft=draft,
             now=app.clock(), pins=app.pins, lease=app.outbox_lease,
         )
         if result.outcome is Outcome.REFUSED:
-            other.append(split_refusal(number, sale_text.refusal(result, app.catalog, user)))
+            other.append(split_refusal(number, sale_text.refusal(result, app.catalog, user,
+                                                                 places)))
             continue
         if result.outcome is Outcome.PENDING:
             other.append(sale_text.pending(result))

@@ -28,6 +28,7 @@ from presentation.formatting import Formatter
 from presentation.preview_summary import split_button_text
 from services.draft import SaleDraft
 from services.fit import fitted_draft
+from services.line_places import ONE_MESSAGE, LinePlaces
 from services.long_text import send_text
 from services.order import Order
 from services.order_split import SplitPlan, plan_split
@@ -85,6 +86,12 @@ def plays_text(message: Message) -> str:
 
 def open_order(data: dict[str, Any]) -> Order | None:
     return Order.from_data(data["order"]) if "order" in data and "draft" in data else None
+
+
+def order_places(data: dict[str, Any]) -> LinePlaces:
+    """Where the open order's lines are in the person's messages, for replies that name them."""
+    order = open_order(data)
+    return order.places() if order is not None else ONE_MESSAGE
 
 
 async def show_order(

@@ -36,6 +36,7 @@ from handlers.sale_view import (
     current_draft,
     forget_order,
     open_order,
+    order_places,
     plays_text,
     show_order,
 )
@@ -177,7 +178,8 @@ async def sell(
     if result.outcome is Outcome.REFUSED:
         if not await offer_after_closed(query, state, data, draft, result, app, user):
             await forget_order(state, data)
-            await answer(query, sale_text.refusal(result, app.catalog, user))
+            await answer(query, sale_text.refusal(result, app.catalog, user,
+                                                  order_places(data)))
         return
     assert result.ticket is not None
     if result.outcome is Outcome.PENDING:

@@ -13,6 +13,7 @@ from lottery.i18n import _, ngettext
 from lottery.plays import PlayError
 from presentation.formatting import Formatter
 from presentation.sale_text import draw_text, rejected_lines
+from services.line_places import ONE_MESSAGE, LinePlaces
 from services.sales import Rejected
 from storage.models import User
 
@@ -62,11 +63,12 @@ def correction(text: str, errors: Iterable[tuple[str, PlayError]], fits_button: 
 
 
 def closed_at_confirm(rejected: Rejected, open_total: Decimal | None, catalog: Catalog,
-                      user: User) -> str:
-    """Confirm found draws closed: nothing was sold, and the two ways on are offered."""
+                      user: User, places: LinePlaces = ONE_MESSAGE) -> str:
+    """Confirm found draws closed: nothing was sold, and the two ways on are offered
+    (``places``: the messages of the order, whose lines the refusals name)."""
     fmt = Formatter.for_reader(user.locale, catalog)
     lines = ["❌ " + _("Nothing was sold: a draw closed before you confirmed.")]
-    lines += rejected_lines(rejected, catalog, fmt)
+    lines += rejected_lines(rejected, catalog, fmt, places)
     lines.append("")
     if open_total is not None:
         lines.append(_("You can sell the plays still open ({total}), or move the closed ones "

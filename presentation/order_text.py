@@ -14,20 +14,24 @@ from lottery.catalog import Catalog
 from lottery.i18n import _, ngettext
 from lottery.plays import PlayError
 from presentation.formatting import Formatter
+from presentation.line_names import line_label
 from services.draft import LineOrigins
+from services.line_places import ONE_MESSAGE, LinePlaces
 
 
 def line_list(lines: frozenset[int]) -> str:
     return ", ".join(str(n) for n in sorted(lines))
 
 
-def origin_notes(origins: LineOrigins, catalog: Catalog, fmt: Formatter) -> list[str]:
+def origin_notes(origins: LineOrigins, catalog: Catalog, fmt: Formatter,
+                 places: LinePlaces = ONE_MESSAGE) -> list[str]:
+    """The lines by number, or by message and line there when the order is several messages
+    (``places``)."""
+    if places.several:
+        return _notes_by_message(origins, catalog, fmt, places)
     notes = []
     if origins.borrowed and origins.open_draws:
-        where = ", ".join(
-            f"{catalog.lottery(lot).name} {fmt.day_time(at, at.tzinfo)}"
-            for lot, at in origins.open_draws
-        )
+        where = _open_draws(origins, catalog, fmt)
         count = len(origins.borrowed)
         notes.append(ngettext(
             "ℹ️ Line {lines} names no lottery: it goes with the open ticket ({where}).",
@@ -43,6 +47,33 @@ def origin_notes(origins: LineOrigins, catalog: Catalog, fmt: Formatter) -> list
         ).format(lines=line_list(origins.remembered),
                  lottery=escape(catalog.lottery(origins.remembered_lottery).name)))
     return notes
+
+
+def _notes_by_message(origins: LineOrigins, catalog: Catalog, fmt: Formatter,
+                      places: LinePlaces) -> list[str]:
+    notes = []
+    if origins.borrowed and origins.open_draws:
+        count = len(origins.borrowed)
+        notes.append(ngettext(
+            "ℹ️ {where} names no lottery: it goes with the open ticket ({draws}).",
+            "ℹ️ {where} name no lottery: they go with the open ticket ({draws}).",
+            count,
+        ).format(where=line_label(origins.borrowed, places),
+                 draws=escape(_open_draws(origins, catalog, fmt))))
+    if origins.remembered and origins.remembered_lottery:
+        count = len(origins.remembered)
+        notes.append(ngettext(
+            "ℹ️ {where} names no lottery: I used your last one, {lottery}.",
+            "ℹ️ {where} name no lottery: I used your last one, {lottery}.",
+            count,
+        ).format(where=line_label(origins.remembered, places),
+                 lottery=escape(catalog.lottery(origins.remembered_lottery).name)))
+    return notes
+
+
+def _open_draws(origins: LineOrigins, catalog: Catalog, fmt: Formatter) -> str:
+    return ", ".join(f"{catalog.lottery(lot).name} {fmt.day_time(at, at.tzinfo)}"
+                     for lot, at in origins.open_draws)
 
 
 def error_note(error: PlayError, origins: LineOrigins, catalog: Catalog) -> str:

@@ -21,7 +21,9 @@ from lottery.plays import Wager
 from lottery.ticket_codes import format_serial
 from presentation.formatting import Formatter
 from presentation.labels import game_name
+from presentation.line_names import DASH, in_messages, ranges
 from presentation.telegram_text import MAX_TEXT, split_text
+from services.line_places import ONE_MESSAGE, LinePlaces
 from services.order_split import SplitPlan
 
 MAX_MESSAGES = 3
@@ -31,7 +33,6 @@ PLAYS_BUDGET = 3500
 REASONS_BUDGET = 3000
 #: How much of a compact line its numbers may take: a line stays readable on a phone.
 NUMBERS_WIDTH = 400
-DASH = "–"  # en dash: "101–300" reads as a range, "101-300" as an A+B play
 
 
 class Entry(NamedTuple):
@@ -41,17 +42,6 @@ class Entry(NamedTuple):
     line: int
     reason: str
     single: str
-
-
-def ranges(values: Iterable[int]) -> str:
-    """``1–3, 5, 8–9``: sorted whole numbers as runs."""
-    runs: list[list[int]] = []
-    for value in sorted(set(values)):
-        if runs and value == runs[-1][1] + 1:
-            runs[-1][1] = value
-        else:
-            runs.append([value, value])
-    return ", ".join(f"{a}" if a == b else f"{a}{DASH}{b}" for a, b in runs)
 
 
 def number_ranges(numbers: Sequence[str], width: int = NUMBERS_WIDTH) -> str:
@@ -77,9 +67,10 @@ def number_ranges(numbers: Sequence[str], width: int = NUMBERS_WIDTH) -> str:
     return ", ".join(out)
 
 
-def grouped(entries: Iterable[Entry]) -> list[str]:
+def grouped(entries: Iterable[Entry], places: LinePlaces = ONE_MESSAGE) -> list[str]:
     """Each reason once, in the order first seen: alone as its ``single`` line, else how many
-    lines (or plays, when several share a line) and which."""
+    lines (or plays, when several share a line) and which; by message and line there when the
+    order is several messages (``places``)."""
     order: dict[str, list[Entry]] = {}
     for entry in entries:
         order.setdefault(entry.reason, []).append(entry)
@@ -89,13 +80,14 @@ def grouped(entries: Iterable[Entry]) -> list[str]:
             out.append(group[0].single)
             continue
         lines = {e.line for e in group}
+        named = in_messages(lines, places) if places.several else ranges(lines)
         if len(lines) == len(group):
             out.append(ngettext("{count} line ({lines}): {reason}",
                                 "{count} lines ({lines}): {reason}", len(group)).format(
-                count=len(group), lines=ranges(lines), reason=reason))
+                count=len(group), lines=named, reason=reason))
         else:
-            where = ngettext("line {lines}", "lines {lines}", len(lines)).format(
-                lines=ranges(lines))
+            where = named if places.several else ngettext(
+                "line {lines}", "lines {lines}", len(lines)).format(lines=named)
             out.append(ngettext("{count} play ({where}): {reason}",
                                 "{count} plays ({where}): {reason}", len(group)).format(
                 count=len(group), where=where, reason=reason))

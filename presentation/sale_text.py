@@ -16,6 +16,7 @@ from lottery.ticket_codes import format_serial
 from presentation import order_text
 from presentation.formatting import Formatter
 from presentation.labels import animal_name, game_name, sign_name
+from presentation.line_names import error_line
 from presentation.preview_summary import (
     PLAYS_BUDGET,
     REASONS_BUDGET,
@@ -29,6 +30,7 @@ from presentation.preview_summary import (
 )
 from providers.base import ErrorCode, WagerRejection
 from services.draft import NO_ORIGINS, LineOrigins, SaleDraft
+from services.line_places import ONE_MESSAGE, LinePlaces
 from services.order_split import SplitPlan
 from services.sales import Preview, Rejected, SaleResult
 from storage.models import Ticket, User, UserRole
@@ -82,15 +84,15 @@ def _wager_lines(wagers: Iterable[Wager], catalog: Catalog, fmt: Formatter) -> l
 
 
 def _error_lines(
-    errors: Iterable[PlayError], catalog: Catalog, origins: LineOrigins = NO_ORIGINS
+    errors: Iterable[PlayError], catalog: Catalog, origins: LineOrigins = NO_ORIGINS,
+    places: LinePlaces = ONE_MESSAGE,
 ) -> list[str]:
     """Identical messages said once, for all their lines (``preview_summary.grouped``)."""
-    return grouped(
+    return grouped((
         Entry(e.line, escape(e.message) + (note := order_text.error_note(e, origins, catalog)),
-              _("Line {line}: «{text}» — {message}").format(
-                  line=e.line, text=escape(e.text[:60]), message=escape(e.message)) + note)
+              error_line(e.line, escape(e.text[:60]), escape(e.message), places) + note)
         for e in errors
-    )
+    ), places)
 
 
 def rejection_text(code: ErrorCode) -> str:
@@ -106,8 +108,10 @@ def rejection_text(code: ErrorCode) -> str:
     }.get(code, _("refused by the lottery system"))
 
 
-def rejected_lines(rejected: Rejected, catalog: Catalog, fmt: Formatter) -> list[str]:
-    """Plays refused for the same reason in the same draw are said once, with their lines."""
+def rejected_lines(rejected: Rejected, catalog: Catalog, fmt: Formatter,
+                   places: LinePlaces = ONE_MESSAGE) -> list[str]:
+    """Plays refused for the same reason in the same draw are said once, with their lines
+    (``places``: the messages of the order they came from)."""
     out = []
     for wager, rejection in rejected:
         where = f"{catalog.lottery(wager.lottery).name} {draw_text(wager.draw, fmt)}"
@@ -118,7 +122,7 @@ def rejected_lines(rejected: Rejected, catalog: Catalog, fmt: Formatter) -> list
             reason = f"{rejection_text(rejection.code)}{detail}"
         out.append(Entry(wager.line, f"{escape(where)} — {reason}",
                          f"{escape(play_text(wager, catalog))} · {escape(where)} — {reason}"))
-    return grouped(out)
+    return grouped(out, places)
 
 
 def tope_text(cap: int, available: int, fmt: Formatter) -> str:
@@ -174,7 +178,7 @@ def _render_preview(
         parts.append(_("🧾 <b>Preview</b> — nothing has been sold yet"))
         if draft.customer_name:
             parts.append(_("Customer: {name}").format(name=escape(draft.customer_name)))
-        parts.extend(order_text.origin_notes(preview.origins, catalog, fmt))
+        parts.extend(order_text.origin_notes(preview.origins, catalog, fmt, preview.places))
         parts.append("")
         if compact:
             parts.extend(capped(compact_wager_lines(draft.wagers, catalog, fmt), PLAYS_BUDGET))
@@ -194,12 +198,13 @@ def _render_preview(
         )
     if preview.errors:
         parts += ["", _("⚠️ <b>I could not read these lines</b> (fix them and send them again):")]
-        errors = _error_lines(preview.errors, catalog, preview.origins)
+        errors = _error_lines(preview.errors, catalog, preview.origins, preview.places)
         parts.extend(capped(errors, REASONS_BUDGET) if compact else errors)
     if preview.rejected:
         parts += ["", _("⛔ <b>These plays cannot be sold:</b>")]
         refused = rejected_lines(
-            (*preview.rejected, *(split.blocked if split is not None else ())), catalog, fmt)
+            (*preview.rejected, *(split.blocked if split is not None else ())), catalog, fmt,
+            preview.places)
         parts.extend(capped(refused, REASONS_BUDGET) if compact else refused)
     if split is not None and draft is not None:
         parts += ["", *split_offer(split, len(draft.wagers), fmt)]
@@ -248,7 +253,9 @@ def stale_preview(ticket: Ticket | None) -> str:
     return _("This preview is no longer current. Send your plays again.")
 
 
-def refusal(result: SaleResult, catalog: Catalog, user: User) -> str:
+def refusal(result: SaleResult, catalog: Catalog, user: User,
+            places: LinePlaces = ONE_MESSAGE) -> str:
+    """Why a confirm sold nothing (``places``: the messages of the order it sold)."""
     if result.code is ErrorCode.INSUFFICIENT_FUNDS:
         text = (
             _("Not enough balance for this ticket. Nothing was sold; ask for a top-up.")
@@ -259,7 +266,7 @@ def refusal(result: SaleResult, catalog: Catalog, user: User) -> str:
     lines = ["❌ " + _("Nothing was sold.")]
     if result.rejected:
         fmt = Formatter.for_reader(user.locale, catalog)
-        lines += rejected_lines(result.rejected, catalog, fmt)
+        lines += rejected_lines(result.rejected, catalog, fmt, places)
         if any(r.code is ErrorCode.CLOSED_DRAW for _w, r in result.rejected):
             lines.append(_("Send the plays again to play the next open draw."))
     elif result.code is not None:

@@ -8,7 +8,8 @@ it was read gives the same draws, and an edit is read again like a new message. 
 no lottery take the lottery and draw of the ticket's line above them, as a header line does
 within one message (``parse_message``'s ``context``); the first message's take the remembered
 lottery. Line numbers are the order's: its messages' lines one after the other, the way
-Corregir gives them back (``services.order_text``).
+Corregir gives them back (``services.correction``); the person is told a line of an order of
+several messages by its message and its line there (``services.line_places``).
 
 Each change mints a new draft (and reference, the booking's idempotency key): a confirm of an
 older preview cannot sell a ticket the person no longer sees.
@@ -27,6 +28,7 @@ from lottery.plays import PlayError, Wager, parse_message
 from lottery.schedule import next_open_draw
 from providers.base import Provider
 from services.draft import NO_ORIGINS, LineOrigins
+from services.line_places import LinePlaces, message_lines
 from services.sales import Preview, not_sold_here, preview_wagers, sells_for_others, split_customer
 from storage.models import User
 
@@ -81,6 +83,10 @@ class Order:
         if self.replace_next:
             return Order((source,))
         return replace(self, sources=(*self.sources, source))
+
+    def places(self) -> LinePlaces:
+        """Where each order line is in the person's messages."""
+        return LinePlaces.of_texts(s.text for s in self.sources)
 
     def holds(self, message_id: int) -> bool:
         return any(s.message_id == message_id for s in self.sources)
@@ -137,7 +143,7 @@ def read_order(order: Order, catalog: Catalog, user: User, market: Catalog | Non
             text, customer = split_customer(text)
             out.customer = customer or out.customer
         offset = len(out.lines)
-        out.lines.extend(source.text.replace("\r\n", "\n").split("\n"))
+        out.lines.extend(message_lines(source.text))
         parsed = parse_message(text, catalog, source.at,
                                default_lottery=None if context else source.remembered,
                                context=context)
@@ -186,5 +192,6 @@ async def preview_order(
         session, provider=provider, catalog=catalog, user=user, wagers=reading.wagers, now=now,
         errors=tuple(reading.errors), customer=reading.customer,
         default_lottery=reading.origins.remembered_lottery, origins=reading.origins,
+        places=order.places(),
     )
     return preview, reading

@@ -39,6 +39,7 @@ from providers.base import (
 from services.alerts import after_sale
 from services.draft import NO_ORIGINS, LineOrigins, SaleDraft, new_reference
 from services.funds import return_funds, take_funds
+from services.line_places import ONE_MESSAGE, LinePlaces
 from services.outbox import LEASE, queue_ticket
 from storage.models import Ticket, TicketStatus, User, UserRole
 from storage.repositories import activity
@@ -68,6 +69,7 @@ class Preview:
     default_lottery: str | None  # the remembered lottery, when the text named none
     shortfall: Decimal | None  # what the buyer lacks to pay the total
     origins: LineOrigins = NO_ORIGINS  # lines that took a lottery not written on them
+    places: LinePlaces = ONE_MESSAGE  # the messages of the order its line numbers run through
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,7 @@ async def preview_wagers(
     customer: str | None = None,
     default_lottery: str | None = None,
     origins: LineOrigins = NO_ORIGINS,
+    places: LinePlaces = ONE_MESSAGE,
 ) -> Preview:
     """What confirming would sell now; the provider's refusals are shown, not sold."""
     rejections: list[WagerRejection] = []
@@ -185,6 +188,7 @@ async def preview_wagers(
         default_lottery=default_lottery,
         shortfall=shortfall,
         origins=origins,
+        places=places,
     )
 
 

@@ -251,3 +251,17 @@ async def test_a_split_whose_draw_closed_meanwhile_sells_nothing_and_says_so_per
         assert preview.buttons == []
     assert await run.statuses() == []
     assert await _credit_used(run) == 0
+
+
+async def test_a_pasted_order_cut_in_two_messages_names_its_lines_per_message(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    """Telegram cuts a long paste into messages: the lines past the limit run from the first
+    message into the second, and are said in each."""
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await run.fund(SELLER, credit=1_000_000, role=UserRole.SELLER)
+        await run.say(SELLER, "zulia 12:45\n" + "\n".join(f"{n:03d} x1" for n in range(150)))
+        await run.say(SELLER, "\n".join(f"{n:03d} x1" for n in range(150, 200)))
+        text = "\n".join(m.content for m in tg.messages(SELLER)[-3:])
+        assert "100 líneas (mensaje 1, líneas 102–151; mensaje 2, líneas 1–50)" in text
+        assert "(200 jugadas) cabe en 2 tickets de hasta 100 jugadas" in text

@@ -27,7 +27,8 @@ async def test_a_second_message_adds_to_the_open_ticket_on_its_draw(
         assert "777" in second.content and "678" in second.content
         assert "7:05" in second.content and "12:45" not in second.content
         assert "Total: Bs. 10,00" in second.content and "(2 jugadas)" in second.content
-        note = "La línea 2 no nombra lotería: va con el ticket abierto (Triple Zulia"
+        # named in the message it is in: the order's line 2 is the second message's line 1
+        note = "Mensaje 2, línea 1: no nombra lotería; va con el ticket abierto (Triple Zulia"
         assert note in second.content
         assert first.buttons == [] and tg.messages(SELLER)[0].buttons == []
         ticket = await run.press(SELLER, second, "✅ Confirmar")
@@ -234,3 +235,52 @@ async def test_correct_without_its_button_when_telegram_refuses_it(
         fix = await run.press(SELLER, preview, "✏️ Corregir")
         assert "444 5k" in fix.content and "555 x5.5" in fix.content
         assert fix.buttons == [] and "Editar aquí" not in fix.content
+
+
+async def test_an_error_in_an_order_of_several_messages_names_its_message_and_line(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    """The order's own numbering runs through its messages: «line 4» is nowhere in the chat."""
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await run.fund(SELLER, credit=CREDIT, role=UserRole.SELLER)
+        alone = await run.say(SELLER, "zulia 7:05pm 777 x5\n5k")
+        assert "Línea 2: «5k» — No entendí «5k»." in alone.content  # one message: as ever
+        await run.press(SELLER, alone, "✖️ Cancelar")
+        await run.say(SELLER, "zulia 7:05pm 777 x5")
+        await run.say(SELLER, "678 x5")
+        third = await run.say(SELLER, "555 x5\n5k")
+        assert "Mensaje 3, línea 2: «5k» — No entendí «5k»." in third.content
+        # the parser's own "line 2" is the message's: now the line named beside it
+        assert ("Mensaje 3, línea 1: «555 x5» — Esta línea toma su sorteo de la línea 2,"
+                in third.content)
+        assert "Línea 4" not in third.content
+        note = "ℹ️ Mensaje 2, línea 1: no nombra lotería; va con el ticket abierto (Triple Zulia"
+        assert note in third.content
+
+
+async def test_a_reason_of_lines_in_several_messages_says_them_per_message(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    async with running_bot(tg, make_settings(tg, db_url)) as run:
+        await run.fund(SELLER, credit=CREDIT, role=UserRole.SELLER)
+        await run.say(SELLER, "zulia 7:05pm\n777 x5\n123 x0\n123 x0")
+        second = await run.say(SELLER, "123 x0\n123 x0")
+        assert "4 líneas (mensaje 1, líneas 3–4; mensaje 2, líneas 1–2): " in second.content
+        third = await run.say(SELLER, "123 x0\n123 x0")
+        assert ("6 líneas (mensaje 1, líneas 3–4; mensajes 2–3, líneas 1–2): "
+                in third.content)
+
+
+async def test_plays_refused_at_confirm_are_named_by_message_and_line(
+    tg: FakeTelegram, db_url: str
+) -> None:
+    async with running_bot(tg, make_settings(tg, db_url), _early()) as run:
+        await run.fund(SELLER, credit=CREDIT, role=UserRole.SELLER)
+        await run.say(SELLER, "leon x5 activo 8am")
+        preview = await run.say(SELLER, "tigre x5\nburro x5")
+        assert "Total: Bs. 15,00" in preview.content
+        run.clock.advance(minutes=10)  # 08:00: the 8 a. m. draw is closed
+        refused = await run.press(SELLER, preview, "✅ Confirmar")
+        assert "No se vendió nada" in refused.content
+        assert "3 líneas (mensaje 1, línea 1; mensaje 2, líneas 1–2): Lotto Activo" in (
+            refused.content)

@@ -23,6 +23,15 @@ def test_console_builds_edits_and_corrects_an_order(tmp_path: Path) -> None:
     assert "your message box now holds: zulia 19:05\\n776 678 679 x5" in out
 
 
+def test_console_names_a_line_of_a_later_message_by_its_message(tmp_path: Path) -> None:
+    lines = ["zulia 7:05pm 777 x5", "678 x5\\n444 5k"]
+    result = _run(["console", "--at", AT], tmp_path, stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    second = result.stdout.split("you> 678")[1]
+    assert "Mensaje 2, línea 2: «5k» — No entendí «5k»." in second
+    assert "Línea 3" not in second
+
+
 def test_console_clock_moves_on_and_a_closed_draw_is_offered_a_way_on(tmp_path: Path) -> None:
     lines = ["leon x5 activo 8am\\ntigre x5 activo 9am", "/esperar 6", "/1", "/1"]
     result = _run(["console", "--at", AT], tmp_path, stdin="\n".join(lines) + "\n")
