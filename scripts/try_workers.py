@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -124,4 +125,6 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    if shutil.which("nginx") is None:
+        sys.exit("nginx is not installed: apt-get install -y nginx (docs/deploy.md), then again")
     asyncio.run(main())
