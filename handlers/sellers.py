@@ -94,6 +94,15 @@ PLAYERS = CommandSpec(list_players, ("jugadores", "players"), N_("Your players a
                       help=N_("/jugadores your players and their balances"))
 
 
+def _refused(refusal: Refusal, app: AppContext, *, usage: str, unknown: str) -> str:
+    """A refused seller's command: its own usage line, who was not found, or the shared reason."""
+    if refusal is Refusal.USAGE:
+        return usage
+    if refusal is Refusal.NOT_FOUND:
+        return unknown
+    return refusal_text(refusal, app)
+
+
 async def credit_player(message: Message, command: CommandObject, session: AsyncSession,
                         user: User, app: AppContext) -> None:
     refused = _for_sellers(user)
@@ -102,12 +111,9 @@ async def credit_player(message: Message, command: CommandObject, session: Async
         return
     change = await sellers.top_up_player(session, user, command.args, app.clock())
     if change.refusal is not None:
-        if change.refusal is Refusal.USAGE:
-            await message.answer(_("Usage: /abonar @player AMOUNT, e.g. /abonar @ana 500."))
-        elif change.refusal is Refusal.NOT_FOUND:
-            await message.answer(_("I do not know that player."))
-        else:
-            await message.answer(refusal_text(change.refusal, app))
+        await message.answer(_refused(
+            change.refusal, app, usage=_("Usage: /abonar @player AMOUNT, e.g. /abonar @ana 500."),
+            unknown=_("I do not know that player.")))
         return
     assert change.player is not None and change.amount is not None
     await tell_credited(session, app, message, change.player, change.amount)
@@ -126,12 +132,9 @@ async def move_player(message: Message, command: CommandObject, session: AsyncSe
                       user: User, app: AppContext) -> None:
     change = await sellers.move(session, user, command.args, app.clock())
     if change.refusal is not None:
-        if change.refusal is Refusal.USAGE:
-            await message.answer(_("Usage: /mover @player @seller (or ninguno)."))
-        elif change.refusal is Refusal.NOT_FOUND:
-            await message.answer(_("I do not know that player or seller."))
-        else:
-            await message.answer(refusal_text(change.refusal, app))
+        await message.answer(_refused(
+            change.refusal, app, usage=_("Usage: /mover @player @seller (or ninguno)."),
+            unknown=_("I do not know that player or seller.")))
         return
     assert change.player is not None
     if change.seller is None:
