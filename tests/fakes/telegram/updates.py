@@ -35,6 +35,7 @@ class Notifier:
         self._changed: set[Hashable] = set()
         self._everything = False
         self._scheduled = False
+        self._loop: asyncio.AbstractEventLoop | None = None  # the waiters' loop
 
     def notify(self, key: Hashable = None) -> None:
         """Something changed: unkeyed waiters, and those of ``key`` if given, look again."""
@@ -62,12 +63,12 @@ class Notifier:
         if self._scheduled:
             return
         self._scheduled = True
-        loop = next(iter(next(iter(self._waiters.values())))).get_loop()
+        assert self._loop is not None  # set by the first waiter
         try:
-            here = asyncio.get_running_loop() is loop
+            here = asyncio.get_running_loop() is self._loop
         except RuntimeError:
             here = False
-        (loop.call_soon if here else loop.call_soon_threadsafe)(self._look)
+        (self._loop.call_soon if here else self._loop.call_soon_threadsafe)(self._look)
 
     def _look(self) -> None:
         self._scheduled = False
@@ -98,7 +99,8 @@ class Notifier:
         value = probe()
         if value:
             return value
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = self._loop.create_future()
         waiters = self._waiters.setdefault(key, {})
         waiters[future] = probe
         try:
